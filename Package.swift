@@ -1,0 +1,54 @@
+// swift-tools-version:6.0
+// Purrpurr Cloud — a backend-as-a-service mesh. No package dependencies by design:
+// Foundation, Dispatch, the toolchain's test libraries, and the system libraries libpq and OpenSSL 3.
+import PackageDescription
+
+let package = Package(
+    name: "Purrpurr",
+    platforms: [.macOS(.v15)],
+    products: [
+        .executable(name: "purrpurr", targets: ["Purrpurr"]),
+        .executable(name: "router", targets: ["Router"]),
+        .executable(name: "identity-service", targets: ["IdentityService"]),
+        .executable(name: "comms-service", targets: ["CommsService"]),
+        .executable(name: "vault-service", targets: ["VaultService"]),
+        .executable(name: "billing-service", targets: ["BillingService"]),
+    ],
+    targets: [
+        // System libraries: a module map and one shim header each.
+        .systemLibrary(
+            name: "COpenSSL",
+            pkgConfig: "openssl",
+            providers: [.apt(["libssl-dev"]), .brew(["openssl@3"])]
+        ),
+        .systemLibrary(
+            name: "CLibPQ",
+            pkgConfig: "libpq",
+            providers: [.apt(["libpq-dev"]), .brew(["libpq"])]
+        ),
+
+        // Everything that crosses a socket, and the mesh's contracts.
+        .target(name: "Wire", dependencies: ["COpenSSL"]),
+
+        // What every executable shares.
+        .target(name: "ServiceKit", dependencies: ["Wire", "COpenSSL", "CLibPQ"]),
+
+        // One executable per service.
+        .executableTarget(name: "Router", dependencies: ["Wire", "ServiceKit"]),
+        .executableTarget(name: "IdentityService", dependencies: ["Wire", "ServiceKit"]),
+        .executableTarget(name: "CommsService", dependencies: ["Wire", "ServiceKit"]),
+        .executableTarget(name: "VaultService", dependencies: ["Wire", "ServiceKit"]),
+        .executableTarget(name: "BillingService", dependencies: ["Wire", "ServiceKit"]),
+        .executableTarget(name: "Purrpurr", dependencies: ["Wire", "ServiceKit"]),
+
+        .testTarget(name: "WireTests", dependencies: ["Wire"]),
+        .testTarget(name: "ServiceKitTests", dependencies: ["ServiceKit"]),
+        .testTarget(name: "RouterTests", dependencies: ["Router", "ServiceKit"]),
+        .testTarget(name: "IdentityServiceTests", dependencies: ["IdentityService", "ServiceKit"]),
+        .testTarget(name: "CommsServiceTests", dependencies: ["CommsService", "ServiceKit"]),
+        .testTarget(name: "VaultServiceTests", dependencies: ["VaultService", "ServiceKit"]),
+        .testTarget(name: "BillingServiceTests", dependencies: ["BillingService", "ServiceKit"]),
+        .testTarget(name: "PurrpurrTests", dependencies: ["Purrpurr", "ServiceKit"]),
+    ],
+    swiftLanguageModes: [.v6]
+)

@@ -1,0 +1,10 @@
+import Foundation
+import ServiceKit
+
+let status = CommandLineTool.run(
+    arguments: Array(CommandLine.arguments.dropFirst()),
+    environment: ProcessInfo.processInfo.environment,
+    output: { FileHandle.standardOutput.write(Data(($0 + "\n").utf8)) },
+    errorOutput: ServiceMain.writeLineToStandardError
+)
+exit(status)

@@ -1,0 +1,12 @@
+import ServiceKit
+
+/// The ordered schema steps of the `router` schema (API keys, rate limits, webhook ids), applied at start under an advisory lock.
+///
+/// Append only: a step that has shipped is never edited or reordered (the migrator checks names of
+/// applied steps on every start). The steps arrive with the work that needs them.
+enum RouterMigrations {
+    /// The schema this service owns in its database.
+    static let schema = "router"
+    /// Every step, in order.
+    static let all: [Migration] = []
+}
