@@ -1,14 +1,14 @@
 #!/usr/bin/env bash
 # Fuzzes one of Wire's decoders with libFuzzer (AddressSanitizer on).
-#   scripts/fuzz.sh <FrameDecoder|BinaryDecoder> [seconds, default 60]
-# Compiles Fuzz/<target>/main.swift together with Sources/Wire/{Coding,Frames,Model} (plain Swift, no
-# OpenSSL), keeps the corpus in .build-fuzz/<target>/corpus (it grows run after run), writes crashing
+#   scripts/fuzz.sh <FrameDecoder|BinaryDecoder|HTTPParser> [seconds, default 60]
+# Compiles Fuzz/<target>/main.swift together with Sources/Wire/{Coding,Frames,Model,HTTP/Parsing} (plain
+# Swift, no OpenSSL), keeps the corpus in .build-fuzz/<target>/corpus (it grows run after run), writes crashing
 # inputs to .build-fuzz/<target>/artifacts/, and prints the number of executions. Exit status is the
 # fuzzer's: non-zero means it found a crash (rerun one with: .build-fuzz/<target>/fuzzer <artifact>).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-target=${1:?usage: scripts/fuzz.sh <FrameDecoder|BinaryDecoder> [seconds]}
+target=${1:?usage: scripts/fuzz.sh <FrameDecoder|BinaryDecoder|HTTPParser> [seconds]}
 seconds=${2:-60}
 if [ ! -f "Fuzz/$target/main.swift" ]; then
     echo "unknown fuzz target: $target (have: $(ls Fuzz | tr '\n' ' '))" >&2
@@ -17,7 +17,7 @@ fi
 
 out=".build-fuzz/$target"
 mkdir -p "$out/corpus" "$out/artifacts"
-mapfile -t sources < <(find Sources/Wire/Coding Sources/Wire/Frames Sources/Wire/Model -name '*.swift' | sort)
+mapfile -t sources < <(find Sources/Wire/Coding Sources/Wire/Frames Sources/Wire/Model Sources/Wire/HTTP/Parsing -name '*.swift' | sort)
 
 echo "building $target…"
 rm -f "$out/fuzzer"
@@ -39,6 +39,12 @@ if [ -z "$(ls -A "$out/corpus")" ]; then
             seed dict '\x09\x11\x00\x00\x00\x01\x6b\x0a\x03\x00\x00\x00\x06\x00\x00\x00\x03\x02\x03\x04\x03\x06'
             seed tree '\x0a\x01\x00\x00\x00\x45\x00\x00\x00\x09\x40\x00\x00\x00\x06\x62\x72\x61\x6e\x63\x68\x09\x34\x00\x00\x00\x02\x5f\x30\x0a\x02\x00\x00\x00\x28\x00\x00\x00\x09\x0f\x00\x00\x00\x04\x6c\x65\x61\x66\x09\x05\x00\x00\x00\x02\x5f\x30\x03\x02\x09\x0f\x00\x00\x00\x04\x6c\x65\x61\x66\x09\x05\x00\x00\x00\x02\x5f\x30\x03\x04'
             seed error '\x09\x24\x00\x00\x00\x04\x63\x6f\x64\x65\x04\x0d\x07\x6d\x65\x73\x73\x61\x67\x65\x07\x01\x78\x07\x64\x65\x74\x61\x69\x6c\x73\x09\x05\x00\x00\x00\x01\x61\x07\x01\x62'
+            ;;
+        HTTPParser)
+            seed get 'GET /v1/users?limit=5 HTTP/1.1\r\nHost: a\r\nX-API-Key: k\r\n\r\n'
+            seed post 'POST /e HTTP/1.1\r\nHost: a\r\nContent-Length: 5\r\nExpect: 100-continue\r\n\r\nhelloGET / HTTP/1.0\r\nConnection: keep-alive\r\n\r\n'
+            seed chunked 'POST /c HTTP/1.1\r\nHost: a\r\nTransfer-Encoding: chunked\r\n\r\n4;x=y\r\nWiki\r\n5\r\npedia\r\n0\r\nT: 1\r\n\r\n'
+            seed smuggle 'POST / HTTP/1.1\r\nHost: a\r\nContent-Length: 4\r\nTransfer-Encoding: chunked\r\n\r\n0\r\n\r\n'
             ;;
     esac
 fi

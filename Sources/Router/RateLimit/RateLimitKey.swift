@@ -1,0 +1,62 @@
+/// Whose budget a request counts against: a project (keyed routes), or a client address or email address
+/// (unkeyed routes). Keys of different scopes never share a bucket.
+///
+/// ```swift
+/// limiter.check(key: .project(record.projectID), limit: projectLimit, now: now)
+/// limiter.checkAll([(.address(peer), perAddress), (.email(body.email), perEmail)], now: now)
+/// ```
+struct RateLimitKey: Sendable, Hashable, CustomStringConvertible {
+    /// What the value names.
+    enum Scope: UInt8, Sendable, Hashable {
+        /// A project id.
+        case project
+        /// A client address (IPv6 reduced to its /64).
+        case address
+        /// An email address, trimmed and lowercased.
+        case email
+    }
+
+    /// The longest value kept (longer input is cut, so a bucket's size stays bounded).
+    static let maximumValueLength = 320
+
+    /// What the value names.
+    let scope: Scope
+    /// The normalised value.
+    let value: String
+
+    private init(scope: Scope, value: some StringProtocol) {
+        self.scope = scope
+        self.value = String(value.prefix(Self.maximumValueLength))
+    }
+
+    /// The budget of a project.
+    static func project(_ projectID: String) -> RateLimitKey {
+        RateLimitKey(scope: .project, value: projectID)
+    }
+
+    /// The budget of a client address. An IPv6 address counts as its /64 (a host can trivially hop inside
+    /// its /64); an IPv4-mapped IPv6 address counts as the IPv4 address. Anything unparsable is used as given.
+    static func address(_ address: String) -> RateLimitKey {
+        RateLimitKey(scope: .address, value: AddressNormalizer.normalize(address))
+    }
+
+    /// The budget of an email address, case-insensitively and ignoring surrounding whitespace.
+    static func email(_ email: String) -> RateLimitKey {
+        RateLimitKey(scope: .email, value: email.trimmingWhitespace().lowercased())
+    }
+
+    /// `scope:value`, e.g. `address:2001:db8:0:1::/64`, for logs of refusals (an email address is personal
+    /// data: log it with care).
+    var description: String { "\(scope):\(value)" }
+}
+
+extension String {
+    /// The string without leading and trailing spaces, tabs and newlines (no Foundation needed).
+    fileprivate func trimmingWhitespace() -> Substring {
+        let isSpace: (Character) -> Bool = { $0 == " " || $0 == "\t" || $0 == "\n" || $0 == "\r" }
+        guard let first = firstIndex(where: { !isSpace($0) }), let last = lastIndex(where: { !isSpace($0) }) else {
+            return ""
+        }
+        return self[first...last]
+    }
+}
