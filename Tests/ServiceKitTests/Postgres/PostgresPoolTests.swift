@@ -164,7 +164,9 @@ struct PostgresPoolTests {
 
     @Test("concurrent queries share a bounded pool")
     func concurrentQueries() async throws {
-        let pool = PostgresPool(configuration: try PostgresTestEnvironment.configuration(maxConnections: 3))
+        // Not a timeout test: a lease is handed on only after its caller resumes on Swift's cooperative pool,
+        // which CPU-heavy tests running in parallel can keep busy, so allow a generous wait.
+        let pool = PostgresPool(configuration: try PostgresTestEnvironment.configuration(maxConnections: 3, acquireTimeout: .seconds(60)))
         let sum = try await withThrowingTaskGroup(of: Int.self) { group in
             for value in 1...30 {
                 group.addTask { try await pool.query("SELECT $1::bigint * 2", [value])[0].decode(Int.self, at: 0) }

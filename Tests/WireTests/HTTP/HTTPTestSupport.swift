@@ -115,16 +115,28 @@ final class HTTPTestClient: ConnectionHandler, @unchecked Sendable {
 
     private let state = Mutex(State())
     private let connectionBox = Mutex<Connection?>(nil)
+    /// Written from `connectionActive`, on the loop thread, so the first request never waits for Swift's
+    /// cooperative pool — which other (CPU-heavy) tests running in parallel may keep busy for seconds.
+    private let bytesOnConnect: [UInt8]
 
+    private init(bytesOnConnect: [UInt8]) {
+        self.bytesOnConnect = bytesOnConnect
+    }
+
+    /// Connects; `sendingOnConnect` goes out the moment the connection is up (use it in timing-sensitive tests).
     static func connect(
-        port: Int, loop: EventLoop, tls: TLSContext? = nil, serverName: String? = nil
+        port: Int, loop: EventLoop, tls: TLSContext? = nil, serverName: String? = nil, sendingOnConnect: String = ""
     ) async throws -> HTTPTestClient {
-        let client = HTTPTestClient()
+        let client = HTTPTestClient(bytesOnConnect: Array(sendingOnConnect.utf8))
         let connection = try await TCPConnector.connect(
             host: "127.0.0.1", port: port, on: loop, tls: tls, serverName: serverName
         ) { _ in client }
         client.connectionBox.withLock { $0 = connection }
         return client
+    }
+
+    func connectionActive(_ connection: Connection) {
+        if !bytesOnConnect.isEmpty { connection.write(bytesOnConnect) }
     }
 
     func connection(_ connection: Connection, received bytes: UnsafeRawBufferPointer) {
