@@ -41,6 +41,9 @@ let package = Package(
         .executableTarget(name: "BillingService", dependencies: ["Wire", "ServiceKit"]),
         .executableTarget(name: "Purrpurr", dependencies: ["Wire", "ServiceKit"]),
 
+        // Benchmarks (release builds; not tests): `swift run -c release WireBench`.
+        .executableTarget(name: "WireBench", dependencies: ["Wire"], path: "Benchmarks/WireBench"),
+
         .testTarget(name: "WireTests", dependencies: ["Wire"]),
         .testTarget(name: "ServiceKitTests", dependencies: ["ServiceKit"]),
         .testTarget(name: "RouterTests", dependencies: ["Router", "ServiceKit"]),

@@ -1,0 +1,135 @@
+extension ServerConnection {
+    /// A REQUEST: admission (state machine), method, caller, deadline, body; then the handler as a task on
+    /// this loop.
+    func requestReceived(callID: UInt32, _ request: Frame.Request) {
+        switch self.state.requestReceived(callID: callID) {
+        case .connectionError(let goAway):
+            self.closeWithGoAway(goAway)
+            return
+        case .refuse(let code, let message):
+            self.appendError(callID: callID, WireError(code, message))
+            return
+        case .accept:
+            break
+        }
+        guard let entry = self.shared.methods.entry(for: request.method) else {
+            self.appendError(callID: callID, WireError(.unimplemented, "unknown method"))
+            return
+        }
+        guard entry.allowedCallers.allows(self.caller) else {
+            self.appendError(callID: callID, WireError(.permissionDenied, "this caller may not use this method"))
+            return
+        }
+        var context = request.context
+        context.callerService = self.caller
+        var deadlineDelay: Duration?
+        if let deadline = context.deadline {
+            let now = ContinuousClock.now
+            guard deadline > now else {
+                self.appendError(callID: callID, WireError(.deadlineExceeded, "the deadline passed before the call started"))
+                return
+            }
+            var remaining = deadline - now
+            if remaining > self.shared.configuration.maxDeadline {
+                remaining = self.shared.configuration.maxDeadline
+                context.deadline = now + remaining
+            }
+            deadlineDelay = remaining
+        }
+        let invocation: ServerMethodTable.Invocation
+        do {
+            invocation = try entry.prepare(request.body)
+        } catch {
+            self.appendError(
+                callID: callID,
+                WireError(.invalidArgument, "the request body does not decode", details: ["reason": error.description]))
+            return
+        }
+        self.state.callStarted()
+        var call = ActiveCall()
+        if let deadlineDelay {
+            call.deadlineTimer = self.loop.scheduleOnLoop(after: deadlineDelay) { [self] in
+                self.deadlinePassed(callID: callID)
+            }
+        }
+        let method = request.method
+        let loop = self.loop
+        call.task = Task(executorPreference: loop) { [self] in
+            let result: Result<any Encodable & Sendable, any Error>
+            do {
+                result = .success(try await invocation(context))
+            } catch {
+                result = .failure(error)
+            }
+            if loop.inEventLoop {
+                self.callReturned(callID: callID, method: method, result)
+            } else {
+                loop.execute { self.callReturned(callID: callID, method: method, result) }
+            }
+        }
+        self.calls[callID] = call
+    }
+
+    /// CANCEL: stop the handler, send nothing more for the call (its slot stays until the handler returns).
+    func cancelReceived(callID: UInt32) {
+        guard var call = self.calls[callID], !call.answered else { return }
+        call.answered = true
+        call.deadlineTimer?.cancel()
+        call.deadlineTimer = nil
+        call.task?.cancel()
+        self.calls[callID] = call
+    }
+
+    /// The call's deadline passed while its handler runs: answer `deadlineExceeded` and cancel the handler.
+    private func deadlinePassed(callID: UInt32) {
+        guard var call = self.calls[callID], !call.answered, self.state.phase != .closed else { return }
+        call.answered = true
+        call.deadlineTimer = nil
+        call.task?.cancel()
+        self.calls[callID] = call
+        self.appendError(callID: callID, WireError(.deadlineExceeded, "the deadline passed"))
+        self.flushEncoder()
+    }
+
+    /// The handler returned (on this loop): answer unless the call was already answered or cancelled.
+    private func callReturned(callID: UInt32, method: String, _ result: Result<any Encodable & Sendable, any Error>) {
+        guard let call = self.calls.removeValue(forKey: callID) else { return }
+        call.deadlineTimer?.cancel()
+        if !call.answered {
+            switch result {
+            case .success(let response):
+                self.appendResponse(callID: callID, method: method, response)
+            case .failure(let error as WireError):
+                self.appendError(callID: callID, error)
+            case .failure(let error):
+                self.shared.configuration.onHandlerError?(method, error)
+                self.appendError(callID: callID, WireError(.internal, "internal error"))
+            }
+            self.flushEncoder()
+        }
+        if self.state.callEnded() {
+            self.connection.close()
+        }
+    }
+
+    private func appendResponse<Response: Encodable>(callID: UInt32, method: String, _ response: Response) {
+        do {
+            try self.encoder.appendResponse(callID: callID, encoding: response)
+        } catch let error as FrameError where error.code == .frameTooLarge {
+            self.appendError(callID: callID, WireError(.resourceExhausted, "the response is larger than the client accepts"))
+        } catch {
+            self.shared.configuration.onHandlerError?(method, error)
+            self.appendError(callID: callID, WireError(.internal, "internal error"))
+        }
+    }
+
+    /// Appends an ERROR frame (flushed by the caller, or at the end of the current read).
+    func appendError(callID: UInt32, _ wireError: WireError) {
+        do {
+            try self.encoder.appendError(callID: callID, wireError)
+        } catch {
+            // Details too large for the client's frame limit, or not encodable: send the code alone.
+            try? self.encoder.appendError(callID: callID, WireError(wireError.code, ""))
+        }
+    }
+}
