@@ -11,8 +11,21 @@ struct RouterConfig: ServiceConfiguration {
     let drainTimeout: Duration
     /// `PURRPURR_HTTP_PORT`: the public HTTP port (0 picks a free one).
     let httpPort: Int
+    /// `PURRPURR_HTTP_HOST`: the address the public HTTP server binds (default `127.0.0.1`).
+    let httpHost: String
     /// `PURRPURR_ADMIN_TOKEN`: the operator's bearer token for admin endpoints.
     let adminToken: Secret<String>
+    /// `API_KEY_PEPPER`: the key of the keyed hash under which API-key secrets are stored (≥ 32 characters).
+    let apiKeyPepper: APIKeyPepper
+    /// `TLS_CERT_PATH` + `TLS_KEY_PATH`: public HTTPS (both or neither); nil for plain HTTP.
+    let tls: (certificatePath: String, keyPath: String)?
+    /// `WEBHOOK_SECRET_<SOURCE>`: the inbound webhook secrets, keyed by lowercased source name.
+    let webhookSecrets: [String: WebhookSecret]
+    /// `RATE_LIMIT_PER_SECOND` / `RATE_LIMIT_BURST`: a project's budget unless set per project (100 / 200).
+    let defaultRateLimit: RateLimit
+
+    /// The prefix of the inbound webhook secret variables.
+    static let webhookSecretPrefix = "WEBHOOK_SECRET_"
 
     /// Reads and validates every variable, throwing a `ConfigurationError` naming all problems.
     init(environment: [String: String]) throws {
@@ -21,13 +34,44 @@ struct RouterConfig: ServiceConfiguration {
         let databaseURL = reader.databaseURL()
         let drainTimeout = reader.drainTimeout()
         let httpPort = reader.port("PURRPURR_HTTP_PORT", default: 8080)
+        let httpHost = reader.string("PURRPURR_HTTP_HOST", default: "127.0.0.1")
         let adminToken = reader.secret("PURRPURR_ADMIN_TOKEN", minimumLength: 32)
+        let pepper = reader.secret("API_KEY_PEPPER", minimumLength: APIKeyPepper.minimumByteCount)
+        let certificatePath = reader.raw("TLS_CERT_PATH") == nil ? nil : reader.existingFile("TLS_CERT_PATH")
+        let keyPath = reader.raw("TLS_KEY_PATH") == nil ? nil : reader.existingFile("TLS_KEY_PATH")
+        if (reader.raw("TLS_CERT_PATH") == nil) != (reader.raw("TLS_KEY_PATH") == nil) {
+            let missing = reader.raw("TLS_CERT_PATH") == nil ? "TLS_CERT_PATH" : "TLS_KEY_PATH"
+            reader.record(missing, .missing, expected: "both TLS_CERT_PATH and TLS_KEY_PATH, or neither")
+        }
+        var secrets: [String: WebhookSecret] = [:]
+        for name in environment.keys.sorted() where name.hasPrefix(Self.webhookSecretPrefix) {
+            let source = String(name.dropFirst(Self.webhookSecretPrefix.count)).lowercased()
+            guard fileprivateIsSourceName(source), let value = reader.raw(name), let secret = WebhookSecret(value)
+            else {
+                reader.record(name, .malformed, expected: "whsec_ followed by the base64 of 16 to 1024 bytes")
+                continue
+            }
+            secrets[source] = secret
+        }
+        let perSecond = reader.integer("RATE_LIMIT_PER_SECOND", default: 100, range: 1...1_000_000)
+        let burst = reader.integer("RATE_LIMIT_BURST", default: 200, range: 1...100_000)
         try reader.finish()
         // The unwraps cannot fail: finish() throws whenever a required getter returned nil.
         self.logLevel = logLevel
         self.databaseURL = databaseURL!
         self.drainTimeout = drainTimeout
         self.httpPort = httpPort
+        self.httpHost = httpHost
         self.adminToken = adminToken!
+        self.apiKeyPepper = APIKeyPepper(bytes: Array(pepper!.value.utf8))!
+        if let certificatePath, let keyPath { self.tls = (certificatePath, keyPath) } else { self.tls = nil }
+        self.webhookSecrets = secrets
+        self.defaultRateLimit = RateLimit(perSecond: Double(perSecond), burst: burst)
     }
+}
+
+/// A source name: 1…32 of `[a-z0-9_]` (the path segment of `/v1/webhooks/inbound/{source}`).
+fileprivate func fileprivateIsSourceName(_ source: String) -> Bool {
+    (1...32).contains(source.utf8.count)
+        && source.utf8.allSatisfy { ($0 >= 0x61 && $0 <= 0x7A) || ($0 >= 0x30 && $0 <= 0x39) || $0 == 0x5F }
 }

@@ -1,12 +1,60 @@
 import ServiceKit
 
-/// The ordered schema steps of the `router` schema (API keys, rate limits, webhook ids), applied at start under an advisory lock.
+/// The ordered schema steps of the `router` schema (projects, API keys, webhook ids, idempotency), applied at
+/// start under an advisory lock.
 ///
 /// Append only: a step that has shipped is never edited or reordered (the migrator checks names of
-/// applied steps on every start). The steps arrive with the work that needs them.
+/// applied steps on every start). The schema name is a parameter so tests can each use their own.
 enum RouterMigrations {
     /// The schema this service owns in its database.
     static let schema = "router"
-    /// Every step, in order.
-    static let all: [Migration] = []
+    /// Every step, in order, for the production schema.
+    static let all: [Migration] = steps(schema: schema)
+
+    /// Every step, in order, creating the tables in `schema` (a plain lowercase identifier).
+    static func steps(schema: String) -> [Migration] {
+        [
+            Migration(version: 1, name: "projects and api keys", sql: """
+                CREATE TABLE \(schema).projects (
+                    id text PRIMARY KEY,
+                    name text NOT NULL,
+                    created_at timestamptz NOT NULL DEFAULT now(),
+                    rate_limit_per_second integer,
+                    rate_limit_burst integer
+                );
+                CREATE TABLE \(schema).api_keys (
+                    id text PRIMARY KEY,
+                    project_id text NOT NULL REFERENCES \(schema).projects (id),
+                    kind text NOT NULL CHECK (kind IN ('publishable', 'secret')),
+                    prefix text NOT NULL,
+                    hash bytea NOT NULL,
+                    created_at timestamptz NOT NULL,
+                    last_used_at timestamptz,
+                    expires_at timestamptz,
+                    revoked_at timestamptz,
+                    replaces text
+                );
+                CREATE INDEX api_keys_project ON \(schema).api_keys (project_id, created_at);
+                """),
+            Migration(version: 2, name: "webhook events and idempotency", sql: """
+                CREATE TABLE \(schema).webhook_events (
+                    source text NOT NULL,
+                    webhook_id text NOT NULL,
+                    received_at timestamptz NOT NULL DEFAULT now(),
+                    PRIMARY KEY (source, webhook_id)
+                );
+                CREATE INDEX webhook_events_received ON \(schema).webhook_events (received_at);
+                CREATE TABLE \(schema).idempotency (
+                    scope text NOT NULL,
+                    key text NOT NULL,
+                    request_hash bytea NOT NULL,
+                    status integer NOT NULL,
+                    body bytea NOT NULL,
+                    created_at timestamptz NOT NULL DEFAULT now(),
+                    PRIMARY KEY (scope, key)
+                );
+                CREATE INDEX idempotency_created ON \(schema).idempotency (created_at);
+                """),
+        ]
+    }
 }

@@ -5,10 +5,11 @@ import ServiceKit
 @Suite("RouterConfig")
 struct RouterConfigTests {
     private let token = String(repeating: "t", count: 32)
+    private let pepper = String(repeating: "p", count: 32)
 
     @Test("a complete environment is read, with defaults for the rest")
     func valid() throws {
-        let config = try RouterConfig(environment: ["DATABASE_URL": "postgresql://router@db/router", "PURRPURR_ADMIN_TOKEN": token])
+        let config = try RouterConfig(environment: ["DATABASE_URL": "postgresql://router@db/router", "PURRPURR_ADMIN_TOKEN": token, "API_KEY_PEPPER": pepper])
         #expect(config.logLevel == .info)
         #expect(config.drainTimeout == .seconds(10))
         #expect(config.httpPort == 8080)
@@ -19,7 +20,7 @@ struct RouterConfigTests {
     @Test("every variable is read")
     func overrides() throws {
         let config = try RouterConfig(environment: [
-            "DATABASE_URL": "postgres://db/r", "PURRPURR_ADMIN_TOKEN": token,
+            "DATABASE_URL": "postgres://db/r", "PURRPURR_ADMIN_TOKEN": token, "API_KEY_PEPPER": pepper,
             "LOG_LEVEL": "trace", "DRAIN_TIMEOUT_SECONDS": "0", "PURRPURR_HTTP_PORT": "0",
         ])
         #expect(config.logLevel == .trace)
@@ -27,12 +28,13 @@ struct RouterConfigTests {
         #expect(config.httpPort == 0)
     }
 
-    @Test("an empty environment names both required variables")
+    @Test("an empty environment names every required variable")
     func empty() throws {
         let error = try #require(throws: ConfigurationError.self) { try RouterConfig(environment: [:]) }
         #expect(error.lines(service: "router") == [
             "router: invalid configuration: DATABASE_URL is missing (expected a postgres:// or postgresql:// URL)",
             "router: invalid configuration: PURRPURR_ADMIN_TOKEN is missing (expected a secret of at least 32 characters)",
+            "router: invalid configuration: API_KEY_PEPPER is missing (expected a secret of at least 32 characters)",
         ])
     }
 
@@ -41,7 +43,7 @@ struct RouterConfigTests {
         let error = try #require(throws: ConfigurationError.self) {
             try RouterConfig(environment: [
                 "DATABASE_URL": "http://db", "PURRPURR_ADMIN_TOKEN": "tooshort-admin-token",
-                "LOG_LEVEL": "verbose", "DRAIN_TIMEOUT_SECONDS": "301", "PURRPURR_HTTP_PORT": "70000",
+                "API_KEY_PEPPER": pepper, "LOG_LEVEL": "verbose", "DRAIN_TIMEOUT_SECONDS": "301", "PURRPURR_HTTP_PORT": "70000",
             ])
         }
         #expect(error.variables == ["LOG_LEVEL", "DATABASE_URL", "DRAIN_TIMEOUT_SECONDS", "PURRPURR_HTTP_PORT", "PURRPURR_ADMIN_TOKEN"])
@@ -50,9 +52,37 @@ struct RouterConfigTests {
 
     @Test("the configuration prints without its secrets")
     func redacted() throws {
-        let config = try RouterConfig(environment: ["DATABASE_URL": "postgres://u:hunter2@db/r", "PURRPURR_ADMIN_TOKEN": token])
+        let config = try RouterConfig(environment: [
+            "DATABASE_URL": "postgres://u:hunter2@db/r", "PURRPURR_ADMIN_TOKEN": token, "API_KEY_PEPPER": pepper,
+            "WEBHOOK_SECRET_EMAIL": "whsec_" + String(repeating: "A", count: 32),
+        ])
         let text = String(describing: config) + String(reflecting: config)
         #expect(!text.contains(token))
+        #expect(!text.contains(pepper))
+        #expect(!text.contains(String(repeating: "A", count: 32)))
         #expect(!text.contains("hunter2"))
+    }
+
+    @Test("router variables: host, rate-limit defaults, webhook secrets, TLS pairs")
+    func routerVariables() throws {
+        let base = ["DATABASE_URL": "postgres://db/r", "PURRPURR_ADMIN_TOKEN": token, "API_KEY_PEPPER": pepper]
+        let defaults = try RouterConfig(environment: base)
+        #expect(defaults.httpHost == "127.0.0.1")
+        #expect(defaults.defaultRateLimit == RateLimit(perSecond: 100, burst: 200))
+        #expect(defaults.webhookSecrets.isEmpty && defaults.tls == nil)
+        let set = try RouterConfig(environment: base.merging([
+            "PURRPURR_HTTP_HOST": "0.0.0.0", "RATE_LIMIT_PER_SECOND": "5", "RATE_LIMIT_BURST": "7",
+            "WEBHOOK_SECRET_EMAIL": "whsec_" + String(repeating: "A", count: 32),
+        ]) { $1 })
+        #expect(set.httpHost == "0.0.0.0")
+        #expect(set.defaultRateLimit == RateLimit(perSecond: 5, burst: 7))
+        #expect(set.webhookSecrets["email"] != nil)
+        let error = try #require(throws: ConfigurationError.self) {
+            try RouterConfig(environment: base.merging([
+                "WEBHOOK_SECRET_PAYMENTS": "not-a-secret", "TLS_CERT_PATH": "/etc/hostname", "API_KEY_PEPPER": "short",
+            ]) { $1 })
+        }
+        #expect(Set(error.variables) == ["WEBHOOK_SECRET_PAYMENTS", "TLS_KEY_PATH", "API_KEY_PEPPER"])
+        #expect(!error.description.contains("not-a-secret"))
     }
 }

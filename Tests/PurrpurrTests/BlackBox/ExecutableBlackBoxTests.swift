@@ -21,6 +21,7 @@ struct ExecutableBlackBoxTests {
     static let goodEnvironment = [
         "DATABASE_URL": databaseURL ?? "postgres://purrpurr@127.0.0.1:1/unused",
         "PURRPURR_ADMIN_TOKEN": String(repeating: "a", count: 32),
+        "API_KEY_PEPPER": String(repeating: "p", count: 32),
         "PURRPURR_HTTP_PORT": "0",
         "DRAIN_TIMEOUT_SECONDS": "5",
         "LOG_LEVEL": "info",

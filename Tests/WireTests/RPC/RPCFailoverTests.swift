@@ -51,7 +51,9 @@ struct RPCFailoverTests {
             let start = ContinuousClock.now
             let error = await rpcWireError { _ = try await client.echo.echo(EchoMessage(), rpcContext()) }
             #expect(error?.code == .unavailable)
-            #expect(ContinuousClock.now - start < .seconds(2))  // typically < 5 ms; slack for a loaded machine
+            // Typically < 5 ms. The bound only proves the call did not wait for the 10 s connect timeout: tests
+            // run in parallel on 2 cores, and CPU-heavy neighbours can delay this task by seconds.
+            #expect(ContinuousClock.now - start < .seconds(8))
         }
         await client.stop()
         withExtendedLifetime(refusing) {}
@@ -67,12 +69,12 @@ struct RPCFailoverTests {
         let client = try RPCTestClient(mesh: mesh, ports: [listener.port], configuration: WireClient.Configuration(
             pingInterval: .milliseconds(100), pingTimeout: .milliseconds(200)))
         let start = ContinuousClock.now
-        let error = await rpcWireError { _ = try await client.echo.echo(EchoMessage(), rpcContext()) }
+        // With a deadline, a broken ping would end as deadlineExceeded (and fail below), never as a hang.
+        let error = await rpcWireError { _ = try await client.echo.echo(EchoMessage(), rpcContext(deadline: .seconds(20))) }
         let elapsed = ContinuousClock.now - start
         #expect(error?.code == .unavailable)
         #expect(error?.details?["cause"]?.contains("PING") == true)
         #expect(elapsed >= .milliseconds(250))
-        #expect(elapsed < .seconds(3))
         await client.stop()
         listener.close()
         await serverGroup.shutdownGracefully()

@@ -1,0 +1,79 @@
+import Foundation
+import ServiceKit
+import Wire
+
+/// Everything one Router replica holds: stores, in-memory keys and budgets, the limiter, the seam to the
+/// mesh, logs and metrics. The route handlers and the responder read it.
+///
+/// ```swift
+/// let app = RouterApp(config: config, database: pool, schema: "router", logger: logger, metrics: metrics)
+/// try await app.sync(listener: listener).reloadAll()
+/// let server = try HTTPServer(host: config.httpHost, port: config.httpPort, group: group,
+///                             responder: RouterResponder(app: app))
+/// ```
+final class RouterApp: Sendable {
+    /// The configuration.
+    let config: RouterConfig
+    /// The schema holding the tables.
+    let schema: String
+    /// Projects.
+    let projects: ProjectStore
+    /// API keys.
+    let keys: KeyStore
+    /// Idempotent first responses.
+    let idempotency: IdempotencyStore
+    /// Inbound webhook ids.
+    let webhookEvents: WebhookEventStore
+    /// The keys, in memory.
+    let registry: KeyRegistry
+    /// The budgets, in memory.
+    let limits: ProjectLimits
+    /// Uses of keys to flush.
+    let usage = KeyUsageRecorder()
+    /// The token buckets.
+    let limiter = RateLimiter()
+    /// The budget of one client address on unkeyed routes.
+    let addressLimit = RateLimit(perSecond: 10, burst: 50)
+    /// The mesh behind the Router.
+    let services: any ServiceDirectory
+    /// The access log and error logs.
+    let logger: Logger
+    /// Metrics.
+    let metrics: RouterMetrics
+    /// The routing table.
+    let table: RouteTable
+
+    /// Builds the replica's state over `database` (`table` is replaceable for tests).
+    init(
+        config: RouterConfig, database: PostgresPool, schema: String = RouterMigrations.schema, logger: Logger,
+        metrics: MetricsRegistry, services: any ServiceDirectory = EmptyServiceDirectory(),
+        table: RouteTable = RouteTable.make()
+    ) {
+        self.config = config
+        self.schema = schema
+        self.projects = ProjectStore(database: database, schema: schema)
+        self.keys = KeyStore(database: database, schema: schema)
+        self.idempotency = IdempotencyStore(database: database, schema: schema, pepper: config.apiKeyPepper)
+        self.webhookEvents = WebhookEventStore(database: database, schema: schema)
+        self.registry = KeyRegistry(pepper: config.apiKeyPepper)
+        self.limits = ProjectLimits(defaultLimit: config.defaultRateLimit)
+        self.services = services
+        self.logger = logger
+        self.metrics = RouterMetrics(registry: metrics)
+        self.table = table
+    }
+
+    /// The listener-driven key refresher for this replica (run it as a service; call `reloadAll()` first).
+    func sync(listener: PostgresListener) -> KeySync {
+        KeySync(
+            keys: keys, projects: projects, registry: registry, limits: limits, usage: usage, listener: listener,
+            logger: logger)
+    }
+
+    /// A listener on this replica's key and project channels.
+    func makeListener(configuration: PostgresConfiguration) throws -> PostgresListener {
+        try PostgresListener(
+            configuration: configuration,
+            channels: [KeyStore.channel(schema: schema), KeyStore.projectChannel(schema: schema)])
+    }
+}

@@ -1,0 +1,69 @@
+import Foundation
+import ServiceKit
+import Wire
+
+/// The public HTTP(S) server as a ``Service``: binds at start, logs the bound port, and on shutdown stops
+/// accepting and lets requests in flight finish (``HTTPServer/shutdown(timeout:)``).
+final class RouterHTTPService: Service {
+    /// The server.
+    let server: HTTPServer
+    private let group: EventLoopGroup
+    private let drainTimeout: Duration
+
+    /// Binds `host:port` (0 for any free port) with `responder`, using `tls` when given.
+    init(host: String, port: Int, tls: TLSContext?, drainTimeout: Duration, responder: RouterResponder) throws {
+        let group = try EventLoopGroup()
+        self.group = group
+        self.drainTimeout = drainTimeout
+        self.server = try HTTPServer(host: host, port: port, group: group, tls: tls, responder: responder)
+    }
+
+    func run() async throws {
+        try? await gracefulShutdown()
+        await server.shutdown(timeout: drainTimeout)
+        await group.shutdownGracefully()
+    }
+}
+
+/// Builds the Router's services in start order: key sync, housekeeping, then the HTTP server.
+enum RouterServices {
+    /// The services for `config` over the opened `database`.
+    static func build(config: RouterConfig, context: ServiceContext, database: DatabaseService) async throws -> [any Service] {
+        let app = RouterApp(config: config, database: database.pool, logger: context.logger, metrics: context.metrics)
+        let sync = app.sync(listener: try app.makeListener(configuration: database.pool.configuration))
+        try await sync.reloadAll()
+        let tls = try config.tls.map {
+            try TLSContext.server(
+                certificateChainPath: $0.certificatePath, privateKeyPath: $0.keyPath, trustRootsPath: nil,
+                requireClientCertificate: false)
+        }
+        let http = try RouterHTTPService(
+            host: config.httpHost, port: config.httpPort, tls: tls, drainTimeout: config.drainTimeout,
+            responder: RouterResponder(app: app))
+        context.logger.info("http listening", metadata: [LogKey("http.port"): .int(http.server.port)])
+        return [database, sync, Housekeeping(app: app), http]
+    }
+}
+
+/// Deletes webhook ids and idempotency rows past their 24 h, every 10 minutes, and idle rate-limit buckets.
+struct Housekeeping: Service {
+    /// The replica's state.
+    let app: RouterApp
+
+    func run() async throws {
+        var elapsed = 0
+        while !Task.isShuttingDownGracefully {
+            do { try await Task.sleep(for: .seconds(1)) } catch { return }
+            elapsed += 1
+            guard elapsed % 600 == 0 else { continue }
+            let now = Date()
+            app.limiter.evictIdle(now: .now)
+            do {
+                try await app.webhookEvents.prune(now: now)
+                try await app.idempotency.prune(now: now)
+            } catch {
+                app.logger.warning("housekeeping failed", metadata: [.errorType: .errorType(error)])
+            }
+        }
+    }
+}

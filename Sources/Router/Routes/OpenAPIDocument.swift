@@ -1,0 +1,61 @@
+/// The OpenAPI 3.1 document, generated from the ``RouteTable`` (so it cannot drift from what is served).
+enum OpenAPIDocument {
+    /// The document for `table`.
+    static func make(_ table: RouteTable) -> JSONValue {
+        var paths: [(String, JSONValue)] = []
+        for route in table.routes {
+            let operation = self.operation(route)
+            let method = route.method.rawValue.lowercased()
+            if let index = paths.firstIndex(where: { $0.0 == route.path.text }), case .object(var members) = paths[index].1 {
+                members.append((method, operation))
+                paths[index].1 = .object(members)
+            } else {
+                paths.append((route.path.text, .object([(method, operation)])))
+            }
+        }
+        return [
+            "openapi": "3.1.0",
+            "info": ["title": "Purrpurr Cloud", "version": "1"],
+            "paths": .object(paths),
+            "components": [
+                "schemas": ["Error": Schemas.error],
+                "securitySchemes": [
+                    "apiKey": ["type": "apiKey", "in": "header", "name": "X-API-Key"],
+                    "adminToken": ["type": "apiKey", "in": "header", "name": "X-Admin-Token"],
+                    "bearer": ["type": "http", "scheme": "bearer", "bearerFormat": "JWT"],
+                ],
+            ],
+        ]
+    }
+
+    private static func operation(_ route: Route) -> JSONValue {
+        var members: [(String, JSONValue)] = [
+            ("summary", .string(route.summary)), ("tags", [.string(route.tag)]),
+            ("operationId", .string(route.method.rawValue.lowercased() + route.path.text
+                .split(whereSeparator: { !$0.isLetter && !$0.isNumber }).map { $0.prefix(1).uppercased() + $0.dropFirst() }
+                .joined())),
+        ]
+        let parameters = route.path.parameterNames.map { name -> JSONValue in
+            ["name": .string(name), "in": "path", "required": true, "schema": ["type": "string"]]
+        }
+        if !parameters.isEmpty { members.append(("parameters", .array(parameters))) }
+        switch route.auth {
+        case .none: members.append(("security", []))
+        case .admin: members.append(("security", [["adminToken": []]]))
+        case .anyKey, .secretKey: members.append(("security", [["apiKey": []]]))
+        case .keyAndBearer: members.append(("security", [["apiKey": [], "bearer": []]]))
+        }
+        if let schema = route.requestSchema {
+            members.append(("requestBody", ["required": true, "content": ["application/json": ["schema": schema]]]))
+        }
+        var success: [(String, JSONValue)] = [("description", .string(route.summary))]
+        if let schema = route.response.schema {
+            success.append(("content", ["application/json": ["schema": schema]]))
+        }
+        let errorResponse: JSONValue = [
+            "description": "An error", "content": ["application/json": ["schema": ["$ref": "#/components/schemas/Error"]]],
+        ]
+        members.append(("responses", .object([(String(route.response.status), .object(success)), ("default", errorResponse)])))
+        return .object(members)
+    }
+}

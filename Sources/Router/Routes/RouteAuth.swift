@@ -1,0 +1,17 @@
+/// Who may call a route.
+enum RouteAuth: String, Sendable, Hashable, CaseIterable {
+    /// Anyone (health, OpenAPI, inbound webhooks; rate limited per client address where it matters).
+    case none
+    /// A platform operator: `X-Admin-Token`, compared in constant time.
+    case admin
+    /// Any valid API key of a project, publishable or secret.
+    case anyKey
+    /// A secret API key (`psk_…`); a publishable key gets 403 `FORBIDDEN`.
+    case secretKey
+    /// An API key and an end user's `Authorization: Bearer` access token. Declared for the identity routes;
+    /// until JWT verification lands the token is always refused with 401 `INVALID_TOKEN`.
+    case keyAndBearer
+
+    /// Whether the route needs an API key (and so counts against the project's rate limit).
+    var needsKey: Bool { self == .anyKey || self == .secretKey || self == .keyAndBearer }
+}
