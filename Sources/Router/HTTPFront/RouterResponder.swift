@@ -86,17 +86,19 @@ struct RouterResponder: HTTPResponder {
         if route.idempotent, let idempotencyKey = request.headers["Idempotency-Key"] {
             return try await Idempotency(app: app).run(
                 key: idempotencyKey, scope: "\(key?.projectID ?? "admin") \(route.method) \(route.path.text)",
-                request: routeRequest, now: now) { try await self.run(route, routeRequest) }
+                request: routeRequest, now: now) { try await self.run(route, routeRequest, on: context.eventLoop) }
         }
-        return try await run(route, routeRequest)
+        return try await run(route, routeRequest, on: context.eventLoop)
     }
 
-    /// Runs the handler under the route's deadline and renders its response.
-    func run(_ route: Route, _ request: RouteRequest) async throws -> HTTPResponse {
+    /// Runs the handler under the route's deadline and renders its response. The deadline is a timer on the
+    /// connection's loop (`EventLoop.sleep`), which is removed when the handler wins: a cancelled
+    /// `Task.sleep` would hold its memory until the deadline (see `EventLoop+Sleep.swift`).
+    func run(_ route: Route, _ request: RouteRequest, on loop: EventLoop) async throws -> HTTPResponse {
         let result = try await withThrowingTaskGroup(of: RouteResponse?.self) { group in
-            group.addTask { try await route.handler(request) }
-            group.addTask {
-                try await Task.sleep(for: route.deadline)
+            group.addTask(executorPreference: loop) { try await route.handler(request) }
+            group.addTask(executorPreference: loop) {
+                try await loop.sleep(for: route.deadline)
                 return nil
             }
             let first = try await group.next() ?? nil
