@@ -6,5 +6,5 @@ await ServiceMain.run(name: "comms-service", environment: ProcessInfo.processInf
 } build: { config, context in
     let database = try await context.openDatabase(
         url: config.databaseURL, schema: CommsServiceMigrations.schema, migrations: CommsServiceMigrations.all)
-    return [database, IdleService()]  // The Wire server and workers join it.
+    return [database, try context.serveWire(config.wire, drainTimeout: config.drainTimeout)]
 }

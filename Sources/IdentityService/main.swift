@@ -6,5 +6,5 @@ await ServiceMain.run(name: "identity-service", environment: ProcessInfo.process
 } build: { config, context in
     let database = try await context.openDatabase(
         url: config.databaseURL, schema: IdentityServiceMigrations.schema, migrations: IdentityServiceMigrations.all)
-    return [database, IdleService()]  // The Wire server and workers join it.
+    return [database, try context.serveWire(config.wire, drainTimeout: config.drainTimeout)]
 }

@@ -9,6 +9,9 @@ struct VaultServiceConfig: ServiceConfiguration {
     let databaseURL: Secret<URL>
     /// `DRAIN_TIMEOUT_SECONDS`.
     let drainTimeout: Duration
+    /// `WIRE_HOST`, `WIRE_PORT` (default 7103), `MESH_CA_PATH`, `MESH_CERT_PATH`, `MESH_KEY_PATH`: the mesh
+    /// (mutual TLS) listener.
+    let wire: WireListenerConfiguration
 
     /// Reads and validates every variable, throwing a `ConfigurationError` naming all problems.
     init(environment: [String: String]) throws {
@@ -16,10 +19,12 @@ struct VaultServiceConfig: ServiceConfiguration {
         let logLevel = reader.logLevel()
         let databaseURL = reader.databaseURL()
         let drainTimeout = reader.drainTimeout()
+        let wire = reader.wireListener(defaultPort: 7103)
         try reader.finish()
-        // The unwrap cannot fail: finish() throws whenever a required getter returned nil.
+        // The unwraps cannot fail: finish() throws whenever a required getter returned nil.
         self.logLevel = logLevel
         self.databaseURL = databaseURL!
         self.drainTimeout = drainTimeout
+        self.wire = wire!
     }
 }

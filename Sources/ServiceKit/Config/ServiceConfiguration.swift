@@ -26,4 +26,19 @@ extension EnvironmentReader {
     public mutating func drainTimeout() -> Duration {
         duration("DRAIN_TIMEOUT_SECONDS", default: .seconds(10), range: 0...300)
     }
+
+    /// The Wire (mutual TLS) listener of a mesh service: `WIRE_HOST` (default `127.0.0.1`), `WIRE_PORT`
+    /// (0–65535, default `defaultPort`, 0 picks a free port) and the required existing PEM files
+    /// `MESH_CA_PATH` (the mesh CA certificate), `MESH_CERT_PATH` (this service's certificate chain) and
+    /// `MESH_KEY_PATH` (its private key). Returns nil exactly when one of the files was missing or not found.
+    public mutating func wireListener(defaultPort: Int) -> WireListenerConfiguration? {
+        let host = string("WIRE_HOST", default: "127.0.0.1")
+        let wirePort = port("WIRE_PORT", default: defaultPort)
+        let ca = existingFile("MESH_CA_PATH", expected: "the path of the mesh CA certificate, PEM")
+        let certificate = existingFile("MESH_CERT_PATH", expected: "the path of this service's certificate chain, PEM")
+        let key = existingFile("MESH_KEY_PATH", expected: "the path of this service's private key, PEM")
+        guard let ca, let certificate, let key else { return nil }
+        return WireListenerConfiguration(
+            host: host, port: wirePort, trustRootsPath: ca, certificateChainPath: certificate, privateKeyPath: key)
+    }
 }

@@ -1,0 +1,51 @@
+import Foundation
+import Wire
+
+/// A throwaway mesh for black-box tests: a CA generated in memory, and per-service certificates written as
+/// PEM files into a fresh temporary directory (removed on deinit), as `MESH_CA_PATH`, `MESH_CERT_PATH` and
+/// `MESH_KEY_PATH` expect. Each test makes its own; nothing is shared.
+final class BlackBoxMesh: Sendable {
+    /// The directory holding the PEM files.
+    let directory: String
+    /// The mesh CA.
+    let ca: CertificateAuthority
+
+    /// Generates a CA named `caName` and creates the directory.
+    init(caName: String = "Black-box test CA") throws {
+        self.ca = try CertificateAuthority.generate(commonName: caName, validity: .days(1))
+        self.directory = NSTemporaryDirectory() + "purrpurr-blackbox-" + UUID().uuidString
+        try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
+        try write(ca.certificatePEM, to: "ca.pem")
+    }
+
+    deinit {
+        try? FileManager.default.removeItem(atPath: directory)
+    }
+
+    /// The path of `name` inside ``directory``.
+    func path(_ name: String) -> String {
+        directory + "/" + name
+    }
+
+    /// Writes `text` to `name` (owner-only permissions, like a real key file).
+    func write(_ text: String, to name: String) throws {
+        try Data(text.utf8).write(to: URL(fileURLWithPath: path(name)))
+        try FileManager.default.setAttributes([.posixPermissions: 0o600], ofItemAtPath: path(name))
+    }
+
+    /// Issues `service`'s certificate (valid for 127.0.0.1), writes it and its key, and returns the
+    /// `MESH_*` variables that point at them.
+    func environment(for service: String) throws -> [String: String] {
+        let issued = try ca.issue(serviceName: service, dnsNames: [], ipAddresses: ["127.0.0.1"], validity: .days(1))
+        try write(issued.certificatePEM, to: "\(service).crt")
+        try write(issued.privateKeyPEM, to: "\(service).key")
+        return ["MESH_CA_PATH": path("ca.pem"), "MESH_CERT_PATH": path("\(service).crt"), "MESH_KEY_PATH": path("\(service).key")]
+    }
+
+    /// A mesh client context presenting a fresh certificate for `service` from this CA.
+    func clientTLS(_ service: String) throws -> TLSContext {
+        let issued = try ca.issue(serviceName: service, dnsNames: [], ipAddresses: [], validity: .days(1))
+        return try TLSContext.client(
+            certificateChain: issued.certificatePEM, privateKey: issued.privateKeyPEM, trustRoots: ca.certificatePEM)
+    }
+}
