@@ -1,4 +1,5 @@
 import Foundation
+import Wire
 
 /// A JSON value with ordered object members, for response bodies and the OpenAPI document.
 ///
@@ -79,21 +80,7 @@ indirect enum JSONValue: Sendable, Hashable, ExpressibleByStringLiteral, Express
     }
 
     private static func writeString(_ text: String, to out: inout String) {
-        out += "\""
-        for scalar in text.unicodeScalars {
-            switch scalar {
-            case "\"": out += "\\\""
-            case "\\": out += "\\\\"
-            case "\n": out += "\\n"
-            case "\r": out += "\\r"
-            case "\t": out += "\\t"
-            case _ where scalar.value < 0x20:
-                let hex = String(scalar.value, radix: 16)
-                out += "\\u" + String(repeating: "0", count: 4 - hex.count) + hex
-            default: out.unicodeScalars.append(scalar)
-            }
-        }
-        out += "\""
+        out += HTTPResponse.jsonString(text)
     }
 
     static func == (lhs: JSONValue, rhs: JSONValue) -> Bool { lhs.serialized == rhs.serialized }

@@ -16,8 +16,9 @@ extension HTTPResponse {
             status: Status(code: error.status), code: error.code, message: error.description, requestID: requestID)
     }
 
-    /// A JSON string literal for `text` (quotes, backslashes and control characters escaped).
-    static func jsonString(_ text: String) -> String {
+    /// A JSON string literal for `text` (quotes, backslashes and control characters escaped); shared by every
+    /// JSON writer above the HTTP layer (the Router's `JSONValue`).
+    public static func jsonString(_ text: String) -> String {
         var out = "\""
         for scalar in text.unicodeScalars {
             switch scalar {
