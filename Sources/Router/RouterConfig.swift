@@ -1,5 +1,6 @@
 import Foundation
 import ServiceKit
+import Wire
 
 /// The Router's configuration, read from the environment at start (see `docs/configuration.md`).
 struct RouterConfig: ServiceConfiguration {
@@ -23,9 +24,17 @@ struct RouterConfig: ServiceConfiguration {
     let webhookSecrets: [String: WebhookSecret]
     /// `RATE_LIMIT_PER_SECOND` / `RATE_LIMIT_BURST`: a project's budget unless set per project (100 / 200).
     let defaultRateLimit: RateLimit
+    /// `MESH_CA_PATH` + `MESH_CERT_PATH` + `MESH_KEY_PATH`: the Router's mesh client certificate (all three or
+    /// none; required when any `<SERVICE>_WIRE_ENDPOINTS` is set).
+    let mesh: (trustRootsPath: String, certificateChainPath: String, privateKeyPath: String)?
+    /// `IDENTITY_WIRE_ENDPOINTS`, `COMMS_WIRE_ENDPOINTS`, …: the configured mesh services, in
+    /// ``meshServices`` order, each with its endpoints (`host:port`, comma-separated).
+    let wireEndpoints: [(service: String, endpoints: [WireEndpoint])]
 
     /// The prefix of the inbound webhook secret variables.
     static let webhookSecretPrefix = "WEBHOOK_SECRET_"
+    /// The services the Router can reach over Wire, by short name (their certificates' service name).
+    static let meshServices = ["identity", "comms", "vault", "billing"]
 
     /// Reads and validates every variable, throwing a `ConfigurationError` naming all problems.
     init(environment: [String: String]) throws {
@@ -55,6 +64,30 @@ struct RouterConfig: ServiceConfiguration {
         }
         let perSecond = reader.integer("RATE_LIMIT_PER_SECOND", default: 100, range: 1...1_000_000)
         let burst = reader.integer("RATE_LIMIT_BURST", default: 200, range: 1...100_000)
+        var wireEndpoints: [(service: String, endpoints: [WireEndpoint])] = []
+        for service in Self.meshServices {
+            let name = service.uppercased() + "_WIRE_ENDPOINTS"
+            guard let value = reader.raw(name) else { continue }
+            let parsed = value.split(separator: ",", omittingEmptySubsequences: false).map {
+                WireEndpoint(String($0.trimmingCharacters(in: .whitespaces)))
+            }
+            guard !parsed.contains(where: { $0 == nil }) else {
+                reader.record(name, .malformed, expected: "comma-separated host:port endpoints")
+                continue
+            }
+            wireEndpoints.append((service, parsed.compactMap { $0 }))
+        }
+        let meshVariables = ["MESH_CA_PATH", "MESH_CERT_PATH", "MESH_KEY_PATH"]
+        let anyEndpoints = Self.meshServices.contains { reader.raw($0.uppercased() + "_WIRE_ENDPOINTS") != nil }
+        var mesh: (String, String, String)?
+        if anyEndpoints || meshVariables.contains(where: { reader.raw($0) != nil }) {
+            let why = anyEndpoints ? " (required with <SERVICE>_WIRE_ENDPOINTS)" : " (all three MESH_* or none)"
+            let ca = reader.existingFile("MESH_CA_PATH", expected: "the path of the mesh CA certificate, PEM" + why)
+            let certificate = reader.existingFile(
+                "MESH_CERT_PATH", expected: "the path of the Router's mesh certificate chain, PEM" + why)
+            let key = reader.existingFile("MESH_KEY_PATH", expected: "the path of the Router's mesh private key, PEM" + why)
+            if let ca, let certificate, let key { mesh = (ca, certificate, key) }
+        }
         try reader.finish()
         // The unwraps cannot fail: finish() throws whenever a required getter returned nil.
         self.logLevel = logLevel
@@ -67,6 +100,8 @@ struct RouterConfig: ServiceConfiguration {
         if let certificatePath, let keyPath { self.tls = (certificatePath, keyPath) } else { self.tls = nil }
         self.webhookSecrets = secrets
         self.defaultRateLimit = RateLimit(perSecond: Double(perSecond), burst: burst)
+        self.mesh = mesh
+        self.wireEndpoints = wireEndpoints
     }
 }
 

@@ -1,10 +1,10 @@
 /// The seam to the mesh: the services behind the Router, for `/readyz` and (next) the Wire calls.
 ///
-/// **Pending the Wire RPC client.** Nothing is configured yet, so ``EmptyServiceDirectory`` is used and
-/// `/readyz` answers `{"status":"ok","services":{}}`. When `Wire/RPC` lands, an implementation holding one
-/// client per service pings each in ``health()`` and forwards inbound webhooks in ``deliverWebhook(source:id:body:)``.
+/// ``WireServiceDirectory`` is used when `<SERVICE>_WIRE_ENDPOINTS` are configured (it pings each service
+/// over Wire); otherwise ``EmptyServiceDirectory``, and `/readyz` answers `{"status":"ok","services":{}}`.
+/// Inbound webhooks are not forwarded by either yet (pending the Comms contract).
 protocol ServiceDirectory: Sendable {
-    /// Each configured service's state: name → `"ok"` or `"down"`.
+    /// Each configured service's state: name → `"ok"` or `"unavailable"`.
     func health() async -> [(name: String, status: String)]
     /// Hands a verified, deduplicated inbound webhook to the service owning `source`.
     func deliverWebhook(source: String, id: String, body: [UInt8]) async throws

@@ -29,7 +29,12 @@ final class RouterHTTPService: Service {
 enum RouterServices {
     /// The services for `config` over the opened `database`.
     static func build(config: RouterConfig, context: ServiceContext, database: DatabaseService) async throws -> [any Service] {
-        let app = RouterApp(config: config, database: database.pool, logger: context.logger, metrics: context.metrics)
+        let services: any ServiceDirectory =
+            try WireServiceDirectory(config: config, group: try ServiceContext.sharedEventLoopGroup())
+            ?? EmptyServiceDirectory()
+        let app = RouterApp(
+            config: config, database: database.pool, logger: context.logger, metrics: context.metrics,
+            services: services)
         let sync = app.sync(listener: try app.makeListener(configuration: database.pool.configuration))
         try await sync.reloadAll()
         let tls = try config.tls.map {

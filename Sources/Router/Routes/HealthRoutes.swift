@@ -10,9 +10,10 @@ enum HealthRoutes {
               response: .init(status: 200, schema: Schemas.object([("status", Schemas.string), ("services", ["type": "object"])]))) { request in
             let health = await request.app.services.health()
             let down = health.contains { $0.status != "ok" }
-            return .json(
-                ["status": down ? "down" : "ok", "services": .object(health.map { ($0.name, .string($0.status)) })],
-                status: down ? 503 : 200)
+            let body: JSONValue = [
+                "status": down ? "down" : "ok", "services": .object(health.map { ($0.name, .string($0.status)) }),
+            ]
+            return RouteResponse(status: down ? 503 : 200, body: body, headers: down ? [("Retry-After", "1")] : [])
         },
         Route(.get, "/metrics", auth: .none, tag: "health", summary: "Prometheus metrics",
               response: .init(status: 200, schema: nil)) { request in

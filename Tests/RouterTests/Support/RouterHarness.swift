@@ -32,7 +32,7 @@ final class RouterHarness: Sendable {
 
     init(
         schema: String = RouterHarness.uniqueSchema(), environment: [String: String] = [:],
-        table: RouteTable = RouteTable.make()
+        table: RouteTable = RouteTable.make(), services: any ServiceDirectory = EmptyServiceDirectory()
     ) async throws {
         let config = try RouterConfig(environment: Self.environment(environment))
         var configuration = try PostgresConfiguration(url: Self.databaseURL ?? "")
@@ -42,7 +42,7 @@ final class RouterHarness: Sendable {
         let logs = InMemoryLogHandler()
         let app = RouterApp(
             config: config, database: pool, schema: schema, logger: Logger(handler: logs), metrics: MetricsRegistry(),
-            table: table)
+            services: services, table: table)
         var sync = app.sync(listener: try app.makeListener(configuration: configuration))
         sync.flushInterval = .milliseconds(200)
         try await sync.reloadAll()

@@ -1,0 +1,68 @@
+import ServiceKit
+import Wire
+
+/// The mesh services the Router reaches over Wire: one ``WireClient`` per configured service.
+///
+/// ``health()`` pings every service concurrently with the built-in `wire.Ping`, each under a deadline
+/// (1 s by default), and reports `"ok"` for a server answering `serving`, else `"unavailable"` (no answer
+/// in time, unreachable, TLS refused, or draining).
+///
+/// **Webhooks are not forwarded yet**: ``deliverWebhook(source:id:body:)`` accepts them without a call,
+/// as ``EmptyServiceDirectory`` does, until the Comms contract exists.
+///
+/// ```swift
+/// let directory = try WireServiceDirectory(config: config, group: try ServiceContext.sharedEventLoopGroup())
+/// let health = await directory.health()  // [("identity", "ok"), ("comms", "unavailable")]
+/// ```
+struct WireServiceDirectory: ServiceDirectory {
+    /// The clients, in the order `health()` reports them.
+    let clients: [(name: String, client: WireClient)]
+    /// How long one ping may take before its service counts as unavailable.
+    let pingTimeout: Duration
+
+    /// Wraps ready-made clients (tests).
+    init(clients: [(name: String, client: WireClient)], pingTimeout: Duration = .seconds(1)) {
+        self.clients = clients
+        self.pingTimeout = pingTimeout
+    }
+
+    /// One client per service in `config.wireEndpoints`, presenting the Router's mesh certificate and
+    /// expecting each server's certificate to carry the service's short name; nil when none is configured.
+    ///
+    /// - Throws: `TLSError` when the mesh files do not load (bad PEM, key not matching the certificate).
+    init?(config: RouterConfig, group: EventLoopGroup) throws {
+        guard let mesh = config.mesh, !config.wireEndpoints.isEmpty else { return nil }
+        let tls = try TLSContext.client(
+            certificateChainPath: mesh.certificateChainPath, privateKeyPath: mesh.privateKeyPath,
+            trustRootsPath: mesh.trustRootsPath)
+        self.init(clients: config.wireEndpoints.map { service, endpoints in
+            (service, WireClient(service: service, endpoints: endpoints, tls: tls, serverName: service, group: group))
+        })
+    }
+
+    func health() async -> [(name: String, status: String)] {
+        let timeout = self.pingTimeout
+        let statuses = await withTaskGroup(of: (Int, String).self) { group in
+            for (index, entry) in self.clients.enumerated() {
+                let client = entry.client
+                group.addTask {
+                    let context = CallContext(requestID: "readyz", deadline: .now + timeout)
+                    let answer = try? await HealthContract.Client(client).ping(context)
+                    return (index, answer?.status == "serving" ? "ok" : "unavailable")
+                }
+            }
+            var statuses = [String](repeating: "unavailable", count: self.clients.count)
+            for await (index, status) in group { statuses[index] = status }
+            return statuses
+        }
+        return zip(self.clients, statuses).map { ($0.name, $1) }
+    }
+
+    /// Accepts the event without forwarding it (pending the Comms contract), like ``EmptyServiceDirectory``.
+    func deliverWebhook(source: String, id: String, body: [UInt8]) async throws {}
+
+    /// Closes every client's connections.
+    func close() {
+        for entry in self.clients { entry.client.close() }
+    }
+}
