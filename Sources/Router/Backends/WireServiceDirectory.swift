@@ -61,6 +61,10 @@ struct WireServiceDirectory: ServiceDirectory {
     /// Accepts the event without forwarding it (pending the Comms contract), like ``EmptyServiceDirectory``.
     func deliverWebhook(source: String, id: String, body: [UInt8]) async throws {}
 
+    func client(for service: String) -> WireClient? {
+        clients.first { $0.name == service }?.client
+    }
+
     /// Closes every client's connections.
     func close() {
         for entry in self.clients { entry.client.close() }

@@ -82,7 +82,8 @@ struct RouterResponder: HTTPResponder {
             throw RouterError.unsupportedMediaType
         }
         let routeRequest = RouteRequest(
-            app: app, http: request, parameters: parameters, key: key, requestID: exchange.requestID, clientAddress: address)
+            app: app, http: request, parameters: parameters, key: key, requestID: exchange.requestID,
+            clientAddress: address, deadline: .now + route.deadline)
         if route.idempotent, let idempotencyKey = request.headers["Idempotency-Key"] {
             return try await Idempotency(app: app).run(
                 key: idempotencyKey, scope: "\(key?.projectID ?? "admin") \(route.method) \(route.path.text)",

@@ -82,6 +82,8 @@ struct RouteRequest: Sendable {
     let requestID: String
     /// The client address, if known.
     let clientAddress: String?
+    /// When the route's deadline passes (Wire calls carry it, so services stop waiting too).
+    var deadline: ContinuousClock.Instant = .now + .seconds(10)
 
     /// The parameter `name` (the template guarantees it is present).
     func parameter(_ name: String) -> String { parameters[name] ?? "" }

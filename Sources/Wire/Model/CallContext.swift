@@ -16,6 +16,8 @@ public struct CallContext: Sendable, Hashable {
     public var subject: String?
     /// The end user's session, if any.
     public var sessionID: String?
+    /// The end user's network address as the Router saw it (for per-address limits and audit), if any.
+    public var clientAddress: String?
     /// The calling service as proven by its mesh certificate; set by the server, never read from the bytes.
     public var callerService: String?
     /// When the caller stops waiting; nil for no deadline.
@@ -27,6 +29,7 @@ public struct CallContext: Sendable, Hashable {
         projectID: String? = nil,
         subject: String? = nil,
         sessionID: String? = nil,
+        clientAddress: String? = nil,
         callerService: String? = nil,
         deadline: ContinuousClock.Instant? = nil
     ) {
@@ -34,6 +37,7 @@ public struct CallContext: Sendable, Hashable {
         self.projectID = projectID
         self.subject = subject
         self.sessionID = sessionID
+        self.clientAddress = clientAddress
         self.callerService = callerService
         self.deadline = deadline
     }
