@@ -8,7 +8,9 @@ struct RouteTable: Sendable {
 
     /// The Router's table. Handlers reach the replica's state through the `RouterApp` passed at call time.
     static func make() -> RouteTable {
-        RouteTable(routes: HealthRoutes.routes + ProjectRoutes.routes + KeyRoutes.routes + WebhookRoutes.routes)
+        RouteTable(
+            routes: HealthRoutes.routes + ProjectRoutes.routes + KeyRoutes.routes + WebhookRoutes.routes
+                + IdentityRoutes.routes + CommsRoutes.routes)
     }
 
     /// The route for `method` and the decoded `path`, with its parameters; 404 `NOT_FOUND` when no template
