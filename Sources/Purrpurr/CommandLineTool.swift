@@ -18,6 +18,8 @@ enum CommandLineTool {
 
         commands:
           help    show this help
+          certs   write a development mesh CA and service certificates
+                  [--out DIR (default .purrpurr/certs)] [--days N (default 30)]
           up      run the whole mesh locally (coming: not available yet)
 
         environment: see docs/configuration.md
@@ -38,6 +40,8 @@ enum CommandLineTool {
         case "help", "--help", "-h":
             output(usage)
             return 0
+        case "certs":
+            return CertsCommand.run(arguments: Array(arguments.dropFirst()), output: output, errorOutput: errorOutput)
         case "up":
             errorOutput("purrpurr: up is not available yet")
             return unavailableStatus
