@@ -1,7 +1,7 @@
 import Foundation
 import ServiceKit
 
-/// The CommsService's configuration, read from the environment at start (see `docs/configuration.md`).
+/// The CommsService's configuration, read from the environment at start (the table is in `docs/comms.md`).
 struct CommsServiceConfig: ServiceConfiguration {
     /// `LOG_LEVEL`.
     let logLevel: Logger.Level
@@ -12,6 +12,29 @@ struct CommsServiceConfig: ServiceConfiguration {
     /// `WIRE_HOST`, `WIRE_PORT` (default 7102), `MESH_CA_PATH`, `MESH_CERT_PATH`, `MESH_KEY_PATH`: the mesh
     /// (mutual TLS) listener.
     let wire: WireListenerConfiguration
+    /// `SMTP_URL` (required): the platform relay, `smtp://user:pass@host:port?tls=starttls|implicit|none`.
+    let smtpRelay: SMTPRelay
+    /// `SMTP_CA_PATH`: extra trust roots (PEM) for relays' TLS certificates; the system's when nil.
+    let smtpCAPath: String?
+    /// `COMMS_MASTER_KEY` (required): base64 of exactly 32 bytes; seals projects' relay credentials.
+    let masterKey: Secret<[UInt8]>
+    /// `COMMS_DEFAULT_FROM`: the sender when neither the request nor the project names one.
+    let defaultFrom: String?
+    /// `COMMS_MESSAGE_ID_DOMAIN` (default `purrpurr.local`): the right side of every `Message-ID`.
+    let messageIDDomain: String
+    /// `COMMS_RETRY_SCHEDULE` (default `30s,2m,10m,1h,6h`).
+    let retrySchedule: RetrySchedule
+    /// `COMMS_PROJECT_RATE_PER_SECOND` (1–10000, default 10): each project's send rate per replica.
+    let projectRatePerSecond: Int
+    /// `SMTP_MAX_CONNECTIONS` (1–1000, default 16): SMTP connections open at once, all projects together.
+    let smtpMaxConnections: Int
+    /// `COMMS_WORKERS` (1–64, default 4): concurrent senders.
+    let workers: Int
+    /// `COMMS_LEASE_SECONDS` (5–86400, default 300): how long a claimed message is reserved for its worker.
+    let lease: Duration
+    /// `COMMS_POLL_INTERVAL_MS` (10–60000, default 1000): how often idle workers look for due messages
+    /// without a `NOTIFY`.
+    let pollInterval: Duration
 
     /// Reads and validates every variable, throwing a `ConfigurationError` naming all problems.
     init(environment: [String: String]) throws {
@@ -20,11 +43,77 @@ struct CommsServiceConfig: ServiceConfiguration {
         let databaseURL = reader.databaseURL()
         let drainTimeout = reader.drainTimeout()
         let wire = reader.wireListener(defaultPort: 7102)
+        let smtpExpected = "an smtp:// or smtps:// URL such as smtp://user:pass@host:587?tls=starttls"
+        var smtpRelay: SMTPRelay?
+        if let text = reader.requiredString("SMTP_URL", expected: smtpExpected) {
+            smtpRelay = try? SMTPRelay(url: text)
+            if smtpRelay == nil { reader.record("SMTP_URL", .malformed, expected: smtpExpected) }
+        }
+        let smtpCAPath = reader.raw("SMTP_CA_PATH") == nil
+            ? nil : reader.existingFile("SMTP_CA_PATH", expected: "the path of a PEM file of trusted CA certificates")
+        let masterKey = Self.masterKey(&reader)
+        let defaultFrom = reader.string("COMMS_DEFAULT_FROM")
+        let messageIDDomain = reader.string("COMMS_MESSAGE_ID_DOMAIN", default: "purrpurr.local")
+        if !Self.isDomain(messageIDDomain) {
+            reader.record("COMMS_MESSAGE_ID_DOMAIN", .malformed, expected: "a domain name such as mail.example.com")
+        }
+        var retrySchedule = RetrySchedule.standard
+        if let text = reader.raw("COMMS_RETRY_SCHEDULE") {
+            do {
+                retrySchedule = try RetrySchedule(parsing: text)
+            } catch {
+                reader.record("COMMS_RETRY_SCHEDULE", .malformed,
+                              expected: "1 to 20 comma-separated delays such as 30s,2m,10m,1h,6h (ms, s, m, h, d)")
+            }
+        }
+        let rate = reader.integer("COMMS_PROJECT_RATE_PER_SECOND", default: 10, range: 1...10_000)
+        let smtpMaxConnections = reader.integer("SMTP_MAX_CONNECTIONS", default: 16, range: 1...1000)
+        let workers = reader.integer("COMMS_WORKERS", default: 4, range: 1...64)
+        let leaseSeconds = reader.integer("COMMS_LEASE_SECONDS", default: 300, range: 5...86_400)
+        let pollMilliseconds = reader.integer("COMMS_POLL_INTERVAL_MS", default: 1000, range: 10...60_000)
         try reader.finish()
         // The unwraps cannot fail: finish() throws whenever a required getter returned nil.
         self.logLevel = logLevel
         self.databaseURL = databaseURL!
         self.drainTimeout = drainTimeout
         self.wire = wire!
+        self.smtpRelay = smtpRelay!
+        self.smtpCAPath = smtpCAPath
+        self.masterKey = masterKey!
+        self.defaultFrom = defaultFrom
+        self.messageIDDomain = messageIDDomain
+        self.retrySchedule = retrySchedule
+        self.projectRatePerSecond = rate
+        self.smtpMaxConnections = smtpMaxConnections
+        self.workers = workers
+        self.lease = .seconds(leaseSeconds)
+        self.pollInterval = .milliseconds(pollMilliseconds)
+    }
+
+    /// The outbox's settings from this configuration.
+    var outboxSettings: OutboxSettings {
+        OutboxSettings(
+            workers: workers, lease: lease, pollInterval: pollInterval, retrySchedule: retrySchedule,
+            projectRatePerSecond: Double(projectRatePerSecond))
+    }
+
+    /// `COMMS_MASTER_KEY`: standard or URL-safe base64 of exactly 32 bytes. The value is never named.
+    private static func masterKey(_ reader: inout EnvironmentReader) -> Secret<[UInt8]>? {
+        let expected = "base64 of exactly 32 random bytes (openssl rand -base64 32)"
+        guard let text = reader.requiredString("COMMS_MASTER_KEY", expected: expected) else { return nil }
+        let trimmed = text.trimmingCharacters(in: .whitespaces)
+        let bytes = Data(base64Encoded: trimmed).map(Array.init)
+            ?? Base64URL.decode(trimmed.trimmingCharacters(in: CharacterSet(charactersIn: "=")))
+        guard let bytes, bytes.count == AES256GCM.keyByteCount else {
+            reader.record("COMMS_MASTER_KEY", .malformed, expected: expected)
+            return nil
+        }
+        return Secret(bytes)
+    }
+
+    private static func isDomain(_ text: String) -> Bool {
+        !text.isEmpty && text.utf8.count <= 253
+            && text.unicodeScalars.allSatisfy { $0.isASCII && ($0.properties.isAlphabetic
+                || ("0"..."9").contains($0) || $0 == "." || $0 == "-") }
     }
 }

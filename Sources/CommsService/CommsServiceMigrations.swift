@@ -1,12 +1,82 @@
 import ServiceKit
 
-/// The ordered schema steps of the `comms` schema (outbox, templates, suppression list), applied at start under an advisory lock.
+/// The ordered schema steps of the `comms` schema (outbox, events, templates, suppression list, settings),
+/// applied at start under an advisory lock.
 ///
 /// Append only: a step that has shipped is never edited or reordered (the migrator checks names of
-/// applied steps on every start). The steps arrive with the work that needs them.
+/// applied steps on every start). The schema name is a parameter so tests can each use their own.
 enum CommsServiceMigrations {
     /// The schema this service owns in its database.
     static let schema = "comms"
-    /// Every step, in order.
-    static let all: [Migration] = []
+    /// Every step, in order, for the production schema.
+    static let all: [Migration] = steps(schema: schema)
+
+    /// Every step, in order, creating the tables in `schema` (a plain lowercase identifier).
+    static func steps(schema: String) -> [Migration] {
+        [
+            Migration(version: 1, name: "outbox, templates, suppressions, settings", sql: """
+                CREATE TABLE \(schema).messages (
+                    id text PRIMARY KEY,
+                    project_id text NOT NULL,
+                    status text NOT NULL CHECK (status IN ('queued', 'sending', 'sent', 'delivered', 'failed',
+                                                           'bounced', 'complained', 'suppressed')),
+                    recipients text[] NOT NULL,
+                    mail_from text NOT NULL,
+                    tags text[] NOT NULL DEFAULT '{}',
+                    body bytea NOT NULL,
+                    attempts integer NOT NULL DEFAULT 0,
+                    send_at timestamptz NOT NULL,
+                    next_attempt_at timestamptz NOT NULL,
+                    lease_until timestamptz,
+                    idempotency_key text,
+                    created_at timestamptz NOT NULL DEFAULT clock_timestamp(),
+                    updated_at timestamptz NOT NULL DEFAULT clock_timestamp(),
+                    UNIQUE (project_id, idempotency_key)
+                );
+                CREATE INDEX messages_due ON \(schema).messages (next_attempt_at) WHERE status IN ('queued', 'sending');
+                CREATE INDEX messages_project_created ON \(schema).messages (project_id, created_at DESC, id DESC);
+                CREATE INDEX messages_project_status ON \(schema).messages (project_id, status, created_at DESC, id DESC);
+                CREATE TABLE \(schema).message_events (
+                    id bigserial PRIMARY KEY,
+                    message_id text NOT NULL REFERENCES \(schema).messages (id),
+                    project_id text NOT NULL,
+                    at timestamptz NOT NULL DEFAULT clock_timestamp(),
+                    status text NOT NULL,
+                    detail text
+                );
+                CREATE INDEX message_events_message ON \(schema).message_events (message_id, id);
+                CREATE TABLE \(schema).templates (
+                    id text PRIMARY KEY,
+                    project_id text NOT NULL,
+                    name text NOT NULL,
+                    subject text NOT NULL,
+                    text text,
+                    html text,
+                    created_at timestamptz NOT NULL DEFAULT clock_timestamp(),
+                    UNIQUE (project_id, name)
+                );
+                CREATE INDEX templates_project_created ON \(schema).templates (project_id, created_at DESC, id DESC);
+                CREATE TABLE \(schema).suppressions (
+                    project_id text NOT NULL,
+                    email text NOT NULL,
+                    reason text NOT NULL CHECK (reason IN ('bounced', 'complained', 'user_unknown', 'manual')),
+                    created_at timestamptz NOT NULL DEFAULT clock_timestamp(),
+                    PRIMARY KEY (project_id, email)
+                );
+                CREATE INDEX suppressions_project_created ON \(schema).suppressions (project_id, created_at DESC, email DESC);
+                CREATE TABLE \(schema).settings (
+                    project_id text PRIMARY KEY,
+                    relay_sealed bytea,
+                    relay_redacted text,
+                    default_from text,
+                    unsubscribe_url text,
+                    updated_at timestamptz NOT NULL DEFAULT clock_timestamp()
+                );
+                CREATE TABLE \(schema).provider_events (
+                    event_id text PRIMARY KEY,
+                    at timestamptz NOT NULL DEFAULT clock_timestamp()
+                );
+                """),
+        ]
+    }
 }

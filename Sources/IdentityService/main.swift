@@ -6,5 +6,9 @@ await ServiceMain.run(name: "identity-service", environment: ProcessInfo.process
 } build: { config, context in
     let database = try await context.openDatabase(
         url: config.databaseURL, schema: IdentityServiceMigrations.schema, migrations: IdentityServiceMigrations.all)
-    return [database, try context.serveWire(config.wire, drainTimeout: config.drainTimeout)]
+    let app = try IdentityServiceApp.production(config: config, database: database.pool, logger: context.logger)
+    try await app.keys.bootstrap()
+    let wire = try context.serveWire(config.wire, drainTimeout: config.drainTimeout) { server in app.register(on: server) }
+    // Stopped in reverse order: housekeeping, the Wire server (calls in flight), pending emails, the pool.
+    return [database, app.emailDrain(), wire, app.housekeeping()]
 }

@@ -81,8 +81,10 @@ enum CertsCommand {
 
     private static func save(_ text: String, to path: String, mode: Int) throws {
         let temporary = path + ".tmp"
-        FileManager.default.createFile(atPath: temporary, contents: Data(text.utf8), attributes: [.posixPermissions: mode])
-        guard rename(temporary, path) == 0 else {
+        guard FileManager.default.createFile(
+            atPath: temporary, contents: Data(text.utf8), attributes: [.posixPermissions: mode]),
+            rename(temporary, path) == 0
+        else {
             throw CocoaError(.fileWriteUnknown, userInfo: [NSFilePathErrorKey: path])
         }
     }

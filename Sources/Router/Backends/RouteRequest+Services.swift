@@ -2,10 +2,11 @@ import Wire
 
 extension RouteRequest {
     /// The Wire metadata for calls made on behalf of this request: the request id, the key's project, the
-    /// client address and the route's deadline.
+    /// verified end user and session (bearer routes), the client address and the route's deadline.
     var callContext: CallContext {
         CallContext(
-            requestID: requestID, projectID: key?.projectID, clientAddress: clientAddress, deadline: deadline)
+            requestID: requestID, projectID: key?.projectID, subject: subject, sessionID: sessionID,
+            clientAddress: clientAddress, deadline: deadline)
     }
 
     /// CommsService's client; 503 `SERVICE_UNAVAILABLE` when the Router has no comms endpoints configured.

@@ -4,19 +4,29 @@ import Wire
 ///
 /// ``WireServiceDirectory`` is used when `<SERVICE>_WIRE_ENDPOINTS` are configured (it pings each service
 /// over Wire); otherwise ``EmptyServiceDirectory``, and `/readyz` answers `{"status":"ok","services":{}}`.
-/// Inbound webhooks are not forwarded by either yet (pending the Comms contract).
+/// Inbound webhooks: source `email` goes to CommsService as `comms.RecordDeliveryEvent`; other sources with a
+/// configured secret are acknowledged without forwarding (planned: `payments`, `whatsapp`).
 protocol ServiceDirectory: Sendable {
     /// Each configured service's state: name → `"ok"` or `"unavailable"`.
     func health() async -> [(name: String, status: String)]
-    /// Hands a verified, deduplicated inbound webhook to the service owning `source`.
-    func deliverWebhook(source: String, id: String, body: [UInt8]) async throws
+    /// Hands a verified inbound webhook to the service owning `source`, under `context` (the request id and
+    /// deadline; no project). Returning means the event is safely recorded (or needs no recording): only then
+    /// does the Router mark `id` as seen. The receiving service must be idempotent per `id`, since a retry
+    /// may deliver the same event again (e.g. after the mark failed to be written).
+    ///
+    /// - Throws: ``RouterError``: 400 `VALIDATION_FAILED` for an `email` event of an unknown type or shape,
+    ///   503 `SERVICE_UNAVAILABLE` when the owning service cannot take it now (the provider retries).
+    func deliverWebhook(source: String, id: String, body: [UInt8], context: CallContext) async throws
     /// The Wire client of `service` (`identity`, `comms`, …), or nil when it is not configured.
     func client(for service: String) -> WireClient?
 }
 
-/// No services configured: everything is ready, and webhooks are accepted without forwarding.
+/// No services configured: everything is ready, and webhooks are accepted without forwarding (an `email`
+/// event is still checked for shape, so a bad one is refused as it would be with the mesh).
 struct EmptyServiceDirectory: ServiceDirectory {
     func health() async -> [(name: String, status: String)] { [] }
-    func deliverWebhook(source: String, id: String, body: [UInt8]) async throws {}
+    func deliverWebhook(source: String, id: String, body: [UInt8], context: CallContext) async throws {
+        if source == "email" { _ = try EmailWebhookEvent(body: body) }
+    }
     func client(for service: String) -> WireClient? { nil }
 }

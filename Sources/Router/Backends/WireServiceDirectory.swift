@@ -7,8 +7,8 @@ import Wire
 /// (1 s by default), and reports `"ok"` for a server answering `serving`, else `"unavailable"` (no answer
 /// in time, unreachable, TLS refused, or draining).
 ///
-/// **Webhooks are not forwarded yet**: ``deliverWebhook(source:id:body:)`` accepts them without a call,
-/// as ``EmptyServiceDirectory`` does, until the Comms contract exists.
+/// Inbound `email` webhooks go to CommsService as `comms.RecordDeliveryEvent` (see
+/// ``deliverWebhook(source:id:body:context:)``); other sources are acknowledged without a call.
 ///
 /// ```swift
 /// let directory = try WireServiceDirectory(config: config, group: try ServiceContext.sharedEventLoopGroup())
@@ -58,8 +58,25 @@ struct WireServiceDirectory: ServiceDirectory {
         return zip(self.clients, statuses).map { ($0.name, $1) }
     }
 
-    /// Accepts the event without forwarding it (pending the Comms contract), like ``EmptyServiceDirectory``.
-    func deliverWebhook(source: String, id: String, body: [UInt8]) async throws {}
+    /// Source `email`: parses the event (400 `VALIDATION_FAILED` for an unknown type or shape) and records it
+    /// with `comms.RecordDeliveryEvent`, idempotent per webhook id. A message Comms does not know
+    /// (`NOT_FOUND`) is acknowledged: a retry could not change that. The service refusing the event as
+    /// invalid is that 400; anything else (Comms not configured, unreachable, draining, timing out, failing)
+    /// is 503 `SERVICE_UNAVAILABLE`, so the provider retries later. Other sources: acknowledged, no call.
+    func deliverWebhook(source: String, id: String, body: [UInt8], context: CallContext) async throws {
+        guard source == "email" else { return }
+        let event = try EmailWebhookEvent(body: body)
+        guard let client = client(for: "comms") else { throw RouterError.serviceUnavailable }
+        do {
+            try await CommsContract.Client(client).recordDeliveryEvent(event.request(eventID: id), context)
+        } catch let error as WireError where error.code == .notFound || error.publicCode == "NOT_FOUND" {
+            return
+        } catch let error as WireError where error.code == .invalidArgument {
+            throw UpstreamError.routerError(error)
+        } catch {
+            throw RouterError.serviceUnavailable
+        }
+    }
 
     func client(for service: String) -> WireClient? {
         clients.first { $0.name == service }?.client

@@ -42,6 +42,14 @@ final class RouterApp: Sendable {
     let metrics: RouterMetrics
     /// The routing table.
     let table: RouteTable
+    /// Identity's signing keys, for bearer tokens (refreshed by its own service).
+    let identityKeys: IdentityKeyCache
+    /// Revoked end-user sessions (polled by its own service).
+    let sessionDenylist: SessionDenylist
+    /// The bearer check of `.keyAndBearer` routes.
+    var bearer: BearerAuthenticator { BearerAuthenticator(keys: identityKeys, denylist: sessionDenylist) }
+    /// The services keeping ``identityKeys`` and ``sessionDenylist`` current; empty when identity is not configured.
+    var identityServices: [any Service] { identityKeys.isConfigured ? [identityKeys, sessionDenylist] : [] }
 
     /// Builds the replica's state over `database` (`table` is replaceable for tests).
     init(
@@ -61,6 +69,8 @@ final class RouterApp: Sendable {
         self.logger = logger
         self.metrics = RouterMetrics(registry: metrics)
         self.table = table
+        self.identityKeys = IdentityKeyCache(services: services, logger: logger)
+        self.sessionDenylist = SessionDenylist(services: services, logger: logger)
     }
 
     /// The listener-driven key refresher for this replica (run it as a service; call `reloadAll()` first).

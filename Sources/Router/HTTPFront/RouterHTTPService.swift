@@ -46,7 +46,9 @@ enum RouterServices {
             host: config.httpHost, port: config.httpPort, tls: tls, drainTimeout: config.drainTimeout,
             responder: RouterResponder(app: app))
         context.logger.info("http listening", metadata: [LogKey("http.port"): .int(http.server.port)])
-        return [database, sync, Housekeeping(app: app), http]
+        // Identity's signing keys and session revocations stay current in their own services (none when
+        // identity is not configured), started before the HTTP server, which comes last.
+        return [database, sync, Housekeeping(app: app)] + app.identityServices + [http]
     }
 }
 

@@ -81,9 +81,15 @@ struct RouterResponder: HTTPResponder {
         if !route.rawBody, !request.body.isEmpty, !fileprivateIsJSON(request.headers["Content-Type"]) {
             throw RouterError.unsupportedMediaType
         }
-        let routeRequest = RouteRequest(
+        var routeRequest = RouteRequest(
             app: app, http: request, parameters: parameters, key: key, requestID: exchange.requestID,
             clientAddress: address, deadline: .now + route.deadline)
+        if route.auth == .keyAndBearer, let key {
+            let claims = try await app.bearer.authenticate(
+                authorization: request.headers["Authorization"], projectID: key.projectID, now: now)
+            routeRequest.subject = claims.sub
+            routeRequest.sessionID = claims.sid
+        }
         if route.idempotent, let idempotencyKey = request.headers["Idempotency-Key"] {
             return try await Idempotency(app: app).run(
                 key: idempotencyKey, scope: "\(key?.projectID ?? "admin") \(route.method) \(route.path.text)",
@@ -137,8 +143,7 @@ struct RouterResponder: HTTPResponder {
             exchange.keyID = record.id
             app.usage.record(keyID: record.id, at: now)
             if route.auth == .secretKey, record.kind != .secret { throw RouterError.forbidden }
-            if route.auth == .keyAndBearer { throw RouterError.invalidToken }  // Bearer arrives with Identity.
-            return record
+            return record  // `.keyAndBearer`: the token is checked after the rate limit (`BearerAuthenticator`).
         }
     }
 

@@ -11,7 +11,14 @@ struct WebhookEventStore: Sendable {
     /// The schema holding the table.
     let schema: String
 
-    /// Records `(source, id)`; false when it was already there (a duplicate delivery).
+    /// Whether `(source, id)` was already accepted (and so must not be processed again).
+    func contains(source: String, id: String) async throws -> Bool {
+        try await !database.query(
+            "SELECT 1 FROM \(schema).webhook_events WHERE source = $1 AND webhook_id = $2", [source, id]
+        ).isEmpty
+    }
+
+    /// Records `(source, id)` as accepted; false when it was already there (a concurrent duplicate).
     func insertIfAbsent(source: String, id: String, now: Date) async throws -> Bool {
         try await database.execute(
             """

@@ -1,9 +1,15 @@
 import Foundation
+import ServiceKit
+import Wire
 
 /// `POST /v1/webhooks/inbound/{source}`: verify (Standard Webhooks), deduplicate by id, hand over.
 ///
-/// Pending the Comms forwarding: a new event is passed to ``ServiceDirectory/deliverWebhook(source:id:body:)``,
-/// which for now accepts it without forwarding, and answered 200 `{"received":true}`.
+/// A new event goes to ``ServiceDirectory/deliverWebhook(source:id:body:context:)`` (source `email` →
+/// `comms.RecordDeliveryEvent`) and its id is marked as seen **only after** the delivery succeeded, so
+/// nothing is lost: an event the service could not take is answered 503 `SERVICE_UNAVAILABLE` (with
+/// `Retry-After`) or 400 `VALIDATION_FAILED`, stays unseen, and the provider's retry is processed. Two
+/// copies racing may both be delivered; the service is idempotent per webhook id. Answers: 200
+/// `{"received":true}`, or `{"duplicate":true}` for an id already seen.
 enum WebhookRoutes {
     /// The routes.
     static let routes: [Route] = [
@@ -32,10 +38,19 @@ enum WebhookRoutes {
                 ? "The webhook timestamp is too far from now." : "The webhook signature is missing or wrong."
             throw RouterError(status: error.status, code: error.code.rawValue, message: message)
         }
-        guard try await app.webhookEvents.insertIfAbsent(source: source, id: id, now: now) else {
-            return .json(["duplicate": true])
+        if try await app.webhookEvents.contains(source: source, id: id) { return .json(["duplicate": true]) }
+        let context = CallContext(requestID: request.requestID, deadline: request.deadline)
+        do {
+            try await app.services.deliverWebhook(source: source, id: id, body: request.http.body, context: context)
+        } catch {
+            let refusal = error as? RouterError ?? RouterError.serviceUnavailable
+            app.logger.warning("inbound webhook not delivered", metadata: [
+                .requestID: .string(request.requestID), LogKey("webhook.source"): .string(source),
+                LogKey("webhook.id"): .string(id), .errorCode: .string(refusal.code),
+            ])
+            throw refusal
         }
-        try await app.services.deliverWebhook(source: source, id: id, body: request.http.body)
+        _ = try await app.webhookEvents.insertIfAbsent(source: source, id: id, now: now)
         return .json(["received": true])
     }
 }

@@ -84,6 +84,10 @@ struct RouteRequest: Sendable {
     let clientAddress: String?
     /// When the route's deadline passes (Wire calls carry it, so services stop waiting too).
     var deadline: ContinuousClock.Instant = .now + .seconds(10)
+    /// The end user (JWT `sub`) of a verified bearer token, on `.keyAndBearer` routes.
+    var subject: String?
+    /// The end user's session (JWT `sid`) of a verified bearer token, on `.keyAndBearer` routes.
+    var sessionID: String?
 
     /// The parameter `name` (the template guarantees it is present).
     func parameter(_ name: String) -> String { parameters[name] ?? "" }

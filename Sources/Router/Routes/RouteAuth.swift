@@ -8,8 +8,8 @@ enum RouteAuth: String, Sendable, Hashable, CaseIterable {
     case anyKey
     /// A secret API key (`psk_…`); a publishable key gets 403 `FORBIDDEN`.
     case secretKey
-    /// An API key and an end user's `Authorization: Bearer` access token. Declared for the identity routes;
-    /// until JWT verification lands the token is always refused with 401 `INVALID_TOKEN`.
+    /// An API key and an end user's `Authorization: Bearer` access token, verified locally with Identity's
+    /// keys for the key's project (``BearerAuthenticator``): 401 `INVALID_TOKEN` / `TOKEN_EXPIRED` when refused.
     case keyAndBearer
 
     /// Whether the route needs an API key (and so counts against the project's rate limit).

@@ -110,7 +110,7 @@ public final class TLSContext: @unchecked Sendable {
     }
 
     /// A bare `SSL_CTX` with the options every role shares.
-    private static func makeContext(role: Role, verifiesPeer: Bool) throws -> TLSContext {
+    static func makeContext(role: Role, verifiesPeer: Bool) throws -> TLSContext {
         TLSErrorQueue.clear()
         let method = role == .server ? TLS_server_method() : TLS_client_method()
         guard let pointer = SSL_CTX_new(method) else { throw TLSErrorQueue.configurationError("SSL_CTX_new") }
@@ -160,7 +160,7 @@ public final class TLSContext: @unchecked Sendable {
     }
 
     /// Sets the protocol version range (`0` as maximum means the highest this OpenSSL supports).
-    private func limitVersions(minimum: Int32, maximum: Int32) throws {
+    func limitVersions(minimum: Int32, maximum: Int32) throws {
         guard COpenSSL_SSL_CTX_set_min_proto_version(pointer, minimum) == 1,
               COpenSSL_SSL_CTX_set_max_proto_version(pointer, maximum) == 1
         else { throw TLSErrorQueue.configurationError("protocol versions") }

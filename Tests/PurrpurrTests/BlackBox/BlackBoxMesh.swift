@@ -34,12 +34,24 @@ final class BlackBoxMesh: Sendable {
     }
 
     /// Issues `service`'s certificate (valid for 127.0.0.1), writes it and its key, and returns the
-    /// `MESH_*` variables that point at them.
+    /// `MESH_*` variables that point at them, plus the service's own required secrets (identity: a test
+    /// `IDENTITY_MASTER_KEY`; comms: `COMMS_MASTER_KEY` and an `SMTP_URL`).
     func environment(for service: String) throws -> [String: String] {
         let issued = try ca.issue(serviceName: service, dnsNames: [], ipAddresses: ["127.0.0.1"], validity: .days(1))
         try write(issued.certificatePEM, to: "\(service).crt")
         try write(issued.privateKeyPEM, to: "\(service).key")
-        return ["MESH_CA_PATH": path("ca.pem"), "MESH_CERT_PATH": path("\(service).crt"), "MESH_KEY_PATH": path("\(service).key")]
+        var environment = [
+            "MESH_CA_PATH": path("ca.pem"), "MESH_CERT_PATH": path("\(service).crt"), "MESH_KEY_PATH": path("\(service).key"),
+        ]
+        if service == "identity" {
+            environment["IDENTITY_MASTER_KEY"] = Data(repeating: 0x42, count: 32).base64EncodedString()
+        }
+        if service == "comms" {
+            // Nothing listens on port 1: tests that send mail override SMTP_URL.
+            environment["SMTP_URL"] = "smtp://127.0.0.1:1?tls=none"
+            environment["COMMS_MASTER_KEY"] = Data(repeating: 0x43, count: 32).base64EncodedString()
+        }
+        return environment
     }
 
     /// A mesh client context presenting a fresh certificate for `service` from this CA.

@@ -10,6 +10,13 @@ struct OpenAPITests {
         "POST /v1/admin/projects", "GET /v1/admin/projects", "PATCH /v1/admin/projects/{id}",
         "GET /v1/whoami", "GET /v1/keys", "POST /v1/keys", "POST /v1/keys/{id}/rotate", "DELETE /v1/keys/{id}",
         "POST /v1/webhooks/inbound/{source}",
+        "POST /v1/comms/email", "GET /v1/comms/messages/{id}", "GET /v1/comms/messages", "POST /v1/comms/templates",
+        "GET /v1/comms/templates", "GET /v1/comms/suppressions", "DELETE /v1/comms/suppressions/{email}",
+        "GET /v1/comms/settings", "PUT /v1/comms/settings",
+        "POST /v1/auth/signup", "POST /v1/auth/token", "POST /v1/auth/magiclink", "POST /v1/auth/verify",
+        "POST /v1/auth/recover", "GET /v1/auth/user", "PUT /v1/auth/user", "POST /v1/auth/logout", "GET /v1/auth/jwks",
+        "GET /v1/auth/admin/users", "DELETE /v1/auth/admin/users/{id}", "GET /v1/auth/admin/audit",
+        "GET /v1/auth/admin/settings", "PUT /v1/auth/admin/settings",
     ]
 
     @Test("every route has an entry, and the document and the table agree")

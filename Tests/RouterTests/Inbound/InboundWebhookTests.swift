@@ -42,4 +42,15 @@ struct InboundWebhookTests {
         let unknown = try await router.send("POST", "/v1/webhooks/inbound/payments", headers: headers(id: "x", body: body, secret: secret), body: body)
         #expect(unknown.status == 404 && unknown.json["error"] as? String == "NOT_FOUND")
     }
+
+    @Test("without the mesh an email event of another shape is still 400 and not marked seen")
+    func badShapeWithoutMesh() async throws {
+        let router = try await RouterHarness(environment: ["WEBHOOK_SECRET_EMAIL": secret.encoded])
+        let body = #"{"type":"email.opened","data":{"message_id":"m1","email":"a@b.c"}}"#
+        let path = "/v1/webhooks/inbound/email"
+        let refused = try await router.send("POST", path, headers: headers(id: "bad_1", body: body, secret: secret), body: body)
+        #expect(refused.status == 400 && refused.json["field"] as? String == "type")
+        #expect(try await router.app.webhookEvents.contains(source: "email", id: "bad_1") == false)
+        await router.shutdown()
+    }
 }

@@ -1,0 +1,40 @@
+import ServiceKit
+import Wire
+
+/// The CommsService's parts wired together from its configuration: the store, the Wire handlers and the
+/// outbox workers, sharing one pool and one SMTP client. `main.swift` serves ``handlers`` and runs
+/// ``outbox``; tests build the same parts with their own schema and transport.
+struct CommsComponents: Sendable {
+    /// The tables.
+    let store: CommsStore
+    /// The Wire methods.
+    let handlers: CommsHandlers
+    /// The workers.
+    let outbox: CommsOutbox
+
+    /// Builds the parts; `transport` defaults to an ``SMTPClient`` on the shared event loops.
+    init(
+        config: CommsServiceConfig, pool: PostgresPool, schema: String = CommsServiceMigrations.schema,
+        logger: Logger, transport: (any MailTransport)? = nil
+    ) throws {
+        let store = CommsStore(pool: pool, schema: schema)
+        let sealer = RelaySealer(key: config.masterKey)
+        var smtp = SMTPClientConfiguration()
+        smtp.heloName = config.messageIDDomain
+        smtp.maxConnections = config.smtpMaxConnections
+        smtp.trustRootsPath = config.smtpCAPath
+        let transport = try transport ?? SMTPMailTransport(
+            client: SMTPClient(group: ServiceContext.sharedEventLoopGroup(), configuration: smtp),
+            platformRelay: config.smtpRelay)
+        let delivery = MessageDelivery(
+            store: store, transport: transport, sealer: sealer, schedule: config.retrySchedule, logger: logger)
+        let outbox = CommsOutbox(
+            store: store, delivery: delivery, settings: config.outboxSettings, listener: pool.configuration,
+            logger: logger)
+        var acceptor = EmailAcceptor(store: store, defaultFrom: config.defaultFrom, messageIDDomain: config.messageIDDomain)
+        acceptor.onAccepted = { [outbox] in outbox.poke() }
+        self.store = store
+        self.outbox = outbox
+        self.handlers = CommsHandlers(acceptor: acceptor, store: store, sealer: sealer)
+    }
+}

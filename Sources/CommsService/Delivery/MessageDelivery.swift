@@ -1,0 +1,99 @@
+import ServiceKit
+
+extension LogKey {
+    /// A comms message id.
+    static let messageID = LogKey("message.id")
+    /// The attempt number of a delivery.
+    static let attempt = LogKey("message.attempt")
+    /// What a delivery attempt ended as (`sent`, `retry`, `failed`, `suppressed`).
+    static let outcome = LogKey("message.outcome")
+}
+
+/// One delivery attempt of a claimed message: re-checks the suppression list, picks the relay (the
+/// project's own, else the platform's), sends through the ``MailTransport`` and records the outcome as
+/// an event whose detail is the server's reply (never the body).
+struct MessageDelivery: Sendable {
+    /// The tables.
+    let store: CommsStore
+    /// The SMTP side.
+    let transport: any MailTransport
+    /// Opens projects' sealed relays.
+    let sealer: RelaySealer
+    /// When to retry.
+    let schedule: RetrySchedule
+    /// Where outcomes are logged (ids and codes only).
+    let logger: Logger
+
+    /// Attempts `message` and records what happened. Throws only database errors (the lease then expires
+    /// and the message is tried again).
+    func deliver(_ message: ClaimedMessage) async throws {
+        let suppressed = try await store.suppressed(projectID: message.projectID, among: message.recipients)
+        let recipients = message.recipients.filter { !suppressed.contains($0.lowercased()) }
+        guard !recipients.isEmpty else {
+            try await store.complete(message, status: "suppressed", detail: "Every recipient is on the suppression list.")
+            log(message, "suppressed")
+            return
+        }
+        let skipped = suppressed.isEmpty ? "" : " Skipped (suppressed): \(suppressed.sorted().joined(separator: ", "))."
+        let outcome: DeliveryOutcome
+        do {
+            outcome = await transport.send(
+                mailFrom: message.mailFrom, recipients: recipients, data: message.body,
+                relay: try await relay(projectID: message.projectID))
+        } catch is CryptoError {
+            outcome = .temporaryFailure(detail: "The project's relay credentials cannot be opened with the master key.")
+        }
+        switch outcome {
+        case .delivered(let reply, let rejected):
+            try await store.complete(
+                message, status: "sent", detail: Self.clip(reply + Self.describe(rejected) + skipped),
+                suppress: Self.unknownUsers(rejected))
+            log(message, "sent")
+        case .permanentFailure(let detail, let rejected):
+            try await store.complete(
+                message, status: "failed", detail: Self.clip(detail + Self.describe(rejected) + skipped),
+                suppress: Self.unknownUsers(rejected))
+            log(message, "failed")
+        case .temporaryFailure(let detail):
+            if let delay = schedule.delay(afterAttempt: message.attempts) {
+                let seconds = Double(CommsStore.milliseconds(delay)) / 1000
+                let text = "Attempt \(message.attempts) failed temporarily: \(detail) Next attempt in \(Self.format(seconds)) s."
+                try await store.retry(message, after: delay, detail: Self.clip(text))
+                log(message, "retry")
+            } else {
+                let text = "Attempt \(message.attempts) failed temporarily: \(detail) Giving up after \(message.attempts) attempts."
+                try await store.complete(message, status: "failed", detail: Self.clip(text))
+                log(message, "failed")
+            }
+        }
+    }
+
+    /// The project's own relay URL, or nil for the platform's.
+    private func relay(projectID: String) async throws -> Secret<String>? {
+        guard let sealed = try await store.settings(projectID: projectID).relaySealed else { return nil }
+        return try sealer.open(sealed, projectID: projectID)
+    }
+
+    private func log(_ message: ClaimedMessage, _ outcome: String) {
+        logger.info("email attempt", metadata: [
+            .messageID: .string(message.id), .projectID: .string(message.projectID),
+            .attempt: .int(message.attempts), .outcome: .string(outcome),
+        ])
+    }
+
+    private static func unknownUsers(_ rejected: [DeliveryRejection]) -> [SuppressionEntry] {
+        rejected.filter(\.userUnknown).map { SuppressionEntry(email: $0.recipient, reason: "user_unknown") }
+    }
+
+    private static func describe(_ rejected: [DeliveryRejection]) -> String {
+        rejected.isEmpty ? "" : " Rejected: " + rejected.map { "\($0.recipient): \($0.reply)" }.joined(separator: "; ") + "."
+    }
+
+    private static func clip(_ text: String) -> String {
+        text.count <= 2000 ? text : String(text.prefix(1997)) + "..."
+    }
+
+    private static func format(_ seconds: Double) -> String {
+        seconds >= 10 ? String(Int(seconds.rounded())) : String((seconds * 10).rounded() / 10)
+    }
+}

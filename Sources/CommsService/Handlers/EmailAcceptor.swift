@@ -1,0 +1,118 @@
+import Foundation
+import ServiceKit
+import Wire
+
+/// Accepts emails into the outbox: validates everything (addresses, sender, template and its variables,
+/// header injection), renders the RFC 5322 message once with `Message-ID: <msg_…@domain>` (stable across
+/// retries, so receivers can drop duplicates), and commits it with its first event before answering.
+///
+/// An `idempotencyKey` already used in the project returns that message (same id and status). A message
+/// whose recipients are all suppressed is accepted as `suppressed` and never sent.
+struct EmailAcceptor: Sendable {
+    /// The tables.
+    let store: CommsStore
+    /// `COMMS_DEFAULT_FROM`.
+    let defaultFrom: String?
+    /// `COMMS_MESSAGE_ID_DOMAIN`.
+    let messageIDDomain: String
+    /// Called after a commit to wake this process's workers at once (the `NOTIFY` wakes all replicas).
+    var onAccepted: @Sendable () -> Void = {}
+
+    /// The contract's limits on tags.
+    static let maximumTags = 10
+    static let maximumTagLength = 64
+
+    /// `comms.SendEmail`: a template of the project (`templateID` with `data`) or inline content.
+    func accept(_ request: SendEmailRequest, projectID: String) async throws -> SendEmailResponse {
+        if let existing = try await existing(request.idempotencyKey, projectID: projectID) { return existing }
+        let settings = try await store.settings(projectID: projectID)
+        let content: (subject: String, text: String?, html: String?)
+        if let templateID = request.templateID {
+            guard request.subject == nil, request.text == nil, request.html == nil else {
+                throw WireError.validation("template_id", "Give either template_id or subject/text/html, not both.")
+            }
+            guard ResourceID.isWellFormed(templateID, prefix: "tpl_"),
+                  let stored = try await store.template(id: templateID, projectID: projectID)
+            else { throw WireError.validation("template_id", "The project has no template with this id.") }
+            content = try EmailTemplate(subject: stored.subject, text: stored.text, html: stored.html)
+                .render(request.data ?? [:])
+        } else {
+            guard let subject = request.subject else { throw WireError.validation("subject", "The subject is required.") }
+            content = (subject, request.text, request.html)
+        }
+        return try await commit(
+            projectID: projectID, settings: settings, to: request.to, from: request.from, replyTo: request.replyTo,
+            content: content, tags: request.tags ?? [], sendAt: request.sendAt, idempotencyKey: request.idempotencyKey)
+    }
+
+    /// `comms.SendTemplatedEmail`: the project's template of that name, else the built-in one.
+    func accept(_ request: SendTemplatedEmailRequest, projectID: String) async throws -> SendEmailResponse {
+        if let existing = try await existing(request.idempotencyKey, projectID: projectID) { return existing }
+        let settings = try await store.settings(projectID: projectID)
+        let template: EmailTemplate
+        if let stored = try await store.template(named: request.template, projectID: projectID) {
+            template = try EmailTemplate(subject: stored.subject, text: stored.text, html: stored.html)
+        } else if let builtIn = BuiltInTemplates.template(named: request.template) {
+            template = builtIn
+        } else {
+            throw WireError.validation("template", "There is no template with this name.")
+        }
+        return try await commit(
+            projectID: projectID, settings: settings, to: request.to, from: nil, replyTo: nil,
+            content: try template.render(request.data), tags: [], sendAt: nil, idempotencyKey: request.idempotencyKey)
+    }
+
+    private func existing(_ key: String?, projectID: String) async throws -> SendEmailResponse? {
+        guard let key else { return nil }
+        guard !key.isEmpty, key.utf8.count <= 255 else {
+            throw WireError.validation("idempotency_key", "The idempotency key must be 1 to 255 characters.")
+        }
+        return try await store.message(idempotencyKey: key, projectID: projectID)
+    }
+
+    private func commit(
+        projectID: String, settings: StoredSettings, to: [String], from: String?, replyTo: String?,
+        content: (subject: String, text: String?, html: String?), tags: [String], sendAt: Date?,
+        idempotencyKey: String?
+    ) async throws -> SendEmailResponse {
+        guard !to.isEmpty else { throw WireError.validation("to", "At least one recipient is required.") }
+        guard to.count <= MailMessage.maximumRecipients else {
+            throw WireError.validation("to", "At most \(MailMessage.maximumRecipients) recipients are allowed.")
+        }
+        let recipients = try to.enumerated().map { index, text throws(MailValidationError) in
+            try MailAddress(parsing: text, field: "to.\(index)")
+        }
+        try Self.validate(tags: tags)
+        guard let fromText = from ?? settings.defaultFrom ?? defaultFrom else {
+            throw WireError.validation("from", "A sender is required: give from, or set the project's default sender.")
+        }
+        let sender = try MailAddress(parsing: fromText, field: "from")
+        let replyAddress = try replyTo.map { (text) throws(MailValidationError) in
+            try MailAddress(parsing: text, field: "reply_to")
+        }
+        let id = ResourceID.make("msg_")
+        let message = MailMessage(
+            messageID: "\(id)@\(messageIDDomain)", date: Date(), from: sender, replyTo: replyAddress, to: recipients,
+            subject: content.subject, text: content.text, html: content.html, unsubscribeURL: settings.unsubscribeURL)
+        let body = try message.render()
+        var envelope: [String] = []
+        for address in recipients.map(\.normalizedAddress) where !envelope.contains(address) { envelope.append(address) }
+        let suppressed = try await store.suppressed(projectID: projectID, among: envelope)
+        let allSuppressed = envelope.allSatisfy { suppressed.contains($0) }
+        let response = try await store.insert(NewMessage(
+            id: id, projectID: projectID, status: allSuppressed ? "suppressed" : "queued", recipients: envelope,
+            mailFrom: sender.address, tags: tags, body: body, sendAt: max(sendAt ?? Date(), Date()),
+            idempotencyKey: idempotencyKey,
+            detail: allSuppressed ? "Every recipient is on the suppression list." : nil))
+        if response.status == "queued" { onAccepted() }
+        return response
+    }
+
+    private static func validate(tags: [String]) throws(WireError) {
+        guard tags.count <= maximumTags else { throw WireError.validation("tags", "At most \(maximumTags) tags are allowed.") }
+        for tag in tags where tag.isEmpty || tag.count > maximumTagLength
+            || tag.unicodeScalars.contains(where: { $0.properties.generalCategory == .control }) {
+            throw WireError.validation("tags", "Each tag must be 1 to \(maximumTagLength) characters without control characters.")
+        }
+    }
+}

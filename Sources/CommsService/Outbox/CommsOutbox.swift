@@ -1,0 +1,125 @@
+import ServiceKit
+import Synchronization
+
+/// The durable outbox's workers: ``OutboxSettings/workers`` concurrent senders that claim due messages
+/// from PostgreSQL (`FOR UPDATE SKIP LOCKED`, so several replicas share the work), send them through
+/// ``MessageDelivery`` and record each attempt.
+///
+/// Workers wake on the store's `NOTIFY` channel (a message was committed) and every
+/// ``OutboxSettings/pollInterval`` (retries falling due, `send_at`, missed notifications). A project over
+/// its rate (``ProjectRateLimiter``) has its claimed messages put back, not counted as attempts. On a graceful
+/// shutdown the workers stop claiming, finish the send in progress and put back what they had claimed; a
+/// crash leaves leases that expire, after which another worker sends again (at least once; the stable
+/// `Message-ID` lets receivers drop the duplicate).
+///
+/// ```swift
+/// let outbox = CommsOutbox(store: store, delivery: delivery, settings: config.outboxSettings,
+///                          listener: pool.configuration, logger: logger)
+/// return [database, wire, outbox]
+/// ```
+struct CommsOutbox: Service {
+    /// The tables.
+    let store: CommsStore
+    /// One attempt of one message.
+    let delivery: MessageDelivery
+    /// Concurrency, lease, polling, fair use.
+    let settings: OutboxSettings
+    /// The `LISTEN` connection's configuration; nil: poll only.
+    let listener: PostgresConfiguration?
+    /// Where failures are logged.
+    let logger: Logger
+    /// Fair use per project.
+    let limiter: ProjectRateLimiter
+    /// Wakes idle workers.
+    let wakeup = OutboxWakeup()
+
+    /// Creates the outbox (it starts with ``run()``).
+    init(
+        store: CommsStore, delivery: MessageDelivery, settings: OutboxSettings, listener: PostgresConfiguration?,
+        logger: Logger
+    ) {
+        self.store = store
+        self.delivery = delivery
+        self.settings = settings
+        self.listener = listener
+        self.logger = logger
+        self.limiter = ProjectRateLimiter(ratePerSecond: settings.projectRatePerSecond)
+    }
+
+    func run() async throws {
+        let stopping = OutboxStopFlag()
+        let notifications = try listener.map { try PostgresListener(configuration: $0, channels: [store.channel]) }
+        let listening = Task { [wakeup] in
+            guard let notifications else { return }
+            for await event in notifications.events {
+                switch event {
+                case .notification, .reconnected: wakeup.signal()
+                case .listening, .connectionLost: break
+                }
+            }
+        }
+        await withGracefulShutdownHandler {
+            await withTaskGroup(of: Void.self) { group in
+                for _ in 0..<settings.workers {
+                    group.addTask { await work(stopping: stopping) }
+                }
+            }
+        } onGracefulShutdown: { [wakeup] in
+            stopping.stop()
+            wakeup.signal()
+        }
+        notifications?.stop()
+        listening.cancel()
+        await listening.value
+        await delivery.transport.shutdown()
+    }
+
+    /// One worker: claim, send, repeat; wait when nothing is due.
+    private func work(stopping: OutboxStopFlag) async {
+        while !stopping.isStopping && !Task.isCancelled {
+            let generation = wakeup.generation
+            let batch: [ClaimedMessage]
+            do {
+                batch = try await store.claim(limit: settings.batchSize, perProject: settings.perProjectBatch,
+                                              lease: settings.lease)
+            } catch {
+                logger.warning("outbox claim failed", metadata: [.errorType: .errorType(error)])
+                await wakeup.wait(since: generation, timeout: settings.pollInterval)
+                continue
+            }
+            if batch.isEmpty {
+                await wakeup.wait(since: generation, timeout: settings.pollInterval)
+                continue
+            }
+            for message in batch {
+                do {
+                    if stopping.isStopping || Task.isCancelled {
+                        try await store.putBack(message, after: .zero)
+                    } else if let wait = limiter.acquire(message.projectID) {
+                        try await store.putBack(message, after: wait)
+                    } else {
+                        try await delivery.deliver(message)
+                    }
+                } catch {
+                    // The lease expires and the message is tried again.
+                    logger.error("outbox attempt not recorded", metadata: [
+                        .messageID: .string(message.id), .projectID: .string(message.projectID),
+                        .errorType: .errorType(error),
+                    ])
+                }
+            }
+        }
+    }
+
+    /// Wakes idle workers at once (e.g. after accepting a message in this process).
+    func poke() {
+        wakeup.signal()
+    }
+}
+
+/// Set once the outbox is asked to stop.
+fileprivate final class OutboxStopFlag: Sendable {
+    private let flag = Atomic<Bool>(false)
+    var isStopping: Bool { flag.load(ordering: .acquiring) }
+    func stop() { flag.store(true, ordering: .releasing) }
+}

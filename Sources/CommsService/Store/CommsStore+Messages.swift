@@ -1,0 +1,126 @@
+import Foundation
+import ServiceKit
+import Wire
+
+/// A message ready to commit to the outbox: rendered once, so every retry sends the same bytes.
+struct NewMessage: Sendable {
+    /// `msg_…`.
+    var id: String
+    /// The owning project.
+    var projectID: String
+    /// `queued`, or `suppressed` when every recipient is.
+    var status: String
+    /// The envelope recipients (bare addresses).
+    var recipients: [String]
+    /// The envelope sender (bare address).
+    var mailFrom: String
+    /// The project's labels.
+    var tags: [String]
+    /// The RFC 5322 message.
+    var body: [UInt8]
+    /// When it is due.
+    var sendAt: Date
+    /// The client's idempotency key.
+    var idempotencyKey: String?
+    /// The first event's detail.
+    var detail: String?
+}
+
+extension CommsStore {
+    /// The id and status of the message with `idempotencyKey` in the project, if any.
+    func message(idempotencyKey: String, projectID: String) async throws -> SendEmailResponse? {
+        let rows = try await pool.query(
+            "SELECT id, status FROM \(table("messages")) WHERE project_id = $1 AND idempotency_key = $2",
+            [projectID, idempotencyKey])
+        return try rows.first.map { row in
+            let (id, status) = try row.decode((String, String).self)
+            return SendEmailResponse(id: id, status: status)
+        }
+    }
+
+    /// Commits `message` and its first event in one transaction and wakes the workers. A message with the
+    /// same idempotency key committed meanwhile wins: its id and status are returned instead.
+    func insert(_ message: NewMessage) async throws -> SendEmailResponse {
+        let inserted = try await pool.withTransaction { tx -> Bool in
+            let rows = try await tx.query("""
+                INSERT INTO \(table("messages"))
+                    (id, project_id, status, recipients, mail_from, tags, body, send_at, next_attempt_at, idempotency_key)
+                VALUES ($1, $2, $3, \(CommsSQL.textArray("$4")), $5, \(CommsSQL.textArray("$6")), $7, $8, $8, $9)
+                ON CONFLICT (project_id, idempotency_key) DO NOTHING
+                RETURNING id
+                """, [message.id, message.projectID, message.status, PostgresJSON(message.recipients),
+                      message.mailFrom, PostgresJSON(message.tags), message.body, message.sendAt,
+                      message.idempotencyKey])
+            guard !rows.isEmpty else { return false }
+            try await appendEvent(tx, messageID: message.id, projectID: message.projectID,
+                                  status: message.status, detail: message.detail)
+            if message.status == "queued" { try await tx.notify(channel: channel) }
+            return true
+        }
+        if inserted { return SendEmailResponse(id: message.id, status: message.status) }
+        guard let key = message.idempotencyKey,
+              let winner = try await self.message(idempotencyKey: key, projectID: message.projectID)
+        else { throw WireError(.aborted, "The message conflicted; retry.") }
+        return winner
+    }
+
+    /// Appends an event to a message's history.
+    func appendEvent(
+        _ client: some PostgresClient, messageID: String, projectID: String, status: String, detail: String?
+    ) async throws {
+        try await client.execute(
+            "INSERT INTO \(table("message_events")) (message_id, project_id, status, detail) VALUES ($1, $2, $3, $4)",
+            [messageID, projectID, status, detail])
+    }
+
+    /// The message with its events, or nil if the project has no such message.
+    /// Reads both in one snapshot, so the status and the events agree.
+    func messageView(id: String, projectID: String) async throws -> MessageView? {
+        try await pool.withTransaction(isolationLevel: .repeatableRead) { tx in
+            try await messageView(tx, id: id, projectID: projectID)
+        }
+    }
+
+    private func messageView(_ client: PostgresTransaction, id: String, projectID: String) async throws -> MessageView? {
+        let rows = try await client.query(
+            "SELECT \(Self.viewColumns) FROM \(table("messages")) WHERE id = $1 AND project_id = $2", [id, projectID])
+        guard let row = rows.first else { return nil }
+        var view = try Self.view(row)
+        let events = try await client.query(
+            "SELECT at, status, detail FROM \(table("message_events")) WHERE message_id = $1 AND project_id = $2 ORDER BY id",
+            [id, projectID])
+        view.events = try events.map { row in
+            let (at, status, detail) = try row.decode((Date, String, String?).self)
+            return MessageEventView(at: at, status: status, detail: detail)
+        }
+        return view
+    }
+
+    /// A page of the project's messages, newest first, optionally in one status.
+    func listMessages(projectID: String, status: String?, page: PageQuery) async throws -> Page<MessageView> {
+        let cursor = try PageCursor.decode(page.cursor)
+        let limit = PageCursor.limit(page)
+        let rows = try await pool.query("""
+            SELECT \(Self.viewColumns), \(CommsSQL.createdMicros) AS micros FROM \(table("messages"))
+            WHERE project_id = $1 AND ($2::text IS NULL OR status = $2)
+              AND ($3::bigint IS NULL OR (created_at, id) < (\(CommsSQL.timestamp(micros: "$3")), $4))
+            ORDER BY created_at DESC, id DESC LIMIT $5
+            """, [projectID, status, cursor?.micros, cursor?.key, limit + 1])
+        let views = try rows.prefix(limit).map(Self.view)
+        let next = rows.count > limit
+            ? PageCursor(micros: try rows[limit - 1].decode(Int64.self, named: "micros"), key: views[limit - 1].id).encoded
+            : nil
+        return Page(data: views, nextCursor: next)
+    }
+
+    private static let viewColumns =
+        "id, status, attempts, to_jsonb(recipients) AS recipients, to_jsonb(tags) AS tags, created_at, send_at"
+
+    private static func view(_ row: PostgresRow) throws -> MessageView {
+        let (id, status, attempts, recipients, tags, createdAt, sendAt) =
+            try row.decode((String, String, Int, PostgresJSON<[String]>, PostgresJSON<[String]>, Date, Date).self)
+        return MessageView(
+            id: id, channel: "email", status: status, attempts: attempts, to: recipients.value, tags: tags.value,
+            createdAt: createdAt, sendAt: sendAt, events: [])
+    }
+}

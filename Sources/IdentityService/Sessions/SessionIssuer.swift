@@ -1,0 +1,81 @@
+import Foundation
+import ServiceKit
+import Wire
+
+/// Starts sessions: a session row, its first refresh token and an access token (JWT).
+///
+/// ```swift
+/// let session = try await issuer.issue(for: user, context: context)   // also stamps last_sign_in_at
+/// ```
+final class SessionIssuer: Sendable {
+    let database: PostgresPool
+    let schema: String
+    let keys: SigningKeyRing
+    let settings: IdentitySettingsStore
+    /// The JWT `iss`.
+    let issuer: String
+    /// How long a refresh token lives unused.
+    let refreshLifetime: TimeInterval
+    let clock: IdentityClock
+
+    /// Creates the issuer.
+    init(
+        database: PostgresPool, schema: String, keys: SigningKeyRing, settings: IdentitySettingsStore,
+        issuer: String, refreshLifetime: TimeInterval, clock: IdentityClock
+    ) {
+        self.database = database
+        self.schema = schema
+        self.keys = keys
+        self.settings = settings
+        self.issuer = issuer
+        self.refreshLifetime = refreshLifetime
+        self.clock = clock
+    }
+
+    /// Starts a new session for `user` (a sign-in): stamps `last_sign_in_at`, stores the hash of a new
+    /// refresh token and signs an access token with the current key.
+    /// - Throws: `INVALID_TOKEN` if the user was deleted meanwhile.
+    func issue(for user: UserRecord, context: CallContext) async throws -> SessionView {
+        let now = clock.now()
+        let lifetime = try await settings.settings(projectID: user.projectID).accessTokenLifetime
+        let sessionID = IdentityID.make("ses")
+        let refresh = RefreshToken.generate()
+        let accessExpiresAt = now.addingTimeInterval(TimeInterval(lifetime))
+        let signedIn = try await database.withTransaction { tx -> UserRecord in
+            let rows = try await tx.query("""
+                UPDATE \(schema).users SET last_sign_in_at = $3 WHERE project_id = $1 AND id = $2
+                RETURNING \(UserStore.columns)
+                """, [user.projectID, user.id, now])
+            guard let row = rows.first else { throw Self.userGone }
+            try await tx.execute("""
+                INSERT INTO \(schema).sessions (id, project_id, user_id, created_at, access_expires_at)
+                VALUES ($1, $2, $3, $4, $5)
+                """, [sessionID, user.projectID, user.id, now, accessExpiresAt])
+            try await tx.execute("""
+                INSERT INTO \(schema).refresh_tokens (hash, session_id, project_id, created_at, expires_at)
+                VALUES ($1, $2, $3, $4, $5)
+                """, [refresh.hash, sessionID, user.projectID, now, now.addingTimeInterval(refreshLifetime)])
+            return try UserStore.record(from: row)
+        }
+        return try await view(
+            user: signedIn, sessionID: sessionID, refresh: refresh, lifetime: lifetime, now: now)
+    }
+
+    /// Signs an access token for `user` in `sessionID` and wraps it with `refresh` into the contract's view.
+    func view(
+        user: UserRecord, sessionID: String, refresh: RefreshToken, lifetime: Int, now: Date
+    ) async throws -> SessionView {
+        let iat = Int(now.timeIntervalSince1970)
+        let claims = JWTClaims(
+            iss: issuer, sub: user.id, aud: user.projectID, exp: iat + lifetime, iat: iat, sid: sessionID,
+            role: "authenticated", email: user.email)
+        let accessToken = try await keys.sign(claims)
+        return SessionView(
+            accessToken: accessToken, expiresIn: lifetime,
+            expiresAt: Date(timeIntervalSince1970: TimeInterval(iat + lifetime)),
+            refreshToken: refresh.text, user: user.view)
+    }
+
+    /// The error for a session whose user vanished.
+    static let userGone = WireError.public(.unauthenticated, "INVALID_TOKEN", "The session is no longer valid.")
+}

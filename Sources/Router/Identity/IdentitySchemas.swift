@@ -1,0 +1,60 @@
+/// JSON Schemas of the identity routes' bodies, for the OpenAPI document.
+enum IdentitySchemas {
+    private static let string = Schemas.string
+    private static let integer: JSONValue = ["type": "integer"]
+    private static let boolean: JSONValue = ["type": "boolean"]
+    private static let dataObject: JSONValue = ["type": "object", "description": "The user's own data (any JSON object)."]
+
+    /// A user.
+    static let user = Schemas.object([
+        ("id", string), ("email", string), ("email_confirmed_at", Schemas.optionalTimestamp),
+        ("created_at", Schemas.timestamp), ("last_sign_in_at", Schemas.optionalTimestamp), ("data", dataObject),
+    ])
+    /// A session.
+    static let session = Schemas.object([
+        ("access_token", string), ("token_type", ["type": "string", "enum": ["bearer"]]), ("expires_in", integer),
+        ("expires_at", Schemas.timestamp), ("refresh_token", string), ("user", user),
+    ])
+    /// Signup's answer.
+    static let signupResult = Schemas.object([("user", user), ("session", session)], optional: ["session"])
+    /// An audit event.
+    static let audit = Schemas.object(
+        [("at", Schemas.timestamp), ("action", string), ("user_id", ["type": ["string", "null"]]),
+         ("ip", ["type": ["string", "null"]]), ("detail", ["type": ["string", "null"]])])
+    /// A JWKS document.
+    static let jwks = Schemas.object([("keys", ["type": "array", "items": Schemas.object([
+        ("kty", ["type": "string", "enum": ["OKP"]]), ("crv", ["type": "string", "enum": ["Ed25519"]]), ("x", string),
+        ("kid", string), ("alg", ["type": "string", "enum": ["EdDSA"]]), ("use", ["type": "string", "enum": ["sig"]]),
+    ])])])
+    /// `{}`.
+    static let empty: JSONValue = ["type": "object"]
+
+    private static let settingsProperties: [(String, JSONValue)] = [
+        ("site_url", ["type": ["string", "null"]]), ("redirect_allow_list", ["type": "array", "items": string]),
+        ("confirm_email", boolean), ("access_token_lifetime", ["type": "integer", "minimum": 60, "maximum": 86_400]),
+        ("magic_link_lifetime", integer), ("recovery_lifetime", integer), ("confirmation_lifetime", integer),
+    ]
+    /// The identity settings.
+    static let settings = Schemas.object(settingsProperties)
+    /// A settings update: any subset.
+    static let settingsUpdate = Schemas.object(settingsProperties, optional: Set(settingsProperties.map(\.0)))
+
+    /// Signup's body.
+    static let signup = Schemas.object(
+        [("email", string), ("password", string), ("data", dataObject)], optional: ["data"])
+    /// The token grant's body: `email` and `password`, or `refresh_token`, by `grant_type`.
+    static let token = Schemas.object(
+        [("email", string), ("password", string), ("refresh_token", string)],
+        optional: ["email", "password", "refresh_token"])
+    /// Magic link and recovery's body.
+    static let emailLink = Schemas.object([("email", string), ("redirect_to", string)], optional: ["redirect_to"])
+    /// Verify's body.
+    static let verify = Schemas.object(
+        [("type", ["type": "string", "enum": ["magiclink", "signup", "recovery"]]), ("token", string),
+         ("email", string), ("code", string)], optional: ["token", "email", "code"])
+    /// The user update's body.
+    static let updateUser = Schemas.object([("password", string), ("data", dataObject)], optional: ["password", "data"])
+    /// Logout's body.
+    static let logout = Schemas.object(
+        [("scope", ["type": "string", "enum": ["local", "global"]])], optional: ["scope"])
+}
