@@ -43,15 +43,18 @@ let package = Package(
 
         // Benchmarks (release builds; not tests): `swift run -c release WireBench`.
         .executableTarget(name: "WireBench", dependencies: ["Wire"], path: "Benchmarks/WireBench"),
+        .executableTarget(name: "CryptoBench", dependencies: ["ServiceKit"], path: "Benchmarks/CryptoBench"),
 
         .testTarget(name: "WireTests", dependencies: ["Wire"]),
         .testTarget(name: "ServiceKitTests", dependencies: ["ServiceKit"]),
         .testTarget(name: "RouterTests", dependencies: ["Router", "ServiceKit"]),
         .testTarget(name: "IdentityServiceTests", dependencies: ["IdentityService", "ServiceKit"]),
-        .testTarget(name: "CommsServiceTests", dependencies: ["CommsService", "ServiceKit"]),
+        .testTarget(name: "CommsServiceTests", dependencies: ["CommsService", "ServiceKit", "PurrpurrTestSupport"]),
         .testTarget(name: "VaultServiceTests", dependencies: ["VaultService", "ServiceKit"]),
         .testTarget(name: "BillingServiceTests", dependencies: ["BillingService", "ServiceKit"]),
-        .testTarget(name: "PurrpurrTests", dependencies: ["Purrpurr", "ServiceKit"]),
+        .testTarget(name: "PurrpurrTests", dependencies: ["Purrpurr", "ServiceKit", "PurrpurrTestSupport"]),
+        // What several test targets share (a real SMTP server, a database per test); never in a product.
+        .target(name: "PurrpurrTestSupport", dependencies: ["Wire", "ServiceKit"], path: "Tests/Support"),
     ],
     swiftLanguageModes: [.v6]
 )

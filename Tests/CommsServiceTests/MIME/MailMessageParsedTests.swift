@@ -2,6 +2,7 @@ import Foundation
 import Testing
 
 @testable import CommsService
+@testable import PurrpurrTestSupport
 
 /// MIME correctness checked by a real parser: Python's `email` package reads each rendered message back.
 @Suite("MailMessage read back by Python's email package", .enabled(if: PythonEmailParser.isAvailable))

@@ -3,6 +3,7 @@ import ServiceKit
 import Testing
 import Wire
 @testable import CommsService
+@testable import PurrpurrTestSupport
 
 /// Several replicas, crashes and fair use.
 @Suite("Outbox concurrency (PostgreSQL)", .enabled(if: CommsHarness.databaseURL != nil, CommsHarness.disabledReason))

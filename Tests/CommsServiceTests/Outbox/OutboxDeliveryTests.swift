@@ -3,6 +3,7 @@ import ServiceKit
 import Testing
 import Wire
 @testable import CommsService
+@testable import PurrpurrTestSupport
 
 /// The outbox end to end against a real SMTP server (aiosmtpd): delivery, retries, permanent failures,
 /// suppression, idempotency and scheduling.

@@ -2,6 +2,7 @@ import Foundation
 import Testing
 import Wire
 @testable import CommsService
+@testable import PurrpurrTestSupport
 
 /// The client against the real aiosmtpd fixture, in plaintext (`tls=none`); TLS and AUTH: `SMTPClientTLSTests`.
 @Suite("SMTPClient delivery")

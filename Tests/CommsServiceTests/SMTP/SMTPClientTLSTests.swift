@@ -2,6 +2,7 @@ import Foundation
 import Testing
 import Wire
 @testable import CommsService
+@testable import PurrpurrTestSupport
 
 /// STARTTLS, implicit TLS, certificate checks and AUTH against the real aiosmtpd fixture.
 @Suite("SMTPClient TLS and AUTH")

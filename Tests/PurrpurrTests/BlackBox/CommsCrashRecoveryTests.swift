@@ -1,22 +1,22 @@
 import Foundation
 import ServiceKit
-import Synchronization
 import Testing
 import Wire
+@testable import PurrpurrTestSupport
 
 /// The outbox's promise with real processes: a message `comms.SendEmail` accepted is never lost when the
 /// built `comms-service` is killed (SIGKILL) right after answering; after a restart it reaches the SMTP
 /// server (aiosmtpd, `Tests/Fixtures/smtp/smtp_server.py`) exactly once.
 @Suite("Comms crash recovery (black box)")
 struct CommsCrashRecoveryTests {
-    static let databaseURL = ProcessInfo.processInfo.environment["PURRPURR_TEST_DATABASE_URL"].flatMap { $0.isEmpty ? nil : $0 }
+    static let databaseURL = TestDatabase.serverURL
 
     @Test("a message accepted just before SIGKILL is delivered exactly once after a restart",
           .enabled(if: databaseURL != nil, "PURRPURR_TEST_DATABASE_URL is not set (run scripts/test)"),
           .timeLimit(.minutes(2)))
     func crashAfterAnswer() async throws {
-        let database = try await CommsBlackBoxDatabase.create()
-        let smtp = try await CommsFixtureSMTPServer.start()
+        let database = try await TestDatabase.create(prefix: "comms_bb")
+        let smtp = try await SMTPTestServer.start()
         let mesh = try BlackBoxMesh()
         var environment = try mesh.environment(for: "comms").merging([
             "DATABASE_URL": database.url, "WIRE_PORT": "0", "DRAIN_TIMEOUT_SECONDS": "5", "LOG_LEVEL": "info",
@@ -41,11 +41,11 @@ struct CommsCrashRecoveryTests {
         let port = try await Self.wirePort(of: second)
         let header = "Message-ID: <\(accepted.id)@crash.purrpurr.test>"
         let deadline = ContinuousClock.now + .seconds(30)
-        while try smtp.messages().filter({ $0.contains(header) }).isEmpty, ContinuousClock.now < deadline {
+        while try smtp.messages().filter({ $0.text.contains(header) }).isEmpty, ContinuousClock.now < deadline {
             try await Task.sleep(for: .milliseconds(100))
         }
         try await Task.sleep(for: .seconds(1))
-        #expect(try smtp.messages().filter { $0.contains(header) }.count == 1)
+        #expect(try smtp.messages().filter { $0.text.contains(header) }.count == 1)
         let view = try await Self.withClient(port: port, mesh: mesh) { client in
             try await client.getMessage(MessageIDRequest(id: accepted.id), Self.context)
         }
@@ -90,105 +90,5 @@ struct CommsCrashRecoveryTests {
         let line = try #require(try await child.waitForErrorLine(containing: #""msg":"wire listening""#, timeout: .seconds(1)))
         let object = try #require(try JSONSerialization.jsonObject(with: Data(line.utf8)) as? [String: Any])
         return try #require(object["wire.port"] as? Int)
-    }
-}
-
-/// A database of its own for one black-box test, created on the test server and dropped afterwards.
-fileprivate struct CommsBlackBoxDatabase {
-    let name: String
-    let url: String
-    let admin: PostgresPool
-
-    static func create() async throws -> CommsBlackBoxDatabase {
-        let base = try #require(CommsCrashRecoveryTests.databaseURL)
-        let admin = PostgresPool(configuration: try PostgresConfiguration(url: base))
-        let name = "comms_bb_" + UUID().uuidString.replacingOccurrences(of: "-", with: "").prefix(12).lowercased()
-        try await admin.execute("CREATE DATABASE \(name)")
-        var components = try #require(URLComponents(string: base))
-        components.path = "/" + name
-        return CommsBlackBoxDatabase(name: name, url: try #require(components.string), admin: admin)
-    }
-
-    func drop() async throws {
-        try await admin.execute("DROP DATABASE IF EXISTS \(name) WITH (FORCE)")
-        await admin.close()
-    }
-}
-
-/// The aiosmtpd fixture as a child process (the `CommsServiceTests` target's `SMTPTestServer` is not
-/// visible here): prints `PORT <n>`, writes each accepted message as JSON into its maildir.
-fileprivate final class CommsFixtureSMTPServer: Sendable {
-    let port: Int
-    let directory: URL
-    private let process: Process
-
-    private init(port: Int, directory: URL, process: Process) {
-        self.port = port
-        self.directory = directory
-        self.process = process
-    }
-
-    deinit {
-        if process.isRunning { kill(process.processIdentifier, SIGKILL) }
-        try? FileManager.default.removeItem(at: directory)
-    }
-
-    static func start() async throws -> CommsFixtureSMTPServer {
-        let fixture = URL(fileURLWithPath: #filePath).resolvingSymlinksInPath()
-            .deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
-            .appendingPathComponent("Fixtures/smtp/smtp_server.py").path
-        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("comms-bb-smtp-\(UUID().uuidString)")
-        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
-        let python = ProcessInfo.processInfo.environment["PURRPURR_TEST_PYTHON"].flatMap { $0.isEmpty ? nil : $0 }
-            ?? "/usr/bin/python3"
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: python)
-        process.arguments = [fixture, "--port", "0", "--maildir", directory.appendingPathComponent("maildir").path]
-        let pipe = Pipe()
-        process.standardOutput = pipe
-        process.standardError = FileHandle.nullDevice
-        process.standardInput = FileHandle.nullDevice
-        try process.run()
-        let output = Mutex(Data())
-        let handle = pipe.fileHandleForReading
-        Thread.detachNewThread {
-            while true {
-                let data = handle.availableData
-                if data.isEmpty { break }
-                output.withLock { $0.append(data) }
-            }
-        }
-        let deadline = ContinuousClock.now + .seconds(20)
-        while ContinuousClock.now < deadline, process.isRunning {
-            let text = output.withLock { String(decoding: $0, as: UTF8.self) }
-            if let line = text.split(separator: "\n").first(where: { $0.hasPrefix("PORT ") }),
-               let port = Int(line.dropFirst(5).trimmingCharacters(in: .whitespaces)) {
-                return CommsFixtureSMTPServer(port: port, directory: directory, process: process)
-            }
-            try await Task.sleep(for: .milliseconds(20))
-        }
-        if process.isRunning { kill(process.processIdentifier, SIGKILL) }
-        try? FileManager.default.removeItem(at: directory)
-        throw CocoaError(.fileReadUnknown)
-    }
-
-    /// Every accepted message's text, in order.
-    func messages() throws -> [String] {
-        let maildir = directory.appendingPathComponent("maildir")
-        let names = ((try? FileManager.default.contentsOfDirectory(atPath: maildir.path)) ?? [])
-            .filter { $0.hasSuffix(".json") && !$0.hasPrefix(".") }.sorted()
-        return try names.map { name in
-            let object = try JSONSerialization.jsonObject(with: Data(contentsOf: maildir.appendingPathComponent(name)))
-            let encoded = (object as? [String: Any])?["data_base64"] as? String ?? ""
-            return String(decoding: Data(base64Encoded: encoded) ?? Data(), as: UTF8.self)
-        }
-    }
-
-    func stop() async {
-        guard process.isRunning else { return }
-        kill(process.processIdentifier, SIGTERM)
-        let deadline = ContinuousClock.now + .seconds(5)
-        while process.isRunning, ContinuousClock.now < deadline { try? await Task.sleep(for: .milliseconds(20)) }
-        if process.isRunning { kill(process.processIdentifier, SIGKILL) }
     }
 }

@@ -1,5 +1,4 @@
 import Foundation
-import Testing
 
 /// What Python's `email` package (policy `default`) makes of a rendered message: an independent MIME parser
 /// that checks the renderer's output.

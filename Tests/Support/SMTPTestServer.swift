@@ -1,6 +1,5 @@
 import Foundation
 import Synchronization
-import Testing
 import Wire
 
 /// A message the fixture accepted, read back from its maildir.
@@ -223,7 +222,6 @@ final class SMTPTestServer: Sendable {
     static var fixturePath: String {
         URL(fileURLWithPath: #filePath).resolvingSymlinksInPath()
             .deletingLastPathComponent()  // Support
-            .deletingLastPathComponent()  // CommsServiceTests
             .deletingLastPathComponent()  // Tests
             .appendingPathComponent("Fixtures/smtp/smtp_server.py").path
     }
