@@ -18,7 +18,8 @@ struct CommsServiceConfig: ServiceConfiguration {
     let smtpCAPath: String?
     /// `COMMS_MASTER_KEY` (required): base64 of exactly 32 bytes; seals projects' relay credentials.
     let masterKey: Secret<[UInt8]>
-    /// `COMMS_DEFAULT_FROM`: the sender when neither the request nor the project names one.
+    /// `COMMS_DEFAULT_FROM` (default `no-reply@<COMMS_MESSAGE_ID_DOMAIN>`): the sender when neither the request
+    /// nor the project names one, so Identity's emails always have one.
     let defaultFrom: String?
     /// `COMMS_MESSAGE_ID_DOMAIN` (default `purrpurr.local`): the right side of every `Message-ID`.
     let messageIDDomain: String
@@ -52,10 +53,14 @@ struct CommsServiceConfig: ServiceConfiguration {
         let smtpCAPath = reader.raw("SMTP_CA_PATH") == nil
             ? nil : reader.existingFile("SMTP_CA_PATH", expected: "the path of a PEM file of trusted CA certificates")
         let masterKey = Self.masterKey(&reader)
-        let defaultFrom = reader.string("COMMS_DEFAULT_FROM")
         let messageIDDomain = reader.string("COMMS_MESSAGE_ID_DOMAIN", default: "purrpurr.local")
         if !Self.isDomain(messageIDDomain) {
             reader.record("COMMS_MESSAGE_ID_DOMAIN", .malformed, expected: "a domain name such as mail.example.com")
+        }
+        let explicitFrom = reader.string("COMMS_DEFAULT_FROM")
+        let defaultFrom = explicitFrom ?? "no-reply@" + messageIDDomain
+        if let explicitFrom, (try? MailAddress(parsing: explicitFrom, field: "from")) == nil {
+            reader.record("COMMS_DEFAULT_FROM", .malformed, expected: "an email address such as Acme <no-reply@acme.com>")
         }
         var retrySchedule = RetrySchedule.standard
         if let text = reader.raw("COMMS_RETRY_SCHEDULE") {

@@ -32,7 +32,7 @@ struct CommsServiceConfigTests {
         #expect(config.workers == 4)
         #expect(config.lease == .seconds(300))
         #expect(config.pollInterval == .milliseconds(1000))
-        #expect(config.defaultFrom == nil)
+        #expect(config.defaultFrom == "no-reply@purrpurr.local")
         #expect(config.smtpCAPath == nil)
         let text = String(describing: config) + String(reflecting: config)
         #expect(!text.contains("hunter2"))
@@ -82,11 +82,12 @@ struct CommsServiceConfigTests {
             try CommsServiceConfig(environment: Self.required.merging([
                 "SMTP_URL": "http://user:secret-pw-1@relay", "COMMS_MASTER_KEY": "c2hvcnQtc2VjcmV0LWtleQ==",
                 "COMMS_RETRY_SCHEDULE": "30s,soon", "COMMS_WORKERS": "0", "SMTP_CA_PATH": "/nonexistent/ca.pem",
-                "COMMS_MESSAGE_ID_DOMAIN": "bad domain",
+                "COMMS_MESSAGE_ID_DOMAIN": "bad domain", "COMMS_DEFAULT_FROM": "not an address",
             ]) { $1 })
         }
         #expect(error.variables == [
-            "SMTP_URL", "SMTP_CA_PATH", "COMMS_MASTER_KEY", "COMMS_MESSAGE_ID_DOMAIN", "COMMS_RETRY_SCHEDULE", "COMMS_WORKERS",
+            "SMTP_URL", "SMTP_CA_PATH", "COMMS_MASTER_KEY", "COMMS_MESSAGE_ID_DOMAIN", "COMMS_DEFAULT_FROM", "COMMS_RETRY_SCHEDULE",
+            "COMMS_WORKERS",
         ])
         #expect(!error.description.contains("secret-pw-1"))
         #expect(!error.description.contains("c2hvcnQtc2VjcmV0LWtleQ"))

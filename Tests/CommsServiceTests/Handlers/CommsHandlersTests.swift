@@ -77,12 +77,12 @@ struct CommsHandlersTests {
 
     @Test("bad input is VALIDATION_FAILED naming the field, and nothing is stored")
     func validation() async throws {
-        let harness = try await CommsHarness(environment: ["COMMS_DEFAULT_FROM": ""], transport: ScriptedTransport())
+        let harness = try await CommsHarness(transport: ScriptedTransport())
         let cases: [(SendEmailRequest, String)] = [
             (SendEmailRequest(to: [], subject: "s", text: "t", from: "a@b.test"), "to"),
             (SendEmailRequest(to: Array(repeating: "a@b.test", count: 51), subject: "s", text: "t", from: "a@b.test"), "to"),
             (SendEmailRequest(to: ["ok@b.test", "not an address"], subject: "s", text: "t", from: "a@b.test"), "to.1"),
-            (SendEmailRequest(to: ["ok@b.test"], subject: "s", text: "t"), "from"),
+            (SendEmailRequest(to: ["ok@b.test"], subject: "s", text: "t", from: "no at sign"), "from"),
             (SendEmailRequest(to: ["ok@b.test"], subject: "s\r\nBcc: x@evil.test", text: "t", from: "a@b.test"), "subject"),
             (SendEmailRequest(to: ["ok@b.test"], subject: "s", text: "t", from: "a@b.test", replyTo: "x@y.test\r\nBcc: e@v.test"), "reply_to"),
             (SendEmailRequest(to: ["ok@b.test"], text: "t", from: "a@b.test"), "subject"),
