@@ -15,14 +15,15 @@ mesh_wait_tcp() {  # PORT NAME: waits up to 30 s for 127.0.0.1:PORT to accept
         (exec 3<>"/dev/tcp/127.0.0.1/$port") 2>/dev/null && return 0
         sleep 0.1
     done
-    echo "mesh: $name did not start listening on port $port (see its log)" >&2
+    echo "mesh: $name did not start listening on port $port" >&2
+    tail -5 "$MESH_DIR/$name.log" >&2 2>/dev/null || true
     return 1
 }
 
 mesh_start() {
-    local dir=$1 config=${2:-debug} bin smtp_port identity_port comms_port http_port certs key db
-    mkdir -p "$dir"; chmod 0755 "$dir"
-    swift build -c "$config" --product router --product identity-service --product comms-service --product purrpurr >&2
+    local dir=$1 config=${2:-debug} bin product smtp_port identity_port comms_port http_port certs key db
+    mkdir -p "$dir"; chmod 0755 "$dir"; MESH_DIR=$dir
+    for product in router identity-service comms-service purrpurr; do swift build -c "$config" --product "$product" >&2; done
     bin=$(swift build -c "$config" --show-bin-path)
     pg_throwaway_start "$dir/pg"
     for db in router identity comms; do
@@ -36,7 +37,7 @@ mesh_start() {
     /usr/bin/python3 Tests/Fixtures/smtp/smtp_server.py --port "$smtp_port" --maildir "$MESH_MAIL_DIR" \
         >"$dir/smtp.log" 2>&1 &
     MESH_PIDS+=($!)
-    mesh_wait_tcp "$smtp_port" "the SMTP sink"
+    mesh_wait_tcp "$smtp_port" smtp
     local base=${PURRPURR_TEST_DATABASE_URL%/*}
     env LOG_LEVEL=${MESH_LOG_LEVEL:-info} DATABASE_URL="$base/purrpurr_comms" WIRE_PORT="$comms_port" \
         MESH_CA_PATH="$certs/ca.pem" MESH_CERT_PATH="$certs/comms.crt" MESH_KEY_PATH="$certs/comms.key" \
@@ -50,8 +51,8 @@ mesh_start() {
         IDENTITY_MASTER_KEY="$(key)" COMMS_WIRE_ENDPOINTS="127.0.0.1:$comms_port" \
         "$bin/identity-service" >"$dir/identity.log" 2>&1 &
     MESH_PIDS+=($!)
-    mesh_wait_tcp "$comms_port" comms-service
-    mesh_wait_tcp "$identity_port" identity-service
+    mesh_wait_tcp "$comms_port" comms
+    mesh_wait_tcp "$identity_port" identity
     export MESH_ADMIN_TOKEN; MESH_ADMIN_TOKEN=$(head -c 32 /dev/urandom | od -An -tx1 | tr -d ' \n')
     export MESH_WEBHOOK_SECRET_EMAIL; MESH_WEBHOOK_SECRET_EMAIL="whsec_$(key)"
     env LOG_LEVEL=${MESH_LOG_LEVEL:-info} DATABASE_URL="$base/purrpurr_router" PURRPURR_HTTP_PORT="$http_port" \
