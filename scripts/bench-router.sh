@@ -1,30 +1,27 @@
 #!/usr/bin/env bash
 # Measures the Router with wrk (-t1 -c64) on loopback, then the peers (Hummingbird 2 /json, nginx) in the same
-# sitting: (a) GET /healthz, (b) GET /v1/whoami with a valid secret key (auth + rate limit, no Wire call).
-# Starts a throwaway PostgreSQL and a release router, creates a project, and stops both by PID afterwards.
+# sitting: (a) GET /healthz, (b) GET /v1/whoami with a valid secret key (auth + rate limit, no Wire call),
+# (c) GET /v1/auth/jwks with a publishable key (auth + rate limit + one Wire call to identity-service).
+# Starts the mesh (scripts/lib/mesh.sh: PostgreSQL, SMTP sink, identity, comms, router; release builds) and stops
+# everything by PID afterwards.
 #   scripts/bench-router.sh [SECONDS]    (default 5)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 seconds=${1:-5}
 source scripts/lib/deps.sh
 source scripts/lib/postgres.sh
+source scripts/lib/mesh.sh
 ensure_packages "${PURRPURR_TEST_PACKAGES[@]}" wrk
-work=$(mktemp -d /tmp/purrpurr-bench.XXXXXX); chmod 0755 "$work"
-router_pid=
-cleanup() { [ -n "$router_pid" ] && kill -TERM "$router_pid" 2>/dev/null && wait "$router_pid" 2>/dev/null; pg_throwaway_stop || true; rm -rf "$work"; }
-trap cleanup EXIT INT TERM
-pg_throwaway_start "$work/pg"
-
-swift build -c release --product router >&2
-port=$(pg_free_port)
-admin=$(head -c 32 /dev/urandom | od -An -tx1 | tr -d ' \n')
-DATABASE_URL=$PURRPURR_TEST_DATABASE_URL PURRPURR_ADMIN_TOKEN=$admin API_KEY_PEPPER=$admin$admin \
-    PURRPURR_HTTP_PORT=$port RATE_LIMIT_PER_SECOND=1000000 RATE_LIMIT_BURST=100000 LOG_LEVEL=warning \
-    .build/release/router 2>"$work/router.log" &
-router_pid=$!
-for _ in $(seq 100); do curl -fs "http://127.0.0.1:$port/healthz" >/dev/null && break; sleep 0.1; done
-key=$(curl -fs -X POST "http://127.0.0.1:$port/v1/admin/projects" -H "X-Admin-Token: $admin" \
-      -H 'Content-Type: application/json' -d '{"name":"bench"}' | python3 -c 'import json,sys; print([k["key"] for k in json.load(sys.stdin)["keys"] if k["kind"]=="secret"][0])')
+work=$(mktemp -d /tmp/purrpurr-bench.XXXXXX)
+trap 'mesh_stop; rm -rf "$work"' EXIT INT TERM
+export MESH_LOG_LEVEL=warning MESH_RATE_LIMIT=1000000 MESH_RATE_BURST=100000
+mesh_start "$work" release
+router_pid=${MESH_PIDS[-1]}
+port=${MESH_ROUTER_URL##*:}
+keys=$(curl -fs -X POST "$MESH_ROUTER_URL/v1/admin/projects" -H "X-Admin-Token: $MESH_ADMIN_TOKEN" \
+      -H 'Content-Type: application/json' -d '{"name":"bench"}')
+key=$(python3 -c 'import json,sys; print([k["key"] for k in json.loads(sys.argv[1])["keys"] if k["kind"]=="secret"][0])' "$keys")
+pk=$(python3 -c 'import json,sys; print([k["key"] for k in json.loads(sys.argv[1])["keys"] if k["kind"]=="publishable"][0])' "$keys")
 
 measure() {  # NAME URL [wrk args]: one JSON line with req/s, latency and the router's peak RSS
     local name=$1 url=$2; shift 2
@@ -47,6 +44,7 @@ PY
 }
 measure healthz "http://127.0.0.1:$port/healthz"
 measure whoami "http://127.0.0.1:$port/v1/whoami" -H "X-API-Key: $key"
+measure jwks "http://127.0.0.1:$port/v1/auth/jwks" -H "X-API-Key: $pk"
 copy=${PEERS_COPY:-/tmp/purrpurr-peers}
 if [ ! -x "$copy/run-peers.sh" ]; then
     mkdir -p "$copy" && cp -r "${SHARED_DIR:-../shared}/bench/peers/." "$copy/" && chmod -R u+w "$copy"

@@ -36,6 +36,12 @@ final class SigningKeyRing: Sendable {
     let reloadInterval: TimeInterval
     let clock: IdentityClock
     private let current = Mutex<CurrentKey?>(nil)
+    /// The published set, served from memory for up to ``publishedCacheInterval`` (Routers ask for it on every
+    /// `GET /v1/auth/jwks` and whenever they meet an unknown `kid`).
+    private let published = Mutex<(keys: SigningKeySet, loadedAt: Date)?>(nil)
+    /// How long the published set is served from memory; a rotation in this replica clears it at once, one in
+    /// another replica shows within this interval.
+    let publishedCacheInterval: TimeInterval = 1
 
     /// Creates the ring; `masterKey` must be 32 bytes.
     init(
@@ -87,6 +93,7 @@ final class SigningKeyRing: Sendable {
                 let seed = try AES256GCM.open(sealed, key: masterKey, authenticating: Array(kid.utf8))
                 let key = CurrentKey(kid: kid, privateKey: try Ed25519PrivateKey(rawRepresentation: seed), loadedAt: clock.now())
                 current.withLock { $0 = key }
+                published.withLock { $0 = nil }
                 return key
             }
             try await insertKey(now: clock.now(), into: database)
@@ -115,6 +122,11 @@ final class SigningKeyRing: Sendable {
     /// The current key first, then retired keys still within ``retention``.
     func publicKeys(issuer: String) async throws -> SigningKeySet {
         let now = clock.now()
+        if let cached = published.withLock({ $0 }), cached.keys.issuer == issuer, now >= cached.loadedAt,
+            now.timeIntervalSince(cached.loadedAt) < publishedCacheInterval
+        {
+            return cached.keys
+        }
         let rows = try await database.query("""
             SELECT kid, public_key, retired_at FROM \(schema).signing_keys
             WHERE retired_at IS NULL OR retired_at > $1
@@ -126,7 +138,9 @@ final class SigningKeyRing: Sendable {
                 kid: kid, algorithm: "EdDSA", publicKey: publicKey,
                 retiresAt: retiredAt.map { $0.addingTimeInterval(retention) })
         }
-        return SigningKeySet(issuer: issuer, keys: keys)
+        let set = SigningKeySet(issuer: issuer, keys: keys)
+        published.withLock { $0 = (set, now) }
+        return set
     }
 
     /// Deletes keys retired longer than ``retention`` ago; returns how many.
