@@ -72,7 +72,8 @@ mesh_stop() {
     local i pid
     for ((i = ${#MESH_PIDS[@]} - 1; i >= 0; i--)); do
         pid=${MESH_PIDS[$i]}
-        kill -TERM "$pid" 2>/dev/null && wait "$pid" 2>/dev/null
+        kill -TERM "$pid" 2>/dev/null || true
+        wait "$pid" 2>/dev/null || true   # a non-zero status must not stop the clean-up under `set -e`
     done
     MESH_PIDS=()
     pg_throwaway_stop || true

@@ -45,13 +45,13 @@ enum IdentityJSON {
     /// `{"keys":[JWK…]}` of the set's Ed25519 keys whose retirement has not passed at `now`.
     static func jwks(_ set: SigningKeySet, now: Date) -> JSONValue {
         let keys = set.keys.compactMap { key -> JSONValue? in
-            guard key.algorithm == "EdDSA", key.retiresAt.map({ $0 > now }) ?? true,
-                let publicKey = try? Ed25519PublicKey(rawRepresentation: key.publicKey)
+            // A raw Ed25519 public key is 32 bytes; building an OpenSSL key per request just to print it would
+            // cost more than the rest of the route.
+            guard key.algorithm == "EdDSA", key.retiresAt.map({ $0 > now }) ?? true, key.publicKey.count == 32
             else { return nil }
-            let jwk = JWK(kid: key.kid, publicKey: publicKey)
             return [
-                "kty": .string(jwk.kty), "crv": .string(jwk.crv), "x": .string(jwk.x), "kid": .string(jwk.kid),
-                "alg": .string(jwk.alg), "use": .string(jwk.use),
+                "kty": "OKP", "crv": "Ed25519", "x": .string(Base64URL.encode(key.publicKey)), "kid": .string(key.kid),
+                "alg": "EdDSA", "use": "sig",
             ]
         }
         return ["keys": .array(keys)]

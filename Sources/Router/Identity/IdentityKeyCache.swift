@@ -116,7 +116,8 @@ final class IdentityKeyCache: Service {
         guard self.isConfigured else { return try await gracefulShutdown() }
         while !Task.isShuttingDownGracefully {
             let loaded = await self.refresh(force: true) != nil
-            do { try await Task.sleep(for: loaded ? self.refreshInterval : .seconds(1)) } catch { return }
+            // The refresh interval is minutes long: wake for a drain at once, never hold it up.
+            guard await Task.sleepUnlessShuttingDown(for: loaded ? self.refreshInterval : .seconds(1)) else { return }
         }
     }
 }

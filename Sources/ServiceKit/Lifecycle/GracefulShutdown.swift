@@ -108,6 +108,27 @@ public func withGracefulShutdownHandler<T>(
 }
 
 extension Task where Success == Never, Failure == Never {
+    /// Sleeps for `duration` unless the current service is asked to shut down gracefully (or the task is
+    /// cancelled) first; returns whether the full duration passed. For services' periodic loops, so a long
+    /// interval never holds up a drain:
+    ///
+    /// ```swift
+    /// while await Task.sleepUnlessShuttingDown(for: .seconds(300)) { try await refresh() }
+    /// ```
+    public static func sleepUnlessShuttingDown(for duration: Duration) async -> Bool {
+        if isShuttingDownGracefully { return false }
+        return await withTaskGroup(of: Bool.self) { group in
+            group.addTask { (try? await Task<Never, Never>.sleep(for: duration)) != nil }
+            group.addTask {
+                try? await gracefulShutdown()
+                return false
+            }
+            let first = await group.next() ?? false
+            group.cancelAll()
+            return first
+        }
+    }
+
     /// Whether the current service has been asked to shut down gracefully.
     public static var isShuttingDownGracefully: Bool {
         GracefulShutdownToken.current?.isTriggered ?? false

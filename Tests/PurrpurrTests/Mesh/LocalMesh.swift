@@ -93,12 +93,14 @@ final class LocalMesh: @unchecked Sendable {
         _ = try await child.waitForExit()
     }
 
-    /// Stops everything (SIGTERM, Router first), then drops the database and the SMTP server.
+    /// Stops everything (SIGTERM, Router first; each must drain and exit 0 within its drain timeout), then
+    /// drops the database and the SMTP server.
     func stop() async throws {
         for service in ["router", "identity", "comms"] {
             guard let child = processes[service] else { continue }
             child.send(SIGTERM)
-            _ = try await child.waitForExit()
+            let status = try await child.waitForExit()
+            #expect(status == 0, "\(service) did not stop cleanly: \(child.standardError.suffix(1500))")
         }
         await smtp.stop()
         try await database.drop()
