@@ -35,7 +35,7 @@ struct MessageDelivery: Sendable {
             return
         }
         let skipped = suppressed.isEmpty ? "" : " Skipped (suppressed): \(suppressed.sorted().joined(separator: ", "))."
-        let outcome: DeliveryOutcome
+        let outcome: SMTPOutcome
         do {
             outcome = await transport.send(
                 mailFrom: message.mailFrom, recipients: recipients, data: message.body,
@@ -81,11 +81,11 @@ struct MessageDelivery: Sendable {
         ])
     }
 
-    private static func unknownUsers(_ rejected: [DeliveryRejection]) -> [SuppressionEntry] {
+    private static func unknownUsers(_ rejected: [SMTPRejection]) -> [SuppressionEntry] {
         rejected.filter(\.userUnknown).map { SuppressionEntry(email: $0.recipient, reason: "user_unknown") }
     }
 
-    private static func describe(_ rejected: [DeliveryRejection]) -> String {
+    private static func describe(_ rejected: [SMTPRejection]) -> String {
         rejected.isEmpty ? "" : " Rejected: " + rejected.map { "\($0.recipient): \($0.reply)" }.joined(separator: "; ") + "."
     }
 

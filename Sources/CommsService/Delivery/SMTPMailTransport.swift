@@ -15,7 +15,7 @@ struct SMTPMailTransport: MailTransport {
         self.platformRelay = platformRelay
     }
 
-    func send(mailFrom: String, recipients: [String], data: [UInt8], relay: Secret<String>?) async -> DeliveryOutcome {
+    func send(mailFrom: String, recipients: [String], data: [UInt8], relay: Secret<String>?) async -> SMTPOutcome {
         let target: SMTPRelay
         if let relay {
             do {
@@ -26,24 +26,10 @@ struct SMTPMailTransport: MailTransport {
         } else {
             target = platformRelay
         }
-        let outcome = await client.send(SMTPEnvelope(mailFrom: mailFrom, recipients: recipients, data: data), via: target)
-        switch outcome {
-        case .delivered(let reply, let rejected):
-            return .delivered(reply: reply, rejected: rejected.map(Self.rejection))
-        case .temporaryFailure(let detail):
-            return .temporaryFailure(detail: detail)
-        case .permanentFailure(let detail, let rejected):
-            return .permanentFailure(detail: detail, rejected: rejected.map(Self.rejection))
-        }
+        return await client.send(SMTPEnvelope(mailFrom: mailFrom, recipients: recipients, data: data), via: target)
     }
 
     func shutdown() async {
         await client.shutdown()
-    }
-
-    private static func rejection(_ rejection: SMTPRejection) -> DeliveryRejection {
-        DeliveryRejection(
-            recipient: rejection.recipient, reply: rejection.reply, isPermanent: rejection.isPermanent,
-            userUnknown: rejection.userUnknown)
     }
 }

@@ -110,18 +110,18 @@ final class RunningOutbox: Sendable {
 
 /// A transport that records calls and answers from a script (for tests that need no SMTP server).
 final class ScriptedTransport: MailTransport {
-    private let state = Mutex<(calls: [[String]], answer: @Sendable ([String]) -> DeliveryOutcome)>(([], { _ in
+    private let state = Mutex<(calls: [[String]], answer: @Sendable ([String]) -> SMTPOutcome)>(([], { _ in
         .delivered(reply: "250 OK", rejected: [])
     }))
 
     /// The recipients of every call so far.
     var calls: [[String]] { state.withLock { $0.calls } }
 
-    func answer(_ body: @escaping @Sendable ([String]) -> DeliveryOutcome) {
+    func answer(_ body: @escaping @Sendable ([String]) -> SMTPOutcome) {
         state.withLock { $0.answer = body }
     }
 
-    func send(mailFrom: String, recipients: [String], data: [UInt8], relay: Secret<String>?) async -> DeliveryOutcome {
+    func send(mailFrom: String, recipients: [String], data: [UInt8], relay: Secret<String>?) async -> SMTPOutcome {
         state.withLock { state in
             state.calls.append(recipients)
             return state.answer(recipients)
