@@ -35,7 +35,7 @@ extension LinkFlows {
         let secret = LinkSecret.generate()
         let lifetime = lifetime(type, settings)
         let token = OneTimeTokenStore.NewToken(
-            id: IdentityID.make("ott"), projectID: projectID, type: type, email: email, userID: userID,
+            id: RandomIdentifier.make("ott"), projectID: projectID, type: type, email: email, userID: userID,
             tokenHash: secret.tokenHash, codeSalt: secret.codeSalt,
             codeHash: LinkSecret.codeHash(code: secret.code, salt: secret.codeSalt, key: config.codeKey?.value),
             redirectTo: base, lifetime: lifetime, dead: dead)

@@ -38,7 +38,7 @@ final class SessionIssuer: Sendable {
     func issue(for user: UserRecord, context: CallContext) async throws -> SessionView {
         let now = clock.now()
         let lifetime = try await settings.settings(projectID: user.projectID).accessTokenLifetime
-        let sessionID = IdentityID.make("ses")
+        let sessionID = RandomIdentifier.make("ses")
         let refresh = RefreshToken.generate()
         let accessExpiresAt = now.addingTimeInterval(TimeInterval(lifetime))
         let signedIn = try await database.withTransaction { tx -> UserRecord in

@@ -153,7 +153,7 @@ final class SigningKeyRing: Sendable {
     /// Inserts a new current key unless one exists (the partial unique index decides races).
     private func insertKey(now: Date, into client: some PostgresClient) async throws {
         let key = Ed25519PrivateKey()
-        let kid = IdentityID.make("key")
+        let kid = RandomIdentifier.make("key")
         let sealed = try AES256GCM.seal(key.rawRepresentation, key: masterKey, authenticating: Array(kid.utf8))
         try await client.execute("""
             INSERT INTO \(schema).signing_keys (kid, sealed_seed, public_key, created_at) VALUES ($1, $2, $3, $4)

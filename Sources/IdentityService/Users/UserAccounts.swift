@@ -43,7 +43,7 @@ final class UserAccounts: Sendable {
             VALUES ($1, $2, $3, $4, $5, $6)
             ON CONFLICT (project_id, email) DO NOTHING
             RETURNING \(UserStore.columns)
-            """, [IdentityID.make("usr"), projectID, email, hash, core.sessions.clock.now(), data])
+            """, [RandomIdentifier.make("usr"), projectID, email, hash, core.sessions.clock.now(), data])
         guard let user = try rows.first.map(UserStore.record(from:)) else {
             throw WireError.public(.alreadyExists, "CONFLICT", "A user with this email already exists.", ["field": "email"])
         }

@@ -44,7 +44,7 @@ final class UserStore: Sendable {
             VALUES ($1, $2, $3, CASE WHEN $4 THEN now() END)
             ON CONFLICT (project_id, email) DO NOTHING
             RETURNING \(Self.columns)
-            """, [IdentityID.make("usr"), projectID, email, confirmed])
+            """, [RandomIdentifier.make("usr"), projectID, email, confirmed])
         if let row = rows.first { return try Self.record(from: row) }
         guard let existing = try await find(projectID: projectID, email: email) else {
             throw WireError(.unavailable, "The user could not be created; try again.")

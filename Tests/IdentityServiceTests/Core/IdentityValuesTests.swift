@@ -50,10 +50,10 @@ struct IdentityValuesTests {
 
     @Test("ids are prefixed base62; refresh tokens are 32 random bytes")
     func ids() {
-        let id = IdentityID.make("usr")
+        let id = RandomIdentifier.make("usr")
         #expect(id.hasPrefix("usr_") && id.count == 26)
         #expect(id.dropFirst(4).allSatisfy { $0.isASCII && ($0.isLetter || $0.isNumber) })
-        #expect(IdentityID.make("ses") != IdentityID.make("ses"))
+        #expect(RandomIdentifier.make("ses") != RandomIdentifier.make("ses"))
         let token = RefreshToken.generate()
         #expect(RefreshToken.isWellFormed(token.text) && Base64URL.decode(token.text)?.count == 32)
         #expect(!RefreshToken.isWellFormed(token.text + "A") && !RefreshToken.isWellFormed(""))
