@@ -53,6 +53,8 @@ let package = Package(
         .testTarget(name: "VaultServiceTests", dependencies: ["VaultService", "ServiceKit"]),
         .testTarget(name: "BillingServiceTests", dependencies: ["BillingService", "ServiceKit"]),
         .testTarget(name: "PurrpurrTests", dependencies: ["Purrpurr", "ServiceKit", "PurrpurrTestSupport"]),
+        // The whole mesh as real processes, started by `purrpurr up`'s own launcher.
+        .testTarget(name: "MeshTests", dependencies: ["Purrpurr", "Wire", "ServiceKit", "PurrpurrTestSupport"]),
         // What several test targets share (a real SMTP server, a database per test); never in a product.
         .target(name: "PurrpurrTestSupport", dependencies: ["Wire", "ServiceKit"], path: "Tests/Support"),
     ],

@@ -7,8 +7,6 @@
 enum CommandLineTool {
     /// Exit status for a usage error (`EX_USAGE`).
     static let usageStatus: Int32 = 64
-    /// Exit status for a command that exists but is not available yet (`EX_UNAVAILABLE`).
-    static let unavailableStatus: Int32 = 69
 
     /// The help text.
     static let usage = """
@@ -20,7 +18,10 @@ enum CommandLineTool {
           help    show this help
           certs   write a development mesh CA and service certificates
                   [--out DIR (default .purrpurr/certs)] [--days N (default 30)]
-          up      run the whole mesh locally (coming: not available yet)
+          up      run the whole mesh locally: PostgreSQL, mail catcher, services, Router
+                  [--dir DIR (default .purrpurr)] [--no-build]
+          mail    list the mail caught by `up`, newest first, with their links
+                  [--dir DIR (default .purrpurr/mail)] [--limit N] [--json] | show NAME
 
         environment: see docs/configuration.md
         """
@@ -29,9 +30,9 @@ enum CommandLineTool {
     static func run(
         arguments: [String],
         environment: [String: String],
-        output: (String) -> Void,
-        errorOutput: (String) -> Void
-    ) -> Int32 {
+        output: @escaping @Sendable (String) -> Void,
+        errorOutput: @escaping @Sendable (String) -> Void
+    ) async -> Int32 {
         guard let command = arguments.first else {
             errorOutput(usage)
             return usageStatus
@@ -43,8 +44,13 @@ enum CommandLineTool {
         case "certs":
             return CertsCommand.run(arguments: Array(arguments.dropFirst()), output: output, errorOutput: errorOutput)
         case "up":
-            errorOutput("purrpurr: up is not available yet")
-            return unavailableStatus
+            return await UpCommand.run(
+                arguments: Array(arguments.dropFirst()), environment: environment, output: output,
+                errorOutput: errorOutput)
+        case "mail":
+            return MailCommand.run(
+                arguments: Array(arguments.dropFirst()), environment: environment, output: output,
+                errorOutput: errorOutput)
         default:
             errorOutput("purrpurr: unknown command '\(command)'")
             errorOutput(usage)

@@ -1,7 +1,7 @@
 import Foundation
 import ServiceKit
 
-let status = CommandLineTool.run(
+let status = await CommandLineTool.run(
     arguments: Array(CommandLine.arguments.dropFirst()),
     environment: ProcessInfo.processInfo.environment,
     output: { FileHandle.standardOutput.write(Data(($0 + "\n").utf8)) },

@@ -1,6 +1,7 @@
 import Foundation
 import Testing
 @testable import PurrpurrTestSupport
+@testable import Purrpurr
 
 /// Email through the whole mesh: `POST /v1/comms/email` at the Router, CommsService's outbox, a real SMTP
 /// server; provider events through the signed inbound webhook.
@@ -61,7 +62,8 @@ struct CommsEndToEndTests {
     @Test("a message accepted with 202 survives SIGKILL of CommsService and arrives exactly once",
           .timeLimit(.minutes(3)))
     func crashAfterAccepted() async throws {
-        let mesh = try await LocalMesh.start()
+        // A restart delay long enough that the request right after the kill surely finds comms down.
+        let mesh = try await LocalMesh.start(restartBackoff: .seconds(3))
         do {
             let project = try await mesh.createProject()
             let due = ISO8601DateFormatter().string(from: Date().addingTimeInterval(2))
@@ -69,16 +71,16 @@ struct CommsEndToEndTests {
                 "POST", "/v1/comms/email", key: project.secretKey,
                 body: ["to": "dora@example.test", "subject": "Crash", "text": "Survives", "send_at": due])
             #expect(sent.status == 202, "\(sent.json)")
-            try await mesh.kill("comms")
+            let started = try await mesh.kill("comms")
             let down = try await mesh.http("GET", "/v1/comms/messages/\(try #require(sent[string: "id"]))", key: project.secretKey)
             #expect(down.status == 503)
             #expect(down.headers["retry-after"] != nil)
 
-            try await mesh.launch("comms")
+            try await mesh.waitForRestart(of: "comms", startedBefore: started)
             let id = try #require(sent[string: "id"])
             _ = try await mesh.waitForMail(to: "dora@example.test", containing: "<\(id)@mesh.purrpurr.test>")
             try await Task.sleep(for: .seconds(1))
-            let copies = try mesh.smtp.messages().filter { $0.text.contains("<\(id)@mesh.purrpurr.test>") }
+            let copies = try mesh.rawMail(to: "dora@example.test", containing: "<\(id)@mesh.purrpurr.test>")
             #expect(copies.count == 1)
         } catch {
             Issue.record("comms log: \(mesh.log("comms").suffix(3000))")

@@ -5,6 +5,7 @@ import FoundationNetworking
 import ServiceKit
 import Testing
 @testable import PurrpurrTestSupport
+@testable import Purrpurr
 
 /// An answer of the Router: status, JSON body (empty for none) and headers (lower-cased names).
 /// `@unchecked`: the JSON is read-only after parsing.
@@ -77,21 +78,26 @@ extension LocalMesh {
             rawBody: raw)
     }
 
-    /// Waits until the SMTP server holds a message to `address` whose text contains `marker`; returns its text.
+    /// Waits until the mail catcher holds a message to `address` whose raw text contains `marker`; returns the raw
+    /// message (as stored: the envelope lines, then the message as Comms sent it).
     func waitForMail(to address: String, containing marker: String = "", timeout: Duration = .seconds(20)) async throws -> String {
         let deadline = ContinuousClock.now + timeout
         while ContinuousClock.now < deadline {
-            if let mail = try smtp.messages().last(where: { $0.rcptTos.contains(address) && (marker.isEmpty || $0.text.contains(marker)) }) {
-                return mail.text
-            }
+            if let raw = try rawMail(to: address, containing: marker).last { return raw }
             try await Task.sleep(for: .milliseconds(100))
         }
-        throw TestSupportErrorInMesh("no mail to \(address) within \(timeout); comms log: \(log("comms").suffix(2000))")
+        throw MeshExpectationFailed("no mail to \(address) within \(timeout); comms log: \(log("comms").suffix(2000))")
     }
-}
 
-/// A mesh expectation that did not come true in time.
-struct TestSupportErrorInMesh: Error, CustomStringConvertible {
-    let description: String
-    init(_ description: String) { self.description = description }
+    /// Every caught message to `address` whose raw text contains `marker`, oldest first.
+    func rawMail(to address: String, containing marker: String = "") throws -> [String] {
+        let directory = try #require(running.mailDirectory, "the mail catcher is not running")
+        return try CaughtMail.files(in: directory).sorted().compactMap { name in
+            let path = name.hasPrefix("/") ? name : directory + "/" + name
+            guard let raw = try? String(contentsOfFile: path, encoding: .utf8) else { return nil }
+            let mail = CaughtMail(bytes: Array(raw.utf8))
+            guard mail.envelopeTo.contains(address), marker.isEmpty || raw.contains(marker) else { return nil }
+            return raw
+        }
+    }
 }

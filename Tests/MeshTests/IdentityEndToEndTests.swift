@@ -1,6 +1,7 @@
 import Foundation
 import Testing
 @testable import PurrpurrTestSupport
+@testable import Purrpurr
 
 /// Identity through the whole mesh: the Router's public API, IdentityService, CommsService and a real SMTP
 /// server, all as separate processes.

@@ -1,0 +1,48 @@
+/// What `purrpurr up` prints once the mesh is ready: where it is, the credentials to call it with, and curl lines
+/// to try. Development credentials, printed on purpose to the terminal that asked for them (never to a log).
+enum UpBanner {
+    /// `mailCommand` is how to run `purrpurr mail` for this folder from the current directory.
+    static func text(for mesh: RunningMesh, directory: String, mailCommand: String) -> String {
+        var lines = [
+            "",
+            "Purrpurr Cloud is running.",
+            "",
+            "  Router        \(mesh.routerURL)",
+            "  Admin token   \(mesh.adminToken)",
+        ]
+        if let project = mesh.demoProject {
+            lines += [
+                "  Demo project  \(project.id)",
+                "    publishable key  \(project.publishableKey)",
+                "    secret key       \(project.secretKey)",
+            ]
+        }
+        lines.append(mesh.mailDirectory == nil
+            ? "  Mail          relayed to SMTP_URL"
+            : "  Mail          caught in \(directory)/mail — list it with `\(mailCommand)`")
+        lines += ["  Logs          \(directory)/logs/", "", "Try:"]
+        let url = mesh.routerURL
+        if let project = mesh.demoProject {
+            lines += [
+                "  curl -s \(url)/v1/whoami -H 'X-API-Key: \(project.secretKey)'",
+                "  curl -s -X POST \(url)/v1/auth/signup -H 'X-API-Key: \(project.publishableKey)' \\",
+                "       -H 'Content-Type: application/json' -d '{\"email\":\"ada@example.com\",\"password\":\"correct horse battery\"}'",
+                "  curl -s -X POST \(url)/v1/comms/email -H 'X-API-Key: \(project.secretKey)' \\",
+                "       -H 'Content-Type: application/json' \\",
+                "       -d '{\"to\":\"ada@example.com\",\"subject\":\"Hello\",\"text\":\"It works.\"}'",
+                "  curl -s -X POST \(url)/v1/auth/magiclink -H 'X-API-Key: \(project.publishableKey)' \\",
+                "       -H 'Content-Type: application/json' \\",
+                "       -d '{\"email\":\"ada@example.com\"}'",
+                "  \(mailCommand)   # the magic link (token=…) and its 6-digit code, newest first",
+                "  curl -s -X POST \(url)/v1/auth/verify -H 'X-API-Key: \(project.publishableKey)' \\",
+                "       -H 'Content-Type: application/json' -d '{\"type\":\"magiclink\",\"token\":\"<token from the link>\"}'",
+            ]
+        }
+        lines += [
+            "  curl -s \(url)/v1/admin/projects -H 'X-Admin-Token: \(mesh.adminToken)'",
+            "",
+            "Ctrl-C stops everything; the next run reuses the data, the keys and the token.",
+        ]
+        return lines.joined(separator: "\n")
+    }
+}

@@ -1,0 +1,87 @@
+#if canImport(Glibc)
+import Glibc
+#endif
+import Foundation
+import Testing
+@testable import Purrpurr
+
+/// `purrpurr up` itself, as a newcomer runs it: the real executable with its own PostgreSQL data folder
+/// (initdb on the first run), the mail catcher, the services and the Router; SIGTERM stops everything with
+/// exit 0; a second run reuses the data, the token and the demo project.
+@Suite("purrpurr up (mesh)", .serialized)
+struct UpCommandMeshTests {
+    @Test("first run initialises and prints the credentials; the second reuses them; SIGTERM stops cleanly",
+          .enabled(if: FileManager.default.fileExists(atPath: "/usr/lib/postgresql"), "PostgreSQL is not installed"),
+          .timeLimit(.minutes(4)))
+    func upTwice() async throws {
+        let folder = NSTemporaryDirectory() + "purrpurr-up-" + UUID().uuidString
+        try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(atPath: folder) }
+        let first = try await Self.run(in: folder)
+        let second = try await Self.run(in: folder)
+        #expect(first.adminToken == second.adminToken)
+        #expect(first.secretKey == second.secretKey, "the demo project is reused")
+        #expect(FileManager.default.fileExists(atPath: folder + "/.purrpurr/postgres/data/PG_VERSION"))
+        #expect(!FileManager.default.fileExists(atPath: folder + "/.purrpurr/postgres/data/postmaster.pid"),
+                "PostgreSQL was stopped")
+        #expect(try FileManager.default.contentsOfDirectory(atPath: folder + "/.purrpurr/run").isEmpty)
+        let mail = try FileManager.default.contentsOfDirectory(atPath: folder + "/.purrpurr/mail")
+        #expect(mail.filter { $0.hasSuffix(".eml") }.count == 2, "one email per run reached the mail catcher")
+    }
+
+    /// Runs `purrpurr up --no-build` in `folder` until its banner, checks the printed curl line works and that
+    /// an email reaches the mail catcher, then sends SIGTERM and expects exit 0.
+    static func run(in folder: String) async throws -> (adminToken: String, secretKey: String) {
+        let binaries = try #require(
+            ([URL(fileURLWithPath: "/proc/self/exe").resolvingSymlinksInPath().deletingLastPathComponent()]
+                + Bundle.allBundles.map { $0.bundleURL.deletingLastPathComponent() })
+                .first { FileManager.default.isExecutableFile(atPath: $0.appendingPathComponent("purrpurr").path) })
+        let output = folder + "/up-output.log"
+        try? FileManager.default.removeItem(atPath: output)
+        let environment = ["PATH": ProcessInfo.processInfo.environment["PATH"] ?? "/usr/bin:/bin",
+                           "PURRPURR_HTTP_PORT": "0", "HOME": folder]
+        let pid = try ProcessSpawner.spawn(
+            "/bin/sh", ["-c", "cd \"$0\" && exec \"$1\" up --no-build", folder, binaries.path + "/purrpurr"],
+            environment: environment, logPath: output)
+        let exit = Task { await ProcessSpawner.exit(of: pid) }
+        var banner = ""
+        let deadline = ContinuousClock.now + .seconds(120)
+        while !banner.contains("Ctrl-C stops everything"), ContinuousClock.now < deadline {
+            banner = (try? String(contentsOfFile: output, encoding: .utf8)) ?? ""
+            if banner.contains("purrpurr up: ") { break }
+            try await Task.sleep(for: .milliseconds(100))
+        }
+        guard banner.contains("Ctrl-C stops everything") else {
+            kill(pid, SIGTERM)
+            _ = await exit.value
+            Issue.record("no banner: \(banner)")
+            throw CancellationError()
+        }
+        func value(after label: String) throws -> String {
+            let line = try #require(banner.split(separator: "\n").first { $0.contains(label) })
+            return String(try #require(line.split(separator: " ").last))
+        }
+        let url = try value(after: "Router ")
+        let token = try value(after: "Admin token")
+        let secret = try value(after: "secret key")
+        let port = try #require(url.split(separator: ":").last.flatMap { Int($0) })
+        let whoami = try await LocalHTTPClient.send("GET", port: port, path: "/v1/whoami", headers: ["X-API-Key": secret])
+        #expect(whoami.status == 200)
+        let sent = try await LocalHTTPClient.send(
+            "POST", port: port, path: "/v1/comms/email", headers: ["X-API-Key": secret],
+            json: ["to": "ada@example.test", "subject": "Hello", "text": "It works."])
+        #expect(sent.status == 202)
+        let id = try #require(sent.json["id"] as? String)
+        var status = ""
+        for _ in 0..<100 where status != "sent" {
+            try await Task.sleep(for: .milliseconds(100))
+            let message = try await LocalHTTPClient.send(
+                "GET", port: port, path: "/v1/comms/messages/\(id)", headers: ["X-API-Key": secret])
+            status = message.json["status"] as? String ?? ""
+        }
+        #expect(status == "sent")
+        kill(pid, SIGTERM)
+        #expect(await exit.value == .exited(0), "\((try? String(contentsOfFile: output, encoding: .utf8)) ?? "")")
+        return (token, secret)
+    }
+}
