@@ -28,7 +28,9 @@ extension IdentityServiceApp {
             try await self.accounts.updateUser(request, context)
         }
         server.register(IdentityContract.logout) { request, context in try await self.accounts.logout(request, context) }
-        server.register(IdentityContract.publicKeys) { _, _ in try await self.keys.publicKeys(issuer: self.issuer) }
+        server.register(encoded: IdentityContract.publicKeys) { _, _ in
+            try await self.keys.encodedPublicKeys(issuer: self.issuer)
+        }
         server.register(IdentityContract.revokedSessions) { request, _ in
             try await self.revoker.revoked(after: request.cursor)
         }

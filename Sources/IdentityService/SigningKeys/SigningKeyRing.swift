@@ -37,8 +37,16 @@ final class SigningKeyRing: Sendable {
     let clock: IdentityClock
     private let current = Mutex<CurrentKey?>(nil)
     /// The published set, served from memory for up to ``publishedCacheInterval`` (Routers ask for it on every
-    /// `GET /v1/auth/jwks` and whenever they meet an unknown `kid`).
-    private let published = Mutex<(keys: SigningKeySet, loadedAt: Date)?>(nil)
+    /// `GET /v1/auth/jwks` and whenever they meet an unknown `kid`), with its Wire encoding so that calls are
+    /// answered without encoding it again.
+    private let published = Mutex<PublishedKeys?>(nil)
+
+    /// The published set as last read, and its Wire encoding.
+    private struct PublishedKeys: Sendable {
+        let keys: SigningKeySet
+        let encoded: EncodedResponse<SigningKeySet>
+        let loadedAt: Date
+    }
     /// How long the published set is served from memory; a rotation in this replica clears it at once, one in
     /// another replica shows within this interval.
     let publishedCacheInterval: TimeInterval = 1
@@ -121,11 +129,21 @@ final class SigningKeyRing: Sendable {
 
     /// The current key first, then retired keys still within ``retention``.
     func publicKeys(issuer: String) async throws -> SigningKeySet {
+        try await publishedKeys(issuer: issuer).keys
+    }
+
+    /// ``publicKeys(issuer:)`` already encoded for a Wire response (`IdentityContract.publicKeys`).
+    func encodedPublicKeys(issuer: String) async throws -> EncodedResponse<SigningKeySet> {
+        try await publishedKeys(issuer: issuer).encoded
+    }
+
+    /// The published set, from memory for up to ``publishedCacheInterval``.
+    private func publishedKeys(issuer: String) async throws -> PublishedKeys {
         let now = clock.now()
         if let cached = published.withLock({ $0 }), cached.keys.issuer == issuer, now >= cached.loadedAt,
             now.timeIntervalSince(cached.loadedAt) < publishedCacheInterval
         {
-            return cached.keys
+            return cached
         }
         let rows = try await database.query("""
             SELECT kid, public_key, retired_at FROM \(schema).signing_keys
@@ -139,8 +157,9 @@ final class SigningKeyRing: Sendable {
                 retiresAt: retiredAt.map { $0.addingTimeInterval(retention) })
         }
         let set = SigningKeySet(issuer: issuer, keys: keys)
-        published.withLock { $0 = (set, now) }
-        return set
+        let fresh = PublishedKeys(keys: set, encoded: try EncodedResponse(set), loadedAt: now)
+        published.withLock { $0 = fresh }
+        return fresh
     }
 
     /// Deletes keys retired longer than ``retention`` ago; returns how many.

@@ -23,7 +23,7 @@ struct RouterError: Error, Sendable, CustomStringConvertible {
     func response(requestID: String) -> HTTPResponse {
         let body = JSONValue.object(
             [("error", .string(code)), ("message", .string(message)), ("request_id", .string(requestID))] + context)
-        var response = HTTPResponse.json(body.serialized, status: HTTPResponse.Status(code: status))
+        var response = HTTPResponse.jsonBody(body, status: HTTPResponse.Status(code: status))
         for (name, value) in headers { response.headers.add(name: name, value: value) }
         return response
     }

@@ -58,14 +58,16 @@ struct RouterResponder: HTTPResponder {
         let seconds = Double(elapsed.seconds) + Double(elapsed.attoseconds) / 1e18
         app.metrics.observe(
             route: exchange.route, method: request.method.rawValue, status: response.status.code, seconds: seconds)
-        var metadata: Logger.Metadata = [
-            LogKey("http.method"): .string(request.method.rawValue), LogKey("http.route"): .string(exchange.route),
-            LogKey("http.status"): .int(response.status.code), .durationSeconds: .double(seconds),
-            .requestID: .string(exchange.requestID),
-        ]
-        if let projectID = exchange.projectID { metadata[.projectID] = .string(projectID) }
-        if let keyID = exchange.keyID { metadata[LogKey("key.id")] = .string(keyID) }
-        app.logger.info("request", metadata: metadata)
+        if app.logger.isEnabled(.info) {
+            var metadata: Logger.Metadata = [
+                LogKey("http.method"): .string(request.method.rawValue), LogKey("http.route"): .string(exchange.route),
+                LogKey("http.status"): .int(response.status.code), .durationSeconds: .double(seconds),
+                .requestID: .string(exchange.requestID),
+            ]
+            if let projectID = exchange.projectID { metadata[.projectID] = .string(projectID) }
+            if let keyID = exchange.keyID { metadata[LogKey("key.id")] = .string(keyID) }
+            app.logger.info("request", metadata: metadata)
+        }
         return response
     }
 
@@ -98,24 +100,14 @@ struct RouterResponder: HTTPResponder {
         return try await run(route, routeRequest, on: context.eventLoop)
     }
 
-    /// Runs the handler under the route's deadline and renders its response. The deadline is a timer on the
-    /// connection's loop (`EventLoop.sleep`), which is removed when the handler wins: a cancelled
-    /// `Task.sleep` would hold its memory until the deadline (see `EventLoop+Sleep.swift`).
+    /// Runs the handler under the route's deadline (``RouteDeadline``: a timer on the connection's loop that
+    /// cancels this task) and renders its response.
     func run(_ route: Route, _ request: RouteRequest, on loop: EventLoop) async throws -> HTTPResponse {
-        let result = try await withThrowingTaskGroup(of: RouteResponse?.self) { group in
-            group.addTask(executorPreference: loop) { try await route.handler(request) }
-            group.addTask(executorPreference: loop) {
-                try await loop.sleep(for: route.deadline)
-                return nil
-            }
-            let first = try await group.next() ?? nil
-            group.cancelAll()
-            return first
-        }
+        let result = try await RouteDeadline.run(route.deadline, on: loop) { try await route.handler(request) }
         guard let result else { throw RouterError.upstreamTimeout }
         var response = HTTPResponse(status: HTTPResponse.Status(code: result.status))
         if let body = result.body {
-            response = HTTPResponse.json(body.serialized, status: response.status)
+            response = HTTPResponse.jsonBody(body, status: response.status)
         } else if let text = result.text {
             response.headers.add(name: "Content-Type", value: MetricsRegistry.contentType)
             response.body = Array(text.utf8)

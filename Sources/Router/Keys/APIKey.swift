@@ -89,7 +89,9 @@ struct APIKey: Sendable, CustomStringConvertible, CustomReflectable {
     ///
     /// Runs in time linear in the (fixed) key length; the checksum is public, so comparing it is not secret.
     static func parse(_ text: String) throws(ParseError) -> APIKey {
-        let bytes = Array(text.utf8.prefix(length + 1))
+        // The length is public; checking it first lets the copy be one contiguous `memcpy`.
+        guard text.utf8.count == length else { throw .malformed }
+        let bytes = Array(text.utf8)
         guard bytes.count == length, bytes[0] == UInt8(ascii: "p"), bytes[2] == UInt8(ascii: "k"),
             bytes[3] == UInt8(ascii: "_"), bytes[4 + idLength] == UInt8(ascii: "_")
         else { throw .malformed }

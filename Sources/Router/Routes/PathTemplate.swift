@@ -1,3 +1,5 @@
+import Foundation
+
 /// A path with `{name}` segments, e.g. `/v1/keys/{id}/rotate`, matched segment by segment.
 struct PathTemplate: Sendable, Hashable, CustomStringConvertible {
     /// One segment: literal text or a named parameter.
@@ -12,6 +14,8 @@ struct PathTemplate: Sendable, Hashable, CustomStringConvertible {
     let text: String
     /// The segments.
     let segments: [Segment]
+    /// Each segment's literal UTF-8 bytes, nil for a parameter (matching compares bytes).
+    private let literals: [[UInt8]?]
 
     /// Parses `text` (`/a/{b}`).
     init(_ text: String) {
@@ -20,6 +24,9 @@ struct PathTemplate: Sendable, Hashable, CustomStringConvertible {
             part.hasPrefix("{") && part.hasSuffix("}")
                 ? .parameter(String(part.dropFirst().dropLast())) : .literal(String(part))
         }
+        self.literals = self.segments.map { segment in
+            if case .literal(let text) = segment { Array(text.utf8) } else { nil }
+        }
     }
 
     /// The parameter names, in order.
@@ -27,17 +34,25 @@ struct PathTemplate: Sendable, Hashable, CustomStringConvertible {
         segments.compactMap { if case .parameter(let name) = $0 { name } else { nil } }
     }
 
-    /// The captured parameters when `path` (already percent-decoded and split) matches, else nil.
-    func match(_ parts: [Substring]) -> [String: String]? {
-        guard parts.count == segments.count else { return nil }
-        var parameters: [String: String] = [:]
-        for (segment, part) in zip(segments, parts) {
-            switch segment {
-            case .literal(let text): guard part == text else { return nil }
-            case .parameter(let name):
-                guard !part.isEmpty else { return nil }
-                parameters[name] = String(part)
+    /// The captured parameters when the segments of `path` at `ranges` (already percent-decoded and split)
+    /// match, else nil. Literal segments are compared byte for byte.
+    func match(_ path: UnsafeBufferPointer<UInt8>, segments ranges: [Range<Int>]) -> [String: String]? {
+        guard ranges.count == literals.count else { return nil }
+        for index in literals.indices {
+            guard let literal = literals[index] else { continue }
+            let range = ranges[index]
+            guard range.count == literal.count else { return nil }
+            let equal = literal.withUnsafeBufferPointer { literal in
+                range.count == 0 || memcmp(literal.baseAddress!, path.baseAddress! + range.lowerBound, range.count) == 0
             }
+            guard equal else { return nil }
+        }
+        var parameters: [String: String] = [:]
+        for index in segments.indices {
+            guard case .parameter(let name) = segments[index] else { continue }
+            let range = ranges[index]
+            guard !range.isEmpty else { return nil }
+            parameters[name] = String(decoding: UnsafeBufferPointer(rebasing: path[range]), as: UTF8.self)
         }
         return parameters
     }

@@ -3,6 +3,7 @@ import Wire
 
 /// One declaration of the routing table: what the route matches, who may call it, what it does, and how the
 /// OpenAPI document describes it. ``RouteTable`` lists them all; the responder and the document both read it.
+/// A class, so matching a request hands out a reference rather than copying a dozen fields.
 ///
 /// ```swift
 /// Route(.get, "/v1/whoami", auth: .anyKey, summary: "Who am I",
@@ -10,7 +11,7 @@ import Wire
 ///     .json(["project_id": .string(request.key!.projectID)])
 /// }
 /// ```
-struct Route: Sendable {
+final class Route: Sendable {
     /// What a route handler gets.
     typealias Handler = @Sendable (RouteRequest) async throws -> RouteResponse
 

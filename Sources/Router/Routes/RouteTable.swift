@@ -16,16 +16,35 @@ struct RouteTable: Sendable {
     /// The route for `method` and the decoded `path`, with its parameters; 404 `NOT_FOUND` when no template
     /// matches, 405 `METHOD_NOT_ALLOWED` (with `Allow`) when one matches with another method.
     func match(method: HTTPMethod, path: String?) throws(RouterError) -> (Route, [String: String]) {
-        guard let path else { throw .notFound }
-        let parts = path.split(separator: "/", omittingEmptySubsequences: false).dropFirst()
-        let segments = Array(parts.last == "" && parts.count > 1 ? parts.dropLast() : parts)
+        guard var path else { throw .notFound }
         var allowed: [String] = []
-        for route in routes {
-            guard let parameters = route.path.match(segments) else { continue }
-            if route.method == method || (method == .head && route.method == .get) { return (route, parameters) }
-            allowed.append(route.method.rawValue)
+        let found: (Route, [String: String])? = path.withUTF8 { bytes in
+            let segments = fileprivateSegments(bytes)
+            for route in routes {
+                guard let parameters = route.path.match(bytes, segments: segments) else { continue }
+                if route.method == method || (method == .head && route.method == .get) { return (route, parameters) }
+                allowed.append(route.method.rawValue)
+            }
+            return nil
         }
+        if let found { return found }
         guard allowed.isEmpty else { throw .methodNotAllowed(allow: allowed) }
         throw .notFound
     }
+}
+
+/// The byte ranges of `path`'s segments, as `path.split(separator: "/", omittingEmptySubsequences: false)`
+/// without its first part (what precedes the leading `/`) and without a trailing empty segment (`/a/`).
+fileprivate func fileprivateSegments(_ path: UnsafeBufferPointer<UInt8>) -> [Range<Int>] {
+    var ranges: [Range<Int>] = []
+    ranges.reserveCapacity(8)
+    var start = 0
+    var first = true
+    for index in 0...path.count where index == path.count || path[index] == UInt8(ascii: "/") {
+        if !first { ranges.append(start..<index) }
+        first = false
+        start = index + 1
+    }
+    if ranges.count > 1, ranges[ranges.count - 1].isEmpty { ranges.removeLast() }
+    return ranges
 }

@@ -55,7 +55,7 @@ extension ServerConnection {
         let method = request.method
         let loop = self.loop
         call.task = Task(executorPreference: loop) { [self] in
-            let result: Result<any Encodable & Sendable, any Error>
+            let result: Result<ServerMethodTable.Reply, any Error>
             do {
                 result = .success(try await invocation(context))
             } catch {
@@ -92,13 +92,15 @@ extension ServerConnection {
     }
 
     /// The handler returned (on this loop): answer unless the call was already answered or cancelled.
-    private func callReturned(callID: UInt32, method: String, _ result: Result<any Encodable & Sendable, any Error>) {
+    private func callReturned(callID: UInt32, method: String, _ result: Result<ServerMethodTable.Reply, any Error>) {
         guard let call = self.calls.removeValue(forKey: callID) else { return }
         call.deadlineTimer?.cancel()
         if !call.answered {
             switch result {
-            case .success(let response):
+            case .success(.value(let response)):
                 self.appendResponse(callID: callID, method: method, response)
+            case .success(.encoded(let body)):
+                self.appendEncodedResponse(callID: callID, body: body)
             case .failure(let error as WireError):
                 self.appendError(callID: callID, error)
             case .failure(let error):
@@ -120,6 +122,15 @@ extension ServerConnection {
         } catch {
             self.shared.configuration.onHandlerError?(method, error)
             self.appendError(callID: callID, WireError(.internal, "internal error"))
+        }
+    }
+
+    private func appendEncodedResponse(callID: UInt32, body: [UInt8]) {
+        do {
+            try self.encoder.appendResponse(callID: callID, body: body)
+        } catch {
+            // Only `frameTooLarge` can happen with bytes already encoded.
+            self.appendError(callID: callID, WireError(.resourceExhausted, "the response is larger than the client accepts"))
         }
     }
 

@@ -2,7 +2,13 @@
 /// Built while the server is being set up, then frozen: connections read it without any lock.
 struct ServerMethodTable: Sendable {
     /// A decoded request, ready to run its handler.
-    typealias Invocation = @Sendable (CallContext) async throws -> any Encodable & Sendable
+    typealias Invocation = @Sendable (CallContext) async throws -> Reply
+
+    /// What a handler answered: a value to encode, or bytes already encoded (``EncodedResponse``).
+    enum Reply: Sendable {
+        case value(any Encodable & Sendable)
+        case encoded([UInt8])
+    }
 
     /// One registered method.
     struct Entry: Sendable {
@@ -33,7 +39,24 @@ struct ServerMethodTable: Sendable {
             } catch {
                 throw RequestDecodingFailure(description: String(describing: error))
             }
-            return { context in try await handler(request, context) }
+            return { context in .value(try await handler(request, context)) }
+        }
+        self.entries[method.name] = entry
+    }
+
+    /// Adds (or replaces) a typed method whose handler answers with bytes already encoded.
+    mutating func register<Request, Response>(
+        _ method: MethodDescriptor<Request, Response>,
+        encodedHandler handler: @escaping @Sendable (Request, CallContext) async throws -> EncodedResponse<Response>
+    ) {
+        let entry = Entry(allowedCallers: method.allowedCallers) { body throws(RequestDecodingFailure) in
+            let request: Request
+            do {
+                request = try BinaryDecoder().decode(Request.self, from: body)
+            } catch {
+                throw RequestDecodingFailure(description: String(describing: error))
+            }
+            return { context in .encoded(try await handler(request, context).bytes) }
         }
         self.entries[method.name] = entry
     }

@@ -76,6 +76,19 @@ public final class WireServer: Sendable {
         }
     }
 
+    /// Registers `handler` for `method` answering with a cached, already encoded response
+    /// (``EncodedResponse``), replacing any earlier handler of the same name. Call before ``start()``.
+    /// (The `encoded:` label keeps a handler that only throws from being ambiguous between the two forms.)
+    public func register<Request, Response>(
+        encoded method: MethodDescriptor<Request, Response>,
+        handler: @escaping @Sendable (_ request: Request, _ context: CallContext) async throws -> EncodedResponse<Response>
+    ) {
+        self.state.withLock { state in
+            precondition(!state.started, "WireServer.register called after start()")
+            state.methods.register(method, encodedHandler: handler)
+        }
+    }
+
     /// Binds and starts accepting connections.
     public func start() throws {
         let methods = try self.state.withLock { state throws -> ServerMethodTable in

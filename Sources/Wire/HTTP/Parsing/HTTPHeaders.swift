@@ -88,9 +88,17 @@ public struct HTTPHeaders: Sendable, Hashable, Sequence, ExpressibleByDictionary
 
     /// ASCII case-insensitive comparison of two field names.
     static func namesMatch(_ lhs: String, _ rhs: String) -> Bool {
-        let left = lhs.utf8
-        let right = rhs.utf8
-        guard left.count == right.count else { return false }
-        return zip(left, right).allSatisfy { HTTPSyntax.lowercased($0) == HTTPSyntax.lowercased($1) }
+        guard lhs.utf8.count == rhs.utf8.count else { return false }
+        // Contiguous UTF-8 (native strings need no copy): a plain byte loop, no iterator machinery.
+        var left = lhs
+        var right = rhs
+        return left.withUTF8 { left in
+            right.withUTF8 { right in
+                for index in 0..<left.count where left[index] != right[index] {
+                    guard HTTPSyntax.lowercased(left[index]) == HTTPSyntax.lowercased(right[index]) else { return false }
+                }
+                return true
+            }
+        }
     }
 }

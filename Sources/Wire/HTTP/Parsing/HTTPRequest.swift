@@ -36,12 +36,14 @@ public struct HTTPRequest: Sendable, Hashable {
 
     /// The target up to `?` (still percent-encoded): `/v1/users`.
     public var path: Substring {
-        self.target.firstIndex(of: "?").map { self.target[..<$0] } ?? self.target[...]
+        // The target is ASCII: a byte search finds the same index as a `Character` search, without
+        // grapheme breaking.
+        self.target.utf8.firstIndex(of: UInt8(ascii: "?")).map { self.target[..<$0] } ?? self.target[...]
     }
 
     /// The target after the first `?` (still percent-encoded), or nil.
     public var query: Substring? {
-        self.target.firstIndex(of: "?").map { self.target[self.target.index(after: $0)...] }
+        self.target.utf8.firstIndex(of: UInt8(ascii: "?")).map { self.target[self.target.utf8.index(after: $0)...] }
     }
 
     /// ``path`` percent-decoded; nil if an escape is malformed or the result is not valid UTF-8
@@ -52,6 +54,7 @@ public struct HTTPRequest: Sendable, Hashable {
 
     /// Percent-decodes `text`; nil on a malformed escape or when the bytes are not valid UTF-8.
     public static func percentDecoded(_ text: some StringProtocol) -> String? {
+        if !text.utf8.contains(UInt8(ascii: "%")) { return String(text) }  // nothing to decode: already UTF-8
         var bytes: [UInt8] = []
         bytes.reserveCapacity(text.utf8.count)
         var iterator = text.utf8.makeIterator()

@@ -44,13 +44,19 @@ enum HTTPResponseEncoder {
             case 17 where HTTPHeaders.namesMatch(field.name, "transfer-encoding"): continue
             default: break
             }
-            guard !name.isEmpty, name.allSatisfy(HTTPSyntax.isTokenByte),
-                field.value.utf8.allSatisfy(HTTPSyntax.isFieldValueByte)
-            else { continue }
-            buffer.append(contentsOf: name)
-            buffer.append(contentsOf: ": ".utf8)
-            buffer.append(contentsOf: field.value.utf8)
-            buffer.append(contentsOf: "\r\n".utf8)
+            var fieldName = field.name
+            var fieldValue = field.value
+            fieldName.withUTF8 { name in
+                fieldValue.withUTF8 { value in
+                    guard !name.isEmpty, name.allSatisfy(HTTPSyntax.isTokenByte),
+                        value.allSatisfy(HTTPSyntax.isFieldValueByte)
+                    else { return }
+                    buffer.append(contentsOf: name)
+                    buffer.append(contentsOf: ": ".utf8)
+                    buffer.append(contentsOf: value)
+                    buffer.append(contentsOf: "\r\n".utf8)
+                }
+            }
         }
         buffer.append(contentsOf: dateField)
         switch connection {
