@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Email throughput through the whole mesh (release builds): messages accepted per second at the Router
-# (POST /v1/comms/email, wrk -t1 -c32 with a JSON body) and delivered per second by CommsService to a local SMTP sink
-# (aiosmtpd, every message written to disk). Starts and stops everything itself (scripts/lib/mesh.sh).
+# (POST /v1/comms/email, wrk -t1 -c32 with a JSON body) and delivered per second by CommsService to the mail catcher
+# of `purrpurr up` (every message written to disk). Starts and stops everything itself (scripts/lib/mesh.sh).
 #   scripts/bench-comms.sh [SECONDS]    (default 5)
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -29,14 +29,14 @@ out=$(wrk -t1 -c32 -d"${seconds}s" --latency -s "$work/send.lua" -H "X-API-Key: 
 accepted=$(curl -fs "$MESH_ROUTER_URL/metrics" | awk '/^router_http_requests_total/ && /status="202"/ {s += $2} END {print s+0}')
 # Wait until the sink holds every accepted message (or 120 s pass), then time the deliveries.
 for _ in $(seq 1200); do
-    [ "$(find "$MESH_MAIL_DIR" -name '*.json' | wc -l)" -ge "$accepted" ] && break
+    [ "$(find "$MESH_MAIL_DIR" -name '*.eml' | wc -l)" -ge "$accepted" ] && break
     sleep 0.1
 done
 python3 - "$MESH_MAIL_DIR" "$accepted" "$start" "$seconds" <<PY
 import json, os, re, sys
 text = """$out"""
 mail, accepted, start, seconds = sys.argv[1], int(sys.argv[2]), float(sys.argv[3]), int(sys.argv[4])
-times = sorted(os.path.getmtime(os.path.join(mail, f)) for f in os.listdir(mail) if f.endswith(".json"))
+times = sorted(os.path.getmtime(os.path.join(mail, f)) for f in os.listdir(mail) if f.endswith(".eml"))
 def us(v):
     n, unit = float(re.match(r'([\d.]+)', v).group(1)), re.sub(r'[\d.]', '', v)
     return n * {'us': 1, 'ms': 1000, 's': 1e6}[unit]
@@ -46,7 +46,7 @@ span = (times[-1] - start) if times else 0
 print(json.dumps({"system": "purrpurr", "what": "POST /v1/comms/email accepted (202, committed)", "tool": "wrk",
     "connections": 32, "duration_s": seconds, "req_per_s": rate, "accepted": accepted,
     "p50_us": us(lat['50']), "p99_us": us(lat['99'])}))
-print(json.dumps({"system": "purrpurr", "what": "delivered to the SMTP sink", "delivered": len(times),
+print(json.dumps({"system": "purrpurr", "what": "delivered to the mail catcher", "delivered": len(times),
     "delivered_per_s": round(len(times) / span, 1) if span else 0,
     "seconds_from_first_accept_to_last_delivery": round(span, 1)}))
 PY

@@ -2,7 +2,7 @@
 # Measures the Router with wrk (-t1 -c64) on loopback, then the peers (Hummingbird 2 /json, nginx) in the same
 # sitting: (a) GET /healthz, (b) GET /v1/whoami with a valid secret key (auth + rate limit, no Wire call),
 # (c) GET /v1/auth/jwks with a publishable key (auth + rate limit + one Wire call to identity-service).
-# Starts the mesh (scripts/lib/mesh.sh: PostgreSQL, SMTP sink, identity, comms, router; release builds) and stops
+# Starts the mesh (scripts/lib/mesh.sh: `purrpurr up` with release builds) and stops
 # everything by PID afterwards.
 #   scripts/bench-router.sh [SECONDS]    (default 5)
 set -euo pipefail
@@ -16,7 +16,7 @@ work=$(mktemp -d /tmp/purrpurr-bench.XXXXXX)
 trap 'mesh_stop; rm -rf "$work"' EXIT INT TERM
 export MESH_LOG_LEVEL=warning MESH_RATE_LIMIT=1000000 MESH_RATE_BURST=100000
 mesh_start "$work" release
-router_pid=${MESH_PIDS[-1]}
+router_pid=$MESH_ROUTER_PID
 port=${MESH_ROUTER_URL##*:}
 keys=$(curl -fs -X POST "$MESH_ROUTER_URL/v1/admin/projects" -H "X-Admin-Token: $MESH_ADMIN_TOKEN" \
       -H 'Content-Type: application/json' -d '{"name":"bench"}')

@@ -10,15 +10,15 @@ import Wire
 /// In order: takes the folder's lock; stops processes an earlier, killed run left behind; loads (or makes) the
 /// stored secrets; writes the development CA and service certificates (the CA is reused); starts PostgreSQL from
 /// the folder (unless `DATABASE_URL` is given) and creates one database per service; starts the mail catcher
-/// (unless `SMTP_URL` is given); starts comms-service, identity-service and the Router(s), each waiting for the
-/// previous to log `started`; waits until every Router's `/readyz` answers 200; makes sure the demo project exists.
+/// (unless `SMTP_URL` is given); starts comms-, identity-, vault- and billing-service and the Router(s), each
+/// waiting for the previous to log `started`; waits until every Router's `/readyz` answers 200; makes sure the demo project exists.
 /// Anything started is stopped again if a later step fails.
 enum MeshLauncher {
     /// Where the demo project's magic links and recovery links point (a local front end's callback).
     static let demoSiteURL = "http://localhost:3000/auth/callback"
 
     /// The products the mesh runs.
-    static let products = ["comms-service", "identity-service", "router"]
+    static let products = MeshPlan.services.map { $0 + "-service" } + ["router"]
 
     /// Starts the mesh per `options` and returns it running.
     static func start(_ options: MeshOptions) async throws -> RunningMesh {
@@ -74,7 +74,7 @@ enum MeshLauncher {
             let plan = MeshPlan(
                 binaryDirectory: options.binaryDirectory, certificatesDirectory: paths.certs, logsDirectory: paths.logs,
                 databaseURLs: databaseURLs,
-                wirePorts: ["comms": try LocalPorts.free(), "identity": try LocalPorts.free()],
+                wirePorts: try Dictionary(uniqueKeysWithValues: MeshPlan.services.map { ($0, try LocalPorts.free()) }),
                 routerPorts: routerPorts, defaultSMTPURL: smtpURL, state: state, environment: options.environment,
                 extra: options.extra)
             let supervisor = ChildSupervisor(policy: options.supervisorPolicy, pidDirectory: paths.run, report: options.report)
@@ -112,7 +112,7 @@ enum MeshLauncher {
         }
     }
 
-    /// Creates `purrpurr_router`, `purrpurr_identity` and `purrpurr_comms` when missing; returns each service's URL.
+    /// Creates `purrpurr_router` and `purrpurr_<service>` for each service when missing; returns each one's URL.
     private static func createDatabases(port: Int) async throws -> [String: String] {
         let base = "postgres://postgres@127.0.0.1:\(port)"
         let pool = PostgresPool(configuration: try PostgresConfiguration(url: base + "/postgres"))

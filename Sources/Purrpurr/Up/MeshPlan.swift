@@ -7,8 +7,9 @@
 /// **control** for the mesh to hang together (`DATABASE_URL` per service, ports, `MESH_*` certificate paths,
 /// `<SERVICE>_WIRE_ENDPOINTS`).
 struct MeshPlan: Sendable {
-    /// The services started before the Routers, in start order (a service's dependencies come first).
-    static let services = ["comms", "identity"]
+    /// The services started before the Routers, in start order (a service's dependencies come first). Vault and
+    /// billing are still skeletons (migrations and Wire health), run so the mesh is whole and `/readyz` covers them.
+    static let services = ["comms", "identity", "vault", "billing"]
 
     /// Where the built executables are.
     var binaryDirectory: String
@@ -84,10 +85,12 @@ struct MeshPlan: Sendable {
             if let defaultSMTPURL { values["SMTP_URL"] = defaultSMTPURL }
         case "identity":
             values["IDENTITY_MASTER_KEY"] = state.identityMasterKey
-        default:
+        case "router":
             values["API_KEY_PEPPER"] = state.apiKeyPepper
             values["PURRPURR_ADMIN_TOKEN"] = state.adminToken
             for (source, secret) in webhookSecrets { values["WEBHOOK_SECRET_" + source.uppercased()] = secret }
+        default:
+            break
         }
         return values
     }
@@ -104,8 +107,7 @@ struct MeshPlan: Sendable {
         let endpoint = { (name: String) in "127.0.0.1:\(wirePorts[name] ?? 0)" }
         switch service {
         case "router":
-            values["IDENTITY_WIRE_ENDPOINTS"] = endpoint("identity")
-            values["COMMS_WIRE_ENDPOINTS"] = endpoint("comms")
+            for service in Self.services { values[service.uppercased() + "_WIRE_ENDPOINTS"] = endpoint(service) }
             values["PURRPURR_HTTP_HOST"] = environment["PURRPURR_HTTP_HOST"].nonEmpty ?? "127.0.0.1"
         case "identity":
             values["WIRE_HOST"] = "127.0.0.1"

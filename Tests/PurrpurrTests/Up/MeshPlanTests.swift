@@ -7,22 +7,27 @@ struct MeshPlanTests {
         MeshPlan(
             binaryDirectory: "/bin-dir", certificatesDirectory: "/certs", logsDirectory: "/logs",
             databaseURLs: ["router": "postgres://r", "identity": "postgres://i", "comms": "postgres://c"],
-            wirePorts: ["comms": 7102, "identity": 7101], routerPorts: routers,
+            wirePorts: ["comms": 7102, "identity": 7101, "vault": 7103, "billing": 7104], routerPorts: routers,
             defaultSMTPURL: "smtp://127.0.0.1:2525?tls=none", state: LocalState.generate(), environment: environment)
     }
 
     @Test("services start before the Routers, each with its own database, certificate and endpoints")
     func order() throws {
         let specs = plan(routers: [8080, 8081]).processes()
-        #expect(specs.map(\.name) == ["comms", "identity", "router", "router-2"])
-        #expect(specs.map(\.executable) == ["/bin-dir/comms-service", "/bin-dir/identity-service", "/bin-dir/router", "/bin-dir/router"])
-        let comms = specs[0].environment, identity = specs[1].environment, router = specs[3].environment
+        #expect(specs.map(\.name) == ["comms", "identity", "vault", "billing", "router", "router-2"])
+        #expect(specs.map(\.executable) == [
+            "/bin-dir/comms-service", "/bin-dir/identity-service", "/bin-dir/vault-service", "/bin-dir/billing-service",
+            "/bin-dir/router", "/bin-dir/router",
+        ])
+        let comms = specs[0].environment, identity = specs[1].environment, router = specs[5].environment
         #expect(comms["DATABASE_URL"] == "postgres://c" && comms["WIRE_PORT"] == "7102")
         #expect(comms["SMTP_URL"] == "smtp://127.0.0.1:2525?tls=none")
         #expect(identity["COMMS_WIRE_ENDPOINTS"] == "127.0.0.1:7102" && identity["MESH_CERT_PATH"] == "/certs/identity.crt")
         #expect(router["PURRPURR_HTTP_PORT"] == "8081" && router["IDENTITY_WIRE_ENDPOINTS"] == "127.0.0.1:7101")
+        #expect(router["VAULT_WIRE_ENDPOINTS"] == "127.0.0.1:7103" && router["BILLING_WIRE_ENDPOINTS"] == "127.0.0.1:7104")
+        #expect(specs[2].environment["WIRE_PORT"] == "7103" && specs[3].environment["MESH_CERT_PATH"] == "/certs/billing.crt")
         #expect(router["MESH_KEY_PATH"] == "/certs/router.key" && router["DATABASE_URL"] == "postgres://r")
-        #expect(specs[3].logPath == "/logs/router-2.log" && specs[3].httpPort == 8081)
+        #expect(specs[5].logPath == "/logs/router-2.log" && specs[5].httpPort == 8081)
     }
 
     @Test("the environment overrides defaults (SMTP_URL, admin token, webhook secrets, tuning), not the wiring")
@@ -35,7 +40,7 @@ struct MeshPlanTests {
         ]
         let plan = plan(environment: environment)
         let specs = plan.processes()
-        let comms = specs[0].environment, identity = specs[1].environment, router = specs[2].environment
+        let comms = specs[0].environment, identity = specs[1].environment, router = specs[4].environment
         #expect(comms["SMTP_URL"] == "smtp://relay.example:587")
         #expect(comms["SMTP_CA_PATH"] == nil, "an empty variable counts as unset")
         #expect(identity["IDENTITY_SCRYPT_N"] == "65536" && identity["LOG_LEVEL"] == "debug")
@@ -52,7 +57,8 @@ struct MeshPlanTests {
         let specs = plan.processes()
         #expect(specs[0].environment["IDENTITY_MASTER_KEY"] == nil && specs[0].environment["API_KEY_PEPPER"] == nil)
         #expect(specs[1].environment["COMMS_MASTER_KEY"] == nil && specs[1].environment["PURRPURR_ADMIN_TOKEN"] == nil)
-        #expect(specs[2].environment["IDENTITY_MASTER_KEY"] == nil && specs[2].environment["COMMS_MASTER_KEY"] == nil)
-        #expect(specs[2].environment["API_KEY_PEPPER"] == plan.state.apiKeyPepper)
+        #expect(specs[4].environment["IDENTITY_MASTER_KEY"] == nil && specs[4].environment["COMMS_MASTER_KEY"] == nil)
+        #expect(specs[4].environment["API_KEY_PEPPER"] == plan.state.apiKeyPepper)
+        #expect(specs[2].environment["API_KEY_PEPPER"] == nil && specs[3].environment["IDENTITY_MASTER_KEY"] == nil)
     }
 }
