@@ -18,7 +18,8 @@ struct UpCommandMeshTests {
         try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
         defer { try? FileManager.default.removeItem(atPath: folder) }
         let first = try await Self.run(in: folder)
-        let second = try await Self.run(in: folder)
+        // Quieter logs must not matter: readiness never waits for a log line.
+        let second = try await Self.run(in: folder, environment: ["LOG_LEVEL": "warning"])
         #expect(first.adminToken == second.adminToken)
         #expect(first.secretKey == second.secretKey, "the demo project is reused")
         #expect(FileManager.default.fileExists(atPath: folder + "/.purrpurr/postgres/data/PG_VERSION"))
@@ -31,7 +32,9 @@ struct UpCommandMeshTests {
 
     /// Runs `purrpurr up --no-build` in `folder` until its banner, checks the printed curl line works and that
     /// an email reaches the mail catcher, then sends SIGTERM and expects exit 0.
-    static func run(in folder: String) async throws -> (adminToken: String, secretKey: String) {
+    static func run(
+        in folder: String, environment extra: [String: String] = [:]
+    ) async throws -> (adminToken: String, secretKey: String) {
         let binaries = try #require(
             ([URL(fileURLWithPath: "/proc/self/exe").resolvingSymlinksInPath().deletingLastPathComponent()]
                 + Bundle.allBundles.map { $0.bundleURL.deletingLastPathComponent() })
@@ -39,7 +42,7 @@ struct UpCommandMeshTests {
         let output = folder + "/up-output.log"
         try? FileManager.default.removeItem(atPath: output)
         let environment = ["PATH": ProcessInfo.processInfo.environment["PATH"] ?? "/usr/bin:/bin",
-                           "PURRPURR_HTTP_PORT": "0", "HOME": folder]
+                           "PURRPURR_HTTP_PORT": "0", "HOME": folder].merging(extra) { $1 }
         let pid = try ProcessSpawner.spawn(
             "/bin/sh", ["-c", "cd \"$0\" && exec \"$1\" up --no-build", folder, binaries.path + "/purrpurr"],
             environment: environment, logPath: output)

@@ -16,6 +16,23 @@ enum LocalPorts {
         bind(port: port) != nil
     }
 
+    /// Whether something accepts TCP connections on 127.0.0.1:`port` (the connection is closed at once; on
+    /// loopback a connect is answered immediately, accepted or refused).
+    static func accepts(_ port: Int) -> Bool {
+        let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue) | Int32(SOCK_CLOEXEC.rawValue), 0)
+        guard fd >= 0 else { return false }
+        defer { close(fd) }
+        var address = sockaddr_in()
+        address.sin_family = sa_family_t(AF_INET)
+        address.sin_port = in_port_t(UInt16(port).bigEndian)
+        address.sin_addr.s_addr = inet_addr("127.0.0.1")
+        return withUnsafePointer(to: &address) { pointer in
+            pointer.withMemoryRebound(to: sockaddr.self, capacity: 1) {
+                connect(fd, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) == 0
+            }
+        }
+    }
+
     /// Binds with SO_REUSEADDR, as the servers do (so connections of an earlier run lingering in TIME_WAIT do
     /// not count as use, a listener does), and returns the bound port.
     private static func bind(port: Int) -> Int? {

@@ -11,7 +11,7 @@ import Wire
 /// stored secrets; writes the development CA and service certificates (the CA is reused); starts PostgreSQL from
 /// the folder (unless `DATABASE_URL` is given) and creates one database per service; starts the mail catcher
 /// (unless `SMTP_URL` is given); starts comms-, identity-, vault- and billing-service and the Router(s), each
-/// waiting for the previous to log `started`; waits until every Router's `/readyz` answers 200; makes sure the demo project exists.
+/// once the previous one's port accepts connections; waits until every Router's `/readyz` answers 200; makes sure the demo project exists.
 /// Anything started is stopped again if a later step fails.
 enum MeshLauncher {
     /// Where the demo project's magic links and recovery links point (a local front end's callback).
@@ -81,16 +81,16 @@ enum MeshLauncher {
             let specs = plan.processes()
             cleanups.append { _ = await supervisor.stopAll(order: specs.map(\.name).reversed(), grace: .seconds(10)) }
 
+            // Readiness never depends on log lines (LOG_LEVEL may hide them): a service is up once its Wire port
+            // accepts connections (bound after its migrations ran), a Router once `/readyz` answers 200.
             let deadline = ContinuousClock.now + options.readyTimeout
-            var routerURLs: [String] = []
             for spec in specs {
-                let offset = fileSize(spec.logPath)
                 try supervisor.start(spec)
-                let line = try await waitForLogLine(
-                    spec, after: offset, containing: spec.httpPort == nil ? #""msg":"started""# : #""msg":"http listening""#,
-                    supervisor: supervisor, deadline: deadline)
-                if spec.httpPort != nil { routerURLs.append("http://127.0.0.1:\(try boundPort(in: line, spec: spec))") }
+                if let port = spec.httpPort ?? plan.wirePorts[spec.name] {
+                    try await waitForPort(port, of: spec, supervisor: supervisor, deadline: deadline)
+                }
             }
+            let routerURLs = specs.compactMap { $0.httpPort.map { "http://127.0.0.1:\($0)" } }
             for url in routerURLs { try await waitUntilReady(url, deadline: deadline, supervisor: supervisor, specs: specs) }
 
             var demo: LocalState.DemoProject?
@@ -131,12 +131,12 @@ enum MeshLauncher {
 
     /// The Routers' ports: as given, or `PURRPURR_HTTP_PORT` (default 8080) and the next ones; each must be free.
     private static func choosePorts(_ options: MeshOptions) throws -> [Int] {
-        if let ports = options.routerPorts { return ports }
+        if let ports = options.routerPorts { return try ports.map { $0 == 0 ? try LocalPorts.free() : $0 } }
         let text = options.environment["PURRPURR_HTTP_PORT"].nonEmpty ?? "8080"
         guard let first = Int(text), (0...65535).contains(first) else {
             throw LauncherError("PURRPURR_HTTP_PORT must be a port number from 0 to 65535")
         }
-        let ports = (0..<options.routerReplicas).map { first == 0 ? 0 : first + $0 }
+        let ports = try (0..<options.routerReplicas).map { first == 0 ? try LocalPorts.free() : first + $0 }
         for port in ports where port != 0 && !LocalPorts.isFree(port) {
             throw LauncherError(
                 "port \(port) on 127.0.0.1 is in use (another purrpurr up, or another server?): "
@@ -145,19 +145,17 @@ enum MeshLauncher {
         return ports
     }
 
-    /// Waits for a line containing `text` written to `spec`'s log after `offset`; fails at once if the process dies.
-    private static func waitForLogLine(
-        _ spec: MeshProcessSpec, after offset: Int, containing text: String, supervisor: ChildSupervisor,
-        deadline: ContinuousClock.Instant
-    ) async throws -> String {
-        while true {
-            if let line = newLines(of: spec.logPath, after: offset).first(where: { $0.contains(text) }) { return String(line) }
+    /// Waits until `port` accepts connections; fails at once if the process dies.
+    private static func waitForPort(
+        _ port: Int, of spec: MeshProcessSpec, supervisor: ChildSupervisor, deadline: ContinuousClock.Instant
+    ) async throws {
+        while !LocalPorts.accepts(port) {
             if let exit = supervisor.lastExit(of: spec.name) {
                 throw LauncherError("\(spec.name) \(exit) while starting; its log (\(spec.logPath)) ends with:"
                     + ChildSupervisor.tail(of: spec.logPath, lines: 10))
             }
             guard ContinuousClock.now < deadline else {
-                throw LauncherError("\(spec.name) did not start in time; see \(spec.logPath)")
+                throw LauncherError("\(spec.name) did not start listening on port \(port) in time; see \(spec.logPath)")
             }
             try await Task.sleep(for: .milliseconds(25))
         }
@@ -213,26 +211,6 @@ enum MeshLauncher {
             throw LauncherError("setting the demo project's site URL failed: HTTP \(settings.status)")
         }
         return LocalState.DemoProject(id: id, publishableKey: publishable, secretKey: secret)
-    }
-
-    /// The `http.port` of a Router's `http listening` line.
-    private static func boundPort(in line: String, spec: MeshProcessSpec) throws -> Int {
-        guard let object = try? JSONSerialization.jsonObject(with: Data(line.utf8)) as? [String: Any],
-            let port = object["http.port"] as? Int
-        else { throw LauncherError("\(spec.name) logged no port in its `http listening` line") }
-        return port
-    }
-
-    private static func newLines(of path: String, after offset: Int) -> [Substring] {
-        guard let handle = FileHandle(forReadingAtPath: path) else { return [] }
-        defer { try? handle.close() }
-        try? handle.seek(toOffset: UInt64(offset))
-        let data = (try? handle.readToEnd()) ?? Data()
-        return String(decoding: data, as: UTF8.self).split(separator: "\n")
-    }
-
-    private static func fileSize(_ path: String) -> Int {
-        ((try? FileManager.default.attributesOfItem(atPath: path))?[.size] as? NSNumber)?.intValue ?? 0
     }
 
     private static func makeDirectory(_ path: String, mode: Int) throws {

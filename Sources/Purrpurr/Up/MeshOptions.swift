@@ -9,7 +9,7 @@ struct MeshOptions: Sendable {
     var environment: [String: String]
     /// How many Router processes to run (each on its own port, all sharing one database).
     var routerReplicas = 1
-    /// The Routers' ports; nil means `PURRPURR_HTTP_PORT` (default 8080) and the ports after it.
+    /// The Routers' ports (0: a free one); nil means `PURRPURR_HTTP_PORT` (default 8080) and the ports after it.
     var routerPorts: [Int]?
     /// Extra variables per service, applied last.
     var extra: [String: [String: String]] = [:]

@@ -10,7 +10,7 @@ struct MeshProcessSpec: Sendable {
     let environment: [String: String]
     /// Where stdout and stderr are appended.
     let logPath: String
-    /// For a Router: its public HTTP port (0 = read the bound port from its `http listening` log line).
+    /// For a Router: its public HTTP port.
     let httpPort: Int?
 
     init(
