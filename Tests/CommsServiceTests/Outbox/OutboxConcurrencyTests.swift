@@ -69,7 +69,12 @@ struct OutboxConcurrencyTests {
         let deadline = ContinuousClock.now + .seconds(15)
         while transport.calls.count < 51, ContinuousClock.now < deadline { try await Task.sleep(for: .milliseconds(100)) }
         #expect(transport.calls.count == 51)
-        let attempts = try await harness.store.listMessages(projectID: "prj_a", status: "sent", page: PageQuery(limit: 200))
+        // The outcome is written just after the transport returns: wait for the last one to be recorded.
+        var attempts = try await harness.store.listMessages(projectID: "prj_a", status: "sent", page: PageQuery(limit: 200))
+        while attempts.data.count < 50, ContinuousClock.now < deadline + .seconds(5) {
+            try await Task.sleep(for: .milliseconds(50))
+            attempts = try await harness.store.listMessages(projectID: "prj_a", status: "sent", page: PageQuery(limit: 200))
+        }
         #expect(attempts.data.count == 50)
         #expect(attempts.data.allSatisfy { $0.attempts == 1 })
         await outbox.stop()
