@@ -33,7 +33,7 @@ enum UpBanner {
                 "  curl -s -X POST \(url)/v1/auth/magiclink -H 'X-API-Key: \(project.publishableKey)' \\",
                 "       -H 'Content-Type: application/json' \\",
                 "       -d '{\"email\":\"ada@example.com\"}'",
-                "  \(mailCommand)   # the magic link (token=…) and its 6-digit code, newest first",
+                "  \(mailCommand)   # newest first, with the magic link (token=…); `mail show NAME` adds the 6-digit code",
                 "  curl -s -X POST \(url)/v1/auth/verify -H 'X-API-Key: \(project.publishableKey)' \\",
                 "       -H 'Content-Type: application/json' -d '{\"type\":\"magiclink\",\"token\":\"<token from the link>\"}'",
             ]

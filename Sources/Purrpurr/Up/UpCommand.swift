@@ -49,10 +49,7 @@ enum UpCommand {
                 }
             }
             let mesh = try await start.value
-            let here = FileManager.default.currentDirectoryPath + "/"
-            let tool = binaries.hasPrefix(here) ? String(binaries.dropFirst(here.count)) + "/purrpurr" : binaries + "/purrpurr"
-            let mailCommand = tool + " mail" + (directory == ".purrpurr" ? "" : " --dir \(directory)/mail")
-            output(UpBanner.text(for: mesh, directory: directory, mailCommand: mailCommand))
+            output(UpBanner.text(for: mesh, directory: directory, mailCommand: mailCommand(binaries, directory)))
             for await signal in stopRequests {
                 report("\(signal): stopping the mesh")
                 break
@@ -69,5 +66,21 @@ enum UpCommand {
             errorOutput("purrpurr up: \(error)")
             return 1
         }
+    }
+
+    /// How to run `purrpurr mail` for `directory` from here: `.build/debug/purrpurr mail` in a checkout (the
+    /// short symlink SwiftPM keeps, when it points at the running binary's folder), else the full path.
+    private static func mailCommand(_ binaries: String, _ directory: String) -> String {
+        let here = FileManager.default.currentDirectoryPath + "/"
+        let configuration = URL(fileURLWithPath: binaries).lastPathComponent
+        let short = ".build/" + configuration
+        let resolved = URL(fileURLWithPath: here + short).resolvingSymlinksInPath().path
+        let tool: String
+        if resolved == URL(fileURLWithPath: binaries).resolvingSymlinksInPath().path {
+            tool = short + "/purrpurr"
+        } else {
+            tool = binaries.hasPrefix(here) ? String(binaries.dropFirst(here.count)) + "/purrpurr" : binaries + "/purrpurr"
+        }
+        return tool + " mail" + (directory == ".purrpurr" ? "" : " --dir \(directory)/mail")
     }
 }
