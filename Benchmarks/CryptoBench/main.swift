@@ -46,3 +46,10 @@ while scryptCount < 10 || ContinuousClock.now - scryptStart < .seconds(2) {
 let scryptTime = ContinuousClock.now - scryptStart
 let scryptSeconds = Double(scryptTime.components.seconds) + Double(scryptTime.components.attoseconds) / 1e18
 print(#"{"operation":"scrypt.N32768.r8.p1","ms_per_op":\#((scryptSeconds / Double(scryptCount) * 10000).rounded() / 10)}"#)
+
+// The Router's keyed hash of an API key's secret part (48 characters) under the pepper, per request.
+let pepper = Array(String(repeating: "p", count: 64).utf8)
+let secretPart = String(repeating: "s", count: 48)
+let preparedPepper = HMACSHA256.Key(pepper)
+measure("hmac.sha256.apikey") { _ = HMACSHA256.authenticationCode(for: secretPart, key: pepper) }
+measure("hmac.sha256.apikey.prepared") { _ = preparedPepper.authenticationCode(for: secretPart) }

@@ -82,7 +82,7 @@ struct APIKey: Sendable, CustomStringConvertible, CustomReflectable {
     /// The value stored for this key: HMAC-SHA256 under the configured pepper of the secret part's ASCII bytes.
     /// A database leak without the pepper reveals nothing usable.
     func keyedHash(pepper: APIKeyPepper) -> [UInt8] {
-        HMACSHA256.authenticationCode(for: secret, key: pepper.bytes)
+        pepper.prepared.authenticationCode(for: secret)
     }
 
     /// Checks the length, kind prefix, separators, alphabet and checksum of `text`; touches no store.

@@ -1,3 +1,5 @@
+import ServiceKit
+
 /// The server-side key of the keyed hash under which API-key secrets are stored (from configuration).
 ///
 /// Without it, a copy of the key table is useless: the stored value is HMAC-SHA256(pepper, secret).
@@ -14,11 +16,14 @@ struct APIKeyPepper: Sendable, CustomStringConvertible, CustomDebugStringConvert
 
     /// The key bytes.
     let bytes: [UInt8]
+    /// The same key prepared for HMAC once (every keyed request hashes under it).
+    let prepared: HMACSHA256.Key
 
     /// Wraps `bytes`, or returns nil when fewer than ``minimumByteCount`` bytes are given.
     init?(bytes: [UInt8]) {
         guard bytes.count >= Self.minimumByteCount else { return nil }
         self.bytes = bytes
+        self.prepared = HMACSHA256.Key(bytes)
     }
 
     /// Always `***`.

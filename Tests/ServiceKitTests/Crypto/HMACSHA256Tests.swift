@@ -80,3 +80,37 @@ struct HMACSHA256Tests {
         return SHA256.hash(block.map { $0 ^ 0x5c } + inner)
     }
 }
+
+@Suite("HMACSHA256.Key")
+struct HMACSHA256KeyTests {
+    @Test("a prepared key gives the same codes as the one-shot function, for every key length class",
+          arguments: [0, 1, 32, 63, 64, 65, 200])
+    func matchesOneShot(keyLength: Int) {
+        let key = (0..<keyLength).map { UInt8(truncatingIfNeeded: $0 &* 7 &+ 3) }
+        let prepared = HMACSHA256.Key(key)
+        for message in ["", "abc", String(repeating: "m", count: 55), String(repeating: "x", count: 1000)] {
+            #expect(prepared.authenticationCode(for: message) == HMACSHA256.authenticationCode(for: message, key: key))
+            #expect(prepared.authenticationCode(for: Array(message.utf8)) == HMACSHA256.authenticationCode(for: message, key: key))
+        }
+    }
+
+    @Test("RFC 4231 test case 2 (key \"Jefe\")")
+    func rfc4231() {
+        let code = HMACSHA256.Key(Array("Jefe".utf8)).authenticationCode(for: "what do ya want for nothing?")
+        #expect(code.map { String(format: "%02x", $0) }.joined()
+            == "5bdcc146bf60754e6a042426089575c75a003f089d2739839dec58b964ec3843")
+    }
+
+    @Test("one prepared key is safe to use from many tasks at once")
+    func concurrent() async {
+        let key = HMACSHA256.Key(Array(repeating: 9, count: 32))
+        let expected = HMACSHA256.authenticationCode(for: "same message", key: Array(repeating: 9, count: 32))
+        let results = await withTaskGroup(of: Bool.self) { group in
+            for _ in 0..<8 {
+                group.addTask { (0..<500).allSatisfy { _ in key.authenticationCode(for: "same message") == expected } }
+            }
+            return await group.reduce(true) { $0 && $1 }
+        }
+        #expect(results)
+    }
+}
