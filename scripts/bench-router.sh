@@ -42,6 +42,14 @@ print(json.dumps({"system": "router", "route": sys.argv[1], "url": sys.argv[2], 
     "non_2xx": int(non2xx.group(1)) if non2xx else 0, "router_peak_rss_kb": int(sys.argv[3])}))
 PY
 }
+# Let the fresh mesh settle: flush initdb's and the builds' dirty pages now (on this VM their writeback, 30 s
+# later, stalls every process for tens of milliseconds), then warm each route unmeasured for 3 s, so a figure is
+# the steady state rather than the start-up.
+sync
+sleep 5
+wrk -t1 -c64 -d3s "http://127.0.0.1:$port/healthz" >/dev/null
+wrk -t1 -c64 -d3s -H "X-API-Key: $key" "http://127.0.0.1:$port/v1/whoami" >/dev/null
+wrk -t1 -c64 -d3s -H "X-API-Key: $pk" "http://127.0.0.1:$port/v1/auth/jwks" >/dev/null
 measure healthz "http://127.0.0.1:$port/healthz"
 measure whoami "http://127.0.0.1:$port/v1/whoami" -H "X-API-Key: $key"
 measure jwks "http://127.0.0.1:$port/v1/auth/jwks" -H "X-API-Key: $pk"
