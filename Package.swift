@@ -27,36 +27,41 @@ let package = Package(
             providers: [.apt(["libpq-dev"]), .brew(["libpq"])]
         ),
 
-        // Everything that crosses a socket, and the mesh's contracts.
+        // Everything that crosses a socket.
         .target(name: "Wire", dependencies: ["COpenSSL"]),
 
+        // The mesh's IDL: the service registry, method descriptors, request and response types, public errors,
+        // the limits both sides check. Editing a contract does not recompile the transport.
+        .target(name: "Contracts", dependencies: ["Wire"]),
+
         // What every executable shares.
-        .target(name: "ServiceKit", dependencies: ["Wire", "COpenSSL", "CLibPQ"]),
+        .target(name: "ServiceKit", dependencies: ["Wire", "Contracts", "COpenSSL", "CLibPQ"]),
 
         // One executable per service.
-        .executableTarget(name: "Router", dependencies: ["Wire", "ServiceKit"]),
-        .executableTarget(name: "IdentityService", dependencies: ["Wire", "ServiceKit"]),
-        .executableTarget(name: "CommsService", dependencies: ["Wire", "ServiceKit"]),
-        .executableTarget(name: "VaultService", dependencies: ["Wire", "ServiceKit"]),
-        .executableTarget(name: "BillingService", dependencies: ["Wire", "ServiceKit"]),
-        .executableTarget(name: "Purrpurr", dependencies: ["Wire", "ServiceKit"]),
+        .executableTarget(name: "Router", dependencies: ["Wire", "Contracts", "ServiceKit"]),
+        .executableTarget(name: "IdentityService", dependencies: ["Wire", "Contracts", "ServiceKit"]),
+        .executableTarget(name: "CommsService", dependencies: ["Wire", "Contracts", "ServiceKit"]),
+        .executableTarget(name: "VaultService", dependencies: ["Wire", "Contracts", "ServiceKit"]),
+        .executableTarget(name: "BillingService", dependencies: ["Wire", "Contracts", "ServiceKit"]),
+        .executableTarget(name: "Purrpurr", dependencies: ["Wire", "Contracts", "ServiceKit"]),
 
         // Benchmarks (release builds; not tests): `swift run -c release WireBench`.
         .executableTarget(name: "WireBench", dependencies: ["Wire"], path: "Benchmarks/WireBench"),
         .executableTarget(name: "CryptoBench", dependencies: ["ServiceKit"], path: "Benchmarks/CryptoBench"),
 
         .testTarget(name: "WireTests", dependencies: ["Wire"]),
+        .testTarget(name: "ContractsTests", dependencies: ["Contracts", "Wire"]),
         .testTarget(name: "ServiceKitTests", dependencies: ["ServiceKit"]),
-        .testTarget(name: "RouterTests", dependencies: ["Router", "ServiceKit"]),
-        .testTarget(name: "IdentityServiceTests", dependencies: ["IdentityService", "ServiceKit"]),
-        .testTarget(name: "CommsServiceTests", dependencies: ["CommsService", "ServiceKit", "PurrpurrTestSupport"]),
-        .testTarget(name: "VaultServiceTests", dependencies: ["VaultService", "ServiceKit"]),
-        .testTarget(name: "BillingServiceTests", dependencies: ["BillingService", "ServiceKit"]),
-        .testTarget(name: "PurrpurrTests", dependencies: ["Purrpurr", "ServiceKit", "PurrpurrTestSupport"]),
+        .testTarget(name: "RouterTests", dependencies: ["Contracts", "Router", "ServiceKit"]),
+        .testTarget(name: "IdentityServiceTests", dependencies: ["Contracts", "IdentityService", "ServiceKit"]),
+        .testTarget(name: "CommsServiceTests", dependencies: ["Contracts", "CommsService", "ServiceKit", "PurrpurrTestSupport"]),
+        .testTarget(name: "VaultServiceTests", dependencies: ["Contracts", "VaultService", "ServiceKit"]),
+        .testTarget(name: "BillingServiceTests", dependencies: ["Contracts", "BillingService", "ServiceKit"]),
+        .testTarget(name: "PurrpurrTests", dependencies: ["Contracts", "Purrpurr", "ServiceKit", "PurrpurrTestSupport"]),
         // The whole mesh as real processes, started by `purrpurr up`'s own launcher.
-        .testTarget(name: "MeshTests", dependencies: ["Purrpurr", "Wire", "ServiceKit", "PurrpurrTestSupport"]),
+        .testTarget(name: "MeshTests", dependencies: ["Contracts", "Purrpurr", "Wire", "ServiceKit", "PurrpurrTestSupport"]),
         // What several test targets share (a real SMTP server, a database per test); never in a product.
-        .target(name: "PurrpurrTestSupport", dependencies: ["Wire", "ServiceKit"], path: "Tests/Support"),
+        .target(name: "PurrpurrTestSupport", dependencies: ["Wire", "Contracts", "ServiceKit"], path: "Tests/Support"),
     ],
     swiftLanguageModes: [.v6]
 )

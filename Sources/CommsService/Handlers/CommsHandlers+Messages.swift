@@ -1,3 +1,4 @@
+import Contracts
 import ServiceKit
 import Wire
 
@@ -11,14 +12,14 @@ extension CommsHandlers {
     func getMessage(_ request: MessageIDRequest, projectID: String) async throws -> MessageView {
         guard ResourceID.isWellFormed(request.id, prefix: "msg_"),
               let view = try await store.messageView(id: request.id, projectID: projectID)
-        else { throw WireError.notFound("The message does not exist.") }
+        else { throw PublicError.notFound("The message does not exist.") }
         return view
     }
 
     /// `comms.ListMessages`.
     func listMessages(_ request: ListMessagesRequest, projectID: String) async throws -> Page<MessageView> {
         if let status = request.status, !Self.statuses.contains(status) {
-            throw WireError.validation("status", "The status must be one of \(Self.statuses.sorted().joined(separator: ", ")).")
+            throw PublicError.validation("status", "The status must be one of \(Self.statuses.sorted().joined(separator: ", ")).")
         }
         return try await store.listMessages(projectID: projectID, status: request.status, page: request.page)
     }
@@ -27,14 +28,14 @@ extension CommsHandlers {
     func recordDeliveryEvent(_ request: DeliveryEventRequest) async throws -> Empty {
         let statuses = ["email.delivered": "delivered", "email.bounced": "bounced", "email.complained": "complained"]
         guard let status = statuses[request.type] else {
-            throw WireError.validation("type", "The type must be email.delivered, email.bounced or email.complained.")
+            throw PublicError.validation("type", "The type must be email.delivered, email.bounced or email.complained.")
         }
         guard !request.eventID.isEmpty, request.eventID.utf8.count <= 255 else {
-            throw WireError.validation("event_id", "The event id must be 1 to 255 characters.")
+            throw PublicError.validation("event_id", "The event id must be 1 to 255 characters.")
         }
         let email = try MailAddress(parsing: request.email, field: "email").normalizedAddress
         guard ResourceID.isWellFormed(request.messageID, prefix: "msg_") else {
-            throw WireError.notFound("The message does not exist.")
+            throw PublicError.notFound("The message does not exist.")
         }
         _ = try await store.recordDeliveryEvent(
             eventID: request.eventID, messageID: request.messageID, status: status, email: email,
@@ -45,7 +46,7 @@ extension CommsHandlers {
     /// `comms.DeleteSuppression`.
     func deleteSuppression(_ request: SuppressionRequest, projectID: String) async throws -> Empty {
         guard try await store.deleteSuppression(projectID: projectID, email: request.email) else {
-            throw WireError.notFound("The address is not suppressed.")
+            throw PublicError.notFound("The address is not suppressed.")
         }
         return Empty()
     }

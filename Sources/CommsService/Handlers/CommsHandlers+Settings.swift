@@ -1,3 +1,4 @@
+import Contracts
 import ServiceKit
 import Wire
 
@@ -15,7 +16,7 @@ extension CommsHandlers {
                 do {
                     relay = try SMTPRelay(url: url)
                 } catch {
-                    throw WireError.validation("smtp_url", error.description + ".")
+                    throw PublicError.validation("smtp_url", error.description + ".")
                 }
                 settings.relaySealed = try sealer.seal(url, projectID: projectID)
                 settings.relayRedacted = relay.redactedURL
@@ -31,7 +32,7 @@ extension CommsHandlers {
         }
         if let url = request.unsubscribeURL {
             guard url.isEmpty || Self.isUnsubscribeURL(url) else {
-                throw WireError.validation("unsubscribe_url", "The unsubscribe URL must be an https:// or http:// URL of at most 900 printable ASCII characters.")
+                throw PublicError.validation("unsubscribe_url", "The unsubscribe URL must be an https:// or http:// URL of at most 900 printable ASCII characters.")
             }
             settings.unsubscribeURL = url.isEmpty ? nil : url
         }

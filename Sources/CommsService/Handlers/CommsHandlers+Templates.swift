@@ -1,3 +1,4 @@
+import Contracts
 import ServiceKit
 import Wire
 
@@ -6,13 +7,13 @@ extension CommsHandlers {
     func createTemplate(_ request: CreateTemplateRequest, projectID: String) async throws -> TemplateView {
         guard (1...128).contains(request.name.count),
               !request.name.unicodeScalars.contains(where: { $0.properties.generalCategory == .control })
-        else { throw WireError.validation("name", "The name must be 1 to 128 characters without control characters.") }
+        else { throw PublicError.validation("name", "The name must be 1 to 128 characters without control characters.") }
         let template = try EmailTemplate(subject: request.subject, text: request.text, html: request.html)
         guard let stored = try await store.insertTemplate(
             id: ResourceID.make("tpl_"), projectID: projectID, name: request.name, subject: request.subject,
             text: request.text, html: request.html)
         else {
-            throw WireError.public(.alreadyExists, "CONFLICT", "A template with this name already exists.", ["field": "name"])
+            throw PublicError.conflict("A template with this name already exists.", field: "name")
         }
         return Self.view(stored, variables: template.variables)
     }

@@ -1,3 +1,4 @@
+import Contracts
 import ServiceKit
 import Wire
 
@@ -68,7 +69,7 @@ struct CommsHandlers: Sendable {
         do {
             return try await body()
         } catch let error as MailValidationError {
-            throw error.wireError
+            throw error.publicError
         }
     }
 }

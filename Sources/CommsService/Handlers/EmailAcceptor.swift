@@ -1,3 +1,4 @@
+import Contracts
 import Foundation
 import ServiceKit
 import Wire
@@ -29,15 +30,15 @@ struct EmailAcceptor: Sendable {
         let content: (subject: String, text: String?, html: String?)
         if let templateID = request.templateID {
             guard request.subject == nil, request.text == nil, request.html == nil else {
-                throw WireError.validation("template_id", "Give either template_id or subject/text/html, not both.")
+                throw PublicError.validation("template_id", "Give either template_id or subject/text/html, not both.")
             }
             guard ResourceID.isWellFormed(templateID, prefix: "tpl_"),
                   let stored = try await store.template(id: templateID, projectID: projectID)
-            else { throw WireError.validation("template_id", "The project has no template with this id.") }
+            else { throw PublicError.validation("template_id", "The project has no template with this id.") }
             content = try EmailTemplate(subject: stored.subject, text: stored.text, html: stored.html)
                 .render(request.data ?? [:])
         } else {
-            guard let subject = request.subject else { throw WireError.validation("subject", "The subject is required.") }
+            guard let subject = request.subject else { throw PublicError.validation("subject", "The subject is required.") }
             content = (subject, request.text, request.html)
         }
         return try await commit(
@@ -55,7 +56,7 @@ struct EmailAcceptor: Sendable {
         } else if let builtIn = BuiltInTemplates.template(named: request.template) {
             template = builtIn
         } else {
-            throw WireError.validation("template", "There is no template with this name.")
+            throw PublicError.validation("template", "There is no template with this name.")
         }
         return try await commit(
             projectID: projectID, settings: settings, to: request.to, from: nil, replyTo: nil,
@@ -65,7 +66,7 @@ struct EmailAcceptor: Sendable {
     private func existing(_ key: String?, projectID: String) async throws -> SendEmailResponse? {
         guard let key else { return nil }
         guard !key.isEmpty, key.utf8.count <= 255 else {
-            throw WireError.validation("idempotency_key", "The idempotency key must be 1 to 255 characters.")
+            throw PublicError.validation("idempotency_key", "The idempotency key must be 1 to 255 characters.")
         }
         return try await store.message(idempotencyKey: key, projectID: projectID)
     }
@@ -75,16 +76,16 @@ struct EmailAcceptor: Sendable {
         content: (subject: String, text: String?, html: String?), tags: [String], sendAt: Date?,
         idempotencyKey: String?
     ) async throws -> SendEmailResponse {
-        guard !to.isEmpty else { throw WireError.validation("to", "At least one recipient is required.") }
+        guard !to.isEmpty else { throw PublicError.validation("to", "At least one recipient is required.") }
         guard to.count <= MailMessage.maximumRecipients else {
-            throw WireError.validation("to", "At most \(MailMessage.maximumRecipients) recipients are allowed.")
+            throw PublicError.validation("to", "At most \(MailMessage.maximumRecipients) recipients are allowed.")
         }
         let recipients = try to.enumerated().map { index, text throws(MailValidationError) in
             try MailAddress(parsing: text, field: "to.\(index)")
         }
         try Self.validate(tags: tags)
         guard let fromText = from ?? settings.defaultFrom ?? defaultFrom else {
-            throw WireError.validation("from", "A sender is required: give from, or set the project's default sender.")
+            throw PublicError.validation("from", "A sender is required: give from, or set the project's default sender.")
         }
         let sender = try MailAddress(parsing: fromText, field: "from")
         let replyAddress = try replyTo.map { (text) throws(MailValidationError) in
@@ -108,11 +109,11 @@ struct EmailAcceptor: Sendable {
         return response
     }
 
-    private static func validate(tags: [String]) throws(WireError) {
-        guard tags.count <= maximumTags else { throw WireError.validation("tags", "At most \(maximumTags) tags are allowed.") }
+    private static func validate(tags: [String]) throws(PublicError) {
+        guard tags.count <= maximumTags else { throw PublicError.validation("tags", "At most \(maximumTags) tags are allowed.") }
         for tag in tags where tag.isEmpty || tag.count > maximumTagLength
             || tag.unicodeScalars.contains(where: { $0.properties.generalCategory == .control }) {
-            throw WireError.validation("tags", "Each tag must be 1 to \(maximumTagLength) characters without control characters.")
+            throw PublicError.validation("tags", "Each tag must be 1 to \(maximumTagLength) characters without control characters.")
         }
     }
 }

@@ -1,3 +1,4 @@
+import Contracts
 import Foundation
 
 /// Writes header fields: folded at 78 octets where a space allows it (never over 998), non-ASCII text as RFC 2047

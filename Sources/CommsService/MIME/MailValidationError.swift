@@ -1,4 +1,4 @@
-import Wire
+import Contracts
 
 /// Why a message or template cannot be built: invalid input named by its REST field.
 ///
@@ -8,7 +8,7 @@ import Wire
 ///
 /// ```swift
 /// do { _ = try MailAddress(parsing: input, field: "reply_to") }
-/// catch { throw error.wireError }   // 400 VALIDATION_FAILED {"field": "reply_to"}
+/// catch { throw error.publicError }   // 400 VALIDATION_FAILED {"field": "reply_to"}
 /// ```
 struct MailValidationError: Error, Sendable, Hashable, CustomStringConvertible {
     /// The REST field at fault.
@@ -22,8 +22,8 @@ struct MailValidationError: Error, Sendable, Hashable, CustomStringConvertible {
         self.message = message
     }
 
-    /// The public Wire error the Router maps to 400 `VALIDATION_FAILED` naming ``field``.
-    var wireError: WireError { .validation(field, message) }
+    /// The public error: 400 `VALIDATION_FAILED` naming ``field``.
+    var publicError: PublicError { .validation(field, message) }
 
     var description: String { "MailValidationError(field: \(field), message: \(message))" }
 

@@ -1,3 +1,4 @@
+import Contracts
 import ServiceKit
 import Wire
 
@@ -11,7 +12,7 @@ extension CommsStore {
         try await pool.withTransaction { tx in
             let rows = try await tx.query(
                 "SELECT project_id FROM \(table("messages")) WHERE id = $1 FOR UPDATE", [messageID])
-            guard let projectID = try rows.first?.decode(String.self, at: 0) else { throw WireError.notFound() }
+            guard let projectID = try rows.first?.decode(String.self, at: 0) else { throw PublicError.notFound() }
             let fresh = try await tx.execute(
                 "INSERT INTO \(table("provider_events")) (event_id) VALUES ($1) ON CONFLICT DO NOTHING", [eventID])
             guard fresh == 1 else { return false }

@@ -1,3 +1,4 @@
+import Contracts
 import ServiceKit
 import Wire
 
@@ -19,12 +20,12 @@ struct PageCursor: Sendable, Hashable {
     }
 
     /// Decodes `text`; nil for nil. Throws `VALIDATION_FAILED` (field `cursor`) for anything else.
-    static func decode(_ text: String?) throws(WireError) -> PageCursor? {
+    static func decode(_ text: String?) throws(PublicError) -> PageCursor? {
         guard let text else { return nil }
         guard text.utf8.count <= 512, let bytes = Base64URL.decode(text),
               let string = String(validating: bytes, as: UTF8.self),
               let colon = string.firstIndex(of: ":"), let micros = Int64(string[..<colon])
-        else { throw WireError.validation("cursor", "The cursor is not valid.") }
+        else { throw PublicError.validation("cursor", "The cursor is not valid.") }
         return PageCursor(micros: micros, key: String(string[string.index(after: colon)...]))
     }
 

@@ -1,3 +1,4 @@
+import Contracts
 import Foundation
 import ServiceKit
 import Wire
@@ -13,7 +14,7 @@ extension AuditLog {
         if let cursor = query.cursor {
             guard let bytes = Base64URL.decode(cursor), let text = String(bytes: bytes, encoding: .utf8),
                 let seq = Int64(text), seq > 0
-            else { throw WireError.validation("cursor", "The cursor is not valid.") }
+            else { throw PublicError.validation("cursor", "The cursor is not valid.") }
             before = seq
         }
         let rows = try await database.query("""

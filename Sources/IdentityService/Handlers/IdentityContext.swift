@@ -1,3 +1,4 @@
+import Contracts
 import Wire
 
 /// Reads what a call acts for from its `CallContext`, with the contract's errors when it is missing.
@@ -11,7 +12,7 @@ enum IdentityContext {
     }
 
     /// The end user and session of the call (from a verified JWT); `INVALID_TOKEN` without them.
-    static func session(_ context: CallContext) throws(WireError) -> (projectID: String, userID: String, sessionID: String) {
+    static func session(_ context: CallContext) throws -> (projectID: String, userID: String, sessionID: String) {
         let projectID = try project(context)
         guard let userID = context.subject, !userID.isEmpty, let sessionID = context.sessionID, !sessionID.isEmpty else {
             throw invalidToken
@@ -20,5 +21,5 @@ enum IdentityContext {
     }
 
     /// 401 `INVALID_TOKEN`: no, a revoked or an unknown session, or a deleted user.
-    static let invalidToken = WireError.public(.unauthenticated, "INVALID_TOKEN", "The token is invalid or has been revoked.")
+    static let invalidToken = PublicError(.invalidToken, "The token is invalid or has been revoked.")
 }

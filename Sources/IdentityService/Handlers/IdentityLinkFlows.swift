@@ -1,3 +1,4 @@
+import Contracts
 import Wire
 
 /// What the core's handlers need from the one-time link flows (`Links/LinkFlows` in production; a fake in

@@ -1,3 +1,4 @@
+import Contracts
 import Wire
 
 /// A limit an auth request (a one-time link or a password grant) met, named in the `RATE_LIMITED` refusal's
@@ -16,15 +17,13 @@ enum AuthLimit: String, Sendable, CaseIterable {
     case passwordPerAddress = "password_per_address"
 
     /// The public refusal: 429 `RATE_LIMITED` with `retry_after` (whole seconds, at least 1) and `limit`.
-    func refusal(retryAfter seconds: Int) -> WireError {
-        WireError.public(
-            .resourceExhausted, "RATE_LIMITED", "Too many requests; try again later.",
-            ["retry_after": String(max(1, seconds)), "limit": rawValue])
+    func refusal(retryAfter seconds: Int) -> PublicError {
+        PublicError(.rateLimited, "Too many requests; try again later.", retryAfter: max(1, seconds), limit: rawValue)
     }
 
     /// The limit a refusal made by ``refusal(retryAfter:)`` names; nil for any other error.
     static func named(in error: any Error) -> AuthLimit? {
-        guard let error = error as? WireError, error.publicCode == "RATE_LIMITED" else { return nil }
-        return error.details?["limit"].flatMap(AuthLimit.init(rawValue:))
+        guard let error = PublicError.from(error), error.code == .rateLimited else { return nil }
+        return error.limit.flatMap(AuthLimit.init(rawValue:))
     }
 }

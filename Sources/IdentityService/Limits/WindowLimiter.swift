@@ -1,3 +1,4 @@
+import Contracts
 import ServiceKit
 import Wire
 
@@ -55,7 +56,7 @@ struct WindowLimiter: Sendable {
     @discardableResult
     func admit(projectID: String, key: String?) async throws -> Int64? {
         guard limit > 0, let key else { return nil }
-        let outcome = try await database.withTransaction { tx -> Result<Int64, WireError> in
+        let outcome = try await database.withTransaction { tx -> Result<Int64, PublicError> in
             try await tx.execute(
                 "SELECT pg_advisory_xact_lock(hashtextextended($1, 0))", ["limits.\(scope.rawValue):\(projectID):\(key)"])
             try await tx.execute("""

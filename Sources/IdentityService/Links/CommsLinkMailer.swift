@@ -1,3 +1,4 @@
+import Contracts
 import Wire
 
 /// A ``LinkMailer`` that commits the email to CommsService's outbox with `comms.SendTemplatedEmail`

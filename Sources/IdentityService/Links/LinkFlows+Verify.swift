@@ -1,3 +1,4 @@
+import Contracts
 import Foundation
 import ServiceKit
 import Wire
@@ -6,8 +7,7 @@ import Wire
 extension LinkFlows {
     /// The one answer for a used, expired, unknown or wrong token or code (the same whether or not the
     /// account exists).
-    static let invalidToken = WireError.public(
-        .unauthenticated, "INVALID_TOKEN", "The link or code is invalid or has expired.")
+    static let invalidToken = PublicError(.invalidToken, "The link or code is invalid or has expired.")
 
     /// `identity.Verify`: spends a token (`type`, `token`) or a code (`type`, `email`, `code`) into a
     /// session. A magic link finds or creates the (confirmed) user; a signup link confirms the email; a
@@ -17,7 +17,7 @@ extension LinkFlows {
     func verify(_ request: VerifyRequest, _ context: CallContext) async throws -> SessionView {
         let projectID = try Self.projectID(context)
         guard let type = LinkType(rawValue: request.type) else {
-            throw WireError.validation("type", "The type must be magiclink, signup or recovery.")
+            throw PublicError.validation("type", "The type must be magiclink, signup or recovery.")
         }
         let spent: OneTimeTokenStore.Spent?
         if let token = request.token {
@@ -33,7 +33,7 @@ extension LinkFlows {
                 ConstantTime.equals(LinkSecret.codeHash(code: code, salt: salt, key: key), hash)
             }
         } else {
-            throw WireError.validation("token", "Pass a token, or an email and a code.")
+            throw PublicError.validation("token", "Pass a token, or an email and a code.")
         }
         guard let spent else {
             logger.info("link verify refused", metadata: [

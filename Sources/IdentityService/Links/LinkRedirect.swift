@@ -1,3 +1,4 @@
+import Contracts
 import Wire
 
 /// Where a link leads: the request's `redirect_to` if the project's allow-list admits it, else the
@@ -10,15 +11,15 @@ enum LinkRedirect {
     /// The link's base for a request.
     /// - Throws: `VALIDATION_FAILED` (field `redirect_to`) for a redirect the allow-list does not admit, or
     ///   when there is neither a redirect nor a site URL.
-    static func base(requested: String?, settings: IdentitySettings) throws(WireError) -> String {
+    static func base(requested: String?, settings: IdentitySettings) throws(PublicError) -> String {
         if let requested {
             guard isAllowed(requested, by: settings.redirectAllowList) else {
-                throw WireError.validation("redirect_to", "The redirect is not in the project's allow-list.")
+                throw PublicError.validation("redirect_to", "The redirect is not in the project's allow-list.")
             }
             return requested
         }
         guard let site = settings.siteURL, isSafe(site) else {
-            throw WireError.validation("redirect_to", "The project has no site URL: pass redirect_to or set site_url.")
+            throw PublicError.validation("redirect_to", "The project has no site URL: pass redirect_to or set site_url.")
         }
         return site
     }

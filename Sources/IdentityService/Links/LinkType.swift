@@ -1,3 +1,5 @@
+import Contracts
+
 /// The three kinds of one-time link, as `VerifyRequest.type` and the `one_time_tokens.type` column name them.
 enum LinkType: String, Sendable, CaseIterable {
     /// Sign in by email (creates the user on first use).

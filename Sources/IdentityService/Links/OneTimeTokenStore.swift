@@ -1,3 +1,4 @@
+import Contracts
 import Foundation
 import ServiceKit
 import Wire
@@ -45,7 +46,7 @@ struct OneTimeTokenStore: Sendable {
     /// Returns the send's id (for ``release(sendID:tokenID:)``).
     func reserve(_ token: NewToken, limits: EmailLimits?) async throws -> Int64 {
         let flow = token.type.rawValue
-        let outcome = try await database.withTransaction { tx -> Result<Int64, WireError> in
+        let outcome = try await database.withTransaction { tx -> Result<Int64, PublicError> in
             try await tx.execute(
                 "SELECT pg_advisory_xact_lock(hashtextextended($1, 0))",
                 ["links.email:\(token.projectID):\(flow):\(token.email)"])
@@ -83,7 +84,7 @@ struct OneTimeTokenStore: Sendable {
     /// The refusal when the email's recent sends reach a limit, else nil.
     private static func limitMet(
         _ tx: PostgresTransaction, schema: String, projectID: String, email: String, flow: String, limits: EmailLimits
-    ) async throws -> WireError? {
+    ) async throws -> PublicError? {
         let row = try await tx.query("""
             SELECT count(*) FILTER (WHERE at > now() - interval '60 seconds')::bigint,
                    coalesce(ceil(extract(epoch FROM min(at) FILTER (WHERE at > now() - interval '60 seconds')

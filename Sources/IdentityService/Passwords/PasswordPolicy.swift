@@ -1,3 +1,4 @@
+import Contracts
 import Wire
 
 /// The contract's password bounds: at least 8 characters, at most 1024 bytes (UTF-8).
@@ -8,12 +9,12 @@ enum PasswordPolicy {
     static let maximumBytes = 1024
 
     /// - Throws: `VALIDATION_FAILED` naming the field `password`.
-    static func validate(_ password: String) throws(WireError) {
+    static func validate(_ password: String) throws(PublicError) {
         guard password.utf8.count <= maximumBytes else {
-            throw WireError.validation("password", "The password must be at most \(maximumBytes) bytes.")
+            throw PublicError.validation("password", "The password must be at most \(maximumBytes) bytes.")
         }
         guard password.count >= minimumCharacters else {
-            throw WireError.validation("password", "The password must have at least \(minimumCharacters) characters.")
+            throw PublicError.validation("password", "The password must have at least \(minimumCharacters) characters.")
         }
     }
 }

@@ -1,3 +1,4 @@
+import Contracts
 import Foundation
 import ServiceKit
 import Wire
@@ -102,14 +103,13 @@ final class RefreshRotation: Sendable {
             await audit.record(
                 projectID: projectID, action: "refresh_reuse", userID: userID, ip: context.clientAddress,
                 detail: "session \(sessionID) revoked")
-            throw WireError.public(
-                .unauthenticated, "REFRESH_TOKEN_REUSED", "The refresh token was already used; the session has been ended.")
+            throw PublicError(
+                .refreshTokenReused, "The refresh token was already used; the session has been ended.")
         case .issued(let user, let sessionID, let successor):
             return try await issuer.view(user: user, sessionID: sessionID, refresh: successor, lifetime: lifetime, now: now)
         }
     }
 
     /// 401 `INVALID_TOKEN` for a refresh token that is unknown, expired, or of a revoked session.
-    static let invalidRefreshToken = WireError.public(
-        .unauthenticated, "INVALID_TOKEN", "The refresh token is invalid or expired.")
+    static let invalidRefreshToken = PublicError(.invalidToken, "The refresh token is invalid or expired.")
 }

@@ -1,3 +1,4 @@
+import Contracts
 import Foundation
 import ServiceKit
 import Wire
@@ -77,5 +78,5 @@ final class SessionIssuer: Sendable {
     }
 
     /// The error for a session whose user vanished.
-    static let userGone = WireError.public(.unauthenticated, "INVALID_TOKEN", "The session is no longer valid.")
+    static let userGone = PublicError(.invalidToken, "The session is no longer valid.")
 }

@@ -1,3 +1,4 @@
+import Contracts
 import Foundation
 import ServiceKit
 import Wire
@@ -79,10 +80,10 @@ final class IdentitySettingsStore: Sendable {
     /// - Throws: `VALIDATION_FAILED` naming the first field out of bounds (nothing is changed).
     func update(projectID: String, _ request: UpdateIdentitySettingsRequest) async throws -> IdentitySettings {
         if let siteURL = request.siteURL, !siteURL.isEmpty, !fileprivateIsHTTPURL(siteURL) {
-            throw WireError.validation("site_url", "The site URL must be an http or https URL.")
+            throw PublicError.validation("site_url", "The site URL must be an http or https URL.")
         }
         if let list = request.redirectAllowList, list.count > 100 || !list.allSatisfy(fileprivateIsHTTPURL) {
-            throw WireError.validation("redirect_allow_list", "Each redirect must be an http or https URL (at most 100).")
+            throw PublicError.validation("redirect_allow_list", "Each redirect must be an http or https URL (at most 100).")
         }
         let access = try Self.check(request.accessTokenLifetime, "access_token_lifetime", Self.accessTokenLifetimeRange)
         let magic = try Self.check(request.magicLinkLifetime, "magic_link_lifetime", Self.linkLifetimeRange)
@@ -128,10 +129,10 @@ final class IdentitySettingsStore: Sendable {
             recoveryLifetime: recovery ?? defaults.recovery, confirmationLifetime: confirmation ?? defaults.confirmation)
     }
 
-    private static func check(_ value: Int?, _ field: String, _ range: ClosedRange<Int>) throws(WireError) -> Int? {
+    private static func check(_ value: Int?, _ field: String, _ range: ClosedRange<Int>) throws(PublicError) -> Int? {
         guard let value else { return nil }
         guard range.contains(value) else {
-            throw WireError.validation(field, "The value must be from \(range.lowerBound) to \(range.upperBound) seconds.")
+            throw PublicError.validation(field, "The value must be from \(range.lowerBound) to \(range.upperBound) seconds.")
         }
         return value
     }

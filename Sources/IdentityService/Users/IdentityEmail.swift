@@ -1,3 +1,4 @@
+import Contracts
 import Foundation
 import Wire
 
@@ -9,10 +10,10 @@ enum IdentityEmail {
     /// Trims whitespace, lower-cases, and validates `raw` (one `@`, a non-empty local part, a domain with
     /// a dot and no empty label, no spaces or control characters, at most 254 bytes).
     /// - Throws: `VALIDATION_FAILED` naming the field `email`.
-    static func normalize(_ raw: String) throws(WireError) -> String {
+    static func normalize(_ raw: String) throws(PublicError) -> String {
         let email = raw.trimmingCharacters(in: .whitespacesAndNewlines).lowercased()
         guard fileprivateIsPlausible(email) else {
-            throw WireError.validation("email", "The email address is not valid.")
+            throw PublicError.validation("email", "The email address is not valid.")
         }
         return email
     }

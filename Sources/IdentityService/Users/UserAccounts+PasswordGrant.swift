@@ -1,3 +1,4 @@
+import Contracts
 import Foundation
 import ServiceKit
 import Wire
@@ -64,6 +65,5 @@ extension UserAccounts {
     }
 
     /// 401 `INVALID_CREDENTIALS`, the same for every way a password grant fails.
-    static let invalidCredentials = WireError.public(
-        .unauthenticated, "INVALID_CREDENTIALS", "The email or password is wrong.")
+    static let invalidCredentials = PublicError(.invalidCredentials, "The email or password is wrong.")
 }

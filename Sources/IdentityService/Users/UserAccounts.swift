@@ -1,3 +1,4 @@
+import Contracts
 import Foundation
 import ServiceKit
 import Wire
@@ -45,7 +46,7 @@ final class UserAccounts: Sendable {
             RETURNING \(UserStore.columns)
             """, [RandomIdentifier.make("usr"), projectID, email, hash, core.sessions.clock.now(), data])
         guard let user = try rows.first.map(UserStore.record(from:)) else {
-            throw WireError.public(.alreadyExists, "CONFLICT", "A user with this email already exists.", ["field": "email"])
+            throw PublicError.conflict("A user with this email already exists.", field: "email")
         }
         await core.audit.record(projectID: projectID, action: "signup", userID: user.id, ip: context.clientAddress, detail: nil)
         if settings.confirmEmail {
@@ -67,7 +68,7 @@ final class UserAccounts: Sendable {
     func updateUser(_ request: UpdateUserRequest, _ context: CallContext) async throws -> UserView {
         let user = try await sessionUser(context)
         if let password = request.password { try PasswordPolicy.validate(password) }
-        let data = try request.data.map { text throws(WireError) in try UserData.validate(text) }
+        let data = try request.data.map { text throws(PublicError) in try UserData.validate(text) }
         if let password = request.password {
             let (_, _, sessionID) = try IdentityContext.session(context)
             let hash = try await passwords.hash(password)
@@ -98,7 +99,7 @@ final class UserAccounts: Sendable {
     func logout(_ request: LogoutRequest, _ context: CallContext) async throws -> Empty {
         let (projectID, userID, sessionID) = try IdentityContext.session(context)
         guard request.scope == "local" || request.scope == "global" else {
-            throw WireError.validation("scope", "The scope must be local or global.")
+            throw PublicError.validation("scope", "The scope must be local or global.")
         }
         let revoked = try await database.withTransaction { tx -> Int in
             if request.scope == "global" {

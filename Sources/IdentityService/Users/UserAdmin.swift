@@ -1,3 +1,4 @@
+import Contracts
 import Foundation
 import ServiceKit
 import Wire
@@ -25,7 +26,7 @@ final class UserAdmin: Sendable {
         var after = ""
         if let cursor = query.cursor {
             guard let (micros, id) = UserCursor.decode(cursor) else {
-                throw WireError.validation("cursor", "The cursor is not valid.")
+                throw PublicError.validation("cursor", "The cursor is not valid.")
             }
             after = "AND (created_at, id) < ('epoch'::timestamptz + $3 * interval '1 microsecond', $4)"
             parameters += [micros, id]
@@ -55,7 +56,7 @@ final class UserAdmin: Sendable {
             let deleted = try await tx.execute(
                 "DELETE FROM \(schema).users WHERE project_id = $1 AND id = $2", [projectID, request.id])
             // Throwing rolls the revocations back too.
-            guard deleted == 1 else { throw WireError.notFound("The user does not exist.") }
+            guard deleted == 1 else { throw PublicError.notFound("The user does not exist.") }
         }
         await core.audit.record(
             projectID: projectID, action: "user_deleted", userID: request.id, ip: context.clientAddress, detail: nil)

@@ -1,3 +1,4 @@
+import Contracts
 import Foundation
 import Wire
 
@@ -8,13 +9,13 @@ enum UserData {
 
     /// `{}` for nil; otherwise `text` itself once it is checked to be a JSON object within the size limit.
     /// - Throws: `VALIDATION_FAILED` naming the field `data`.
-    static func validate(_ text: String?) throws(WireError) -> String {
+    static func validate(_ text: String?) throws(PublicError) -> String {
         guard let text else { return "{}" }
         guard text.utf8.count <= maximumBytes else {
-            throw WireError.validation("data", "The data must be at most \(maximumBytes) bytes.")
+            throw PublicError.validation("data", "The data must be at most \(maximumBytes) bytes.")
         }
         guard let object = try? JSONSerialization.jsonObject(with: Data(text.utf8)), object is [String: Any] else {
-            throw WireError.validation("data", "The data must be a JSON object.")
+            throw PublicError.validation("data", "The data must be a JSON object.")
         }
         return text
     }

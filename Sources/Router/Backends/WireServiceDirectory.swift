@@ -1,3 +1,4 @@
+import Contracts
 import ServiceKit
 import Wire
 
@@ -69,7 +70,7 @@ struct WireServiceDirectory: ServiceDirectory {
         guard let client = client(for: "comms") else { throw RouterError.serviceUnavailable }
         do {
             try await CommsContract.Client(client).recordDeliveryEvent(event.request(eventID: id), context)
-        } catch let error as WireError where error.code == .notFound || error.publicCode == "NOT_FOUND" {
+        } catch let error as WireError where error.code == .notFound || PublicError(error)?.code == .notFound {
             return
         } catch let error as WireError where error.code == .invalidArgument {
             throw UpstreamError.routerError(error)

@@ -1,3 +1,4 @@
+import Contracts
 import Wire
 
 // The REST shapes of CommsService's views: snake_case members, RFC 3339 UTC timestamps, nulls kept.

@@ -84,12 +84,16 @@ public struct WireError: Error, Codable, Sendable, Hashable, CustomStringConvert
     public var message: String
     /// Optional structured context (e.g. `["field": "email"]`); same rules as `message`.
     public var details: [String: String]?
+    /// An optional typed detail: a value defined by the contracts (the mesh's public error), in the binary
+    /// encoding (`docs/wire.md` §10). Wire carries it as opaque bytes; same rules as `message`.
+    public var detail: [UInt8]?
 
     /// Creates an error.
-    public init(_ code: Code, _ message: String = "", details: [String: String]? = nil) {
+    public init(_ code: Code, _ message: String = "", details: [String: String]? = nil, detail: [UInt8]? = nil) {
         self.code = code
         self.message = message
         self.details = details
+        self.detail = detail
     }
 
     /// Generic on purpose: the code only, never the message or details.

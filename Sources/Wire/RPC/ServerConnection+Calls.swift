@@ -103,6 +103,8 @@ extension ServerConnection {
                 self.appendEncodedResponse(callID: callID, body: body)
             case .failure(let error as WireError):
                 self.appendError(callID: callID, error)
+            case .failure(let error as any WireErrorConvertible):
+                self.appendError(callID: callID, error.wireError)
             case .failure(let error):
                 self.shared.configuration.onHandlerError?(method, error)
                 self.appendError(callID: callID, WireError(.internal, "internal error"))

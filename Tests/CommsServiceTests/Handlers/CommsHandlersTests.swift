@@ -1,3 +1,4 @@
+import Contracts
 import Foundation
 import ServiceKit
 import Testing
@@ -8,14 +9,14 @@ import Wire
 @Suite("Comms handlers (PostgreSQL)", .enabled(if: CommsHarness.databaseURL != nil, CommsHarness.disabledReason))
 struct CommsHandlersTests {
     /// The public error `body` throws.
-    static func failure(_ body: () async throws -> Void) async -> WireError? {
+    static func failure(_ body: () async throws -> Void) async -> PublicError? {
         do {
             try await body()
             return nil
-        } catch let error as WireError {
+        } catch let error as PublicError {
             return error
         } catch let error as MailValidationError {
-            return error.wireError
+            return error.publicError
         } catch {
             Issue.record("unexpected error \(error)")
             return nil
@@ -40,7 +41,7 @@ struct CommsHandlersTests {
             _ = try await harness.handlers.createTemplate(
                 CreateTemplateRequest(name: "welcome", subject: "s", text: "t"), projectID: CommsHarness.project)
         }
-        #expect(duplicate?.publicCode == "CONFLICT")
+        #expect(duplicate?.code.rawValue == "CONFLICT")
 
         let sent = try await harness.send(SendEmailRequest(
             to: ["ana@example.test"], templateID: created.id, data: ["name": "<Ana>", "x": "42"]))
@@ -51,13 +52,13 @@ struct CommsHandlersTests {
         let missing = await Self.failure {
             _ = try await harness.send(SendEmailRequest(to: ["ana@example.test"], templateID: created.id, data: ["name": "A"]))
         }
-        #expect(missing?.publicCode == "VALIDATION_FAILED")
-        #expect(missing?.details?["field"] == "data.x")
+        #expect(missing?.code.rawValue == "VALIDATION_FAILED")
+        #expect(missing?.field == "data.x")
 
         let unknown = await Self.failure {
             _ = try await harness.send(SendEmailRequest(to: ["a@example.test"], templateID: "tpl_aaaaaaaaaaaaaaaaaaaa"))
         }
-        #expect(unknown?.details?["field"] == "template_id")
+        #expect(unknown?.field == "template_id")
 
         // By name for other services: the project's own first, else the built-in one.
         let builtIn = try await harness.handlers.acceptor.accept(
@@ -90,8 +91,8 @@ struct CommsHandlersTests {
         ]
         for (request, field) in cases {
             let error = await Self.failure { _ = try await harness.send(request) }
-            #expect(error?.publicCode == "VALIDATION_FAILED", "\(field)")
-            #expect(error?.details?["field"] == field)
+            #expect(error?.code.rawValue == "VALIDATION_FAILED", "\(field)")
+            #expect(error?.field == field)
         }
         let page = try await harness.store.listMessages(projectID: CommsHarness.project, status: nil, page: PageQuery())
         #expect(page.data.isEmpty)
@@ -121,17 +122,17 @@ struct CommsHandlersTests {
         let unknown = await Self.failure {
             _ = try await handlers.recordDeliveryEvent(DeliveryEventRequest(eventID: "evt_9", type: "email.bounced", messageID: "msg_aaaaaaaaaaaaaaaaaaaa", email: "x@example.test"))
         }
-        #expect(unknown?.publicCode == "NOT_FOUND")
+        #expect(unknown?.code.rawValue == "NOT_FOUND")
         let badType = await Self.failure {
             _ = try await handlers.recordDeliveryEvent(DeliveryEventRequest(eventID: "evt_8", type: "email.opened", messageID: one.id, email: "x@example.test"))
         }
-        #expect(badType?.details?["field"] == "type")
+        #expect(badType?.field == "type")
 
         _ = try await handlers.deleteSuppression(SuppressionRequest(email: "TWO@example.test"), projectID: CommsHarness.project)
         let gone = await Self.failure {
             _ = try await handlers.deleteSuppression(SuppressionRequest(email: "two@example.test"), projectID: CommsHarness.project)
         }
-        #expect(gone?.publicCode == "NOT_FOUND")
+        #expect(gone?.code.rawValue == "NOT_FOUND")
         await harness.close()
     }
 
@@ -143,18 +144,18 @@ struct CommsHandlersTests {
         let template = try await handlers.createTemplate(CreateTemplateRequest(name: "t", subject: "s", text: "x"), projectID: "prj_a")
         try await harness.store.addSuppression(harness.pool, projectID: "prj_a", email: "s@example.test", reason: "manual")
 
-        #expect(await Self.failure { _ = try await harness.message(message.id, project: "prj_b") }?.publicCode == "NOT_FOUND")
+        #expect(await Self.failure { _ = try await harness.message(message.id, project: "prj_b") }?.code.rawValue == "NOT_FOUND")
         #expect(try await handlers.listMessages(ListMessagesRequest(page: PageQuery()), projectID: "prj_b").data.isEmpty)
         #expect(try await handlers.listTemplates(PageQuery(), projectID: "prj_b").data.isEmpty)
         #expect(try await harness.store.listSuppressions(projectID: "prj_b", page: PageQuery()).data.isEmpty)
         let useTemplate = await Self.failure {
             _ = try await harness.send(SendEmailRequest(to: ["a@example.test"], templateID: template.id), project: "prj_b")
         }
-        #expect(useTemplate?.details?["field"] == "template_id")
+        #expect(useTemplate?.field == "template_id")
         let delete = await Self.failure {
             _ = try await handlers.deleteSuppression(SuppressionRequest(email: "s@example.test"), projectID: "prj_b")
         }
-        #expect(delete?.publicCode == "NOT_FOUND")
+        #expect(delete?.code.rawValue == "NOT_FOUND")
         // B's suppression list does not stop B's mail to A's suppressed address.
         #expect(try await harness.send(SendEmailRequest(to: ["s@example.test"], subject: "s", text: "t"), project: "prj_b").status == "queued")
         #expect(try await harness.message(message.id, project: "prj_a").id == message.id)
@@ -181,7 +182,7 @@ struct CommsHandlersTests {
             _ = try await harness.handlers.listMessages(
                 ListMessagesRequest(page: PageQuery(cursor: "!!")), projectID: CommsHarness.project)
         }
-        #expect(bad?.details?["field"] == "cursor")
+        #expect(bad?.field == "cursor")
         await harness.close()
     }
 
@@ -206,7 +207,7 @@ struct CommsHandlersTests {
         let bad = await Self.failure {
             _ = try await harness.handlers.updateSettings(UpdateCommsSettingsRequest(smtpURL: "http://x"), projectID: CommsHarness.project)
         }
-        #expect(bad?.details?["field"] == "smtp_url")
+        #expect(bad?.field == "smtp_url")
         let cleared = try await harness.handlers.updateSettings(UpdateCommsSettingsRequest(smtpURL: ""), projectID: CommsHarness.project)
         #expect(cleared.smtpURL == nil)
         #expect(cleared.defaultFrom == "Shop <shop@example.test>")

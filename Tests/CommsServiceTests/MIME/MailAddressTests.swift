@@ -1,3 +1,4 @@
+import Contracts
 import Testing
 
 @testable import CommsService
@@ -94,8 +95,8 @@ struct MailAddressTests {
             #expect(error.field == "from")
             #expect(!error.message.contains("secret"))
             #expect(!error.description.contains("secret"))
-            #expect(error.wireError.publicCode == "VALIDATION_FAILED")
-            #expect(error.wireError.details?["field"] == "from")
+            #expect(error.publicError.code == .validationFailed)
+            #expect(error.publicError.field == "from")
         }
     }
 }

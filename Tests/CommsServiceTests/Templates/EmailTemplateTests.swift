@@ -46,7 +46,7 @@ struct EmailTemplateTests {
         } catch {
             #expect(error.field == "data.code")
             #expect(error.message.contains("code"))
-            #expect(error.wireError.details?["field"] == "data.code")
+            #expect(error.publicError.field == "data.code")
         }
     }
 

@@ -1,3 +1,4 @@
+import Contracts
 import Foundation
 import Testing
 import Wire
@@ -20,7 +21,7 @@ struct IdentityValuesTests {
         "a@" + String(repeating: "b", count: 250) + ".com",
     ])
     func invalid(raw: String) {
-        #expect(throws: WireError.validation("email", "The email address is not valid.")) { try IdentityEmail.normalize(raw) }
+        #expect(throws: PublicError.validation("email", "The email address is not valid.")) { try IdentityEmail.normalize(raw) }
     }
 
     @Test("password hashes round-trip; malformed or oversized ones are refused")

@@ -1,3 +1,4 @@
+import Contracts
 import Foundation
 import Testing
 import Wire
@@ -42,13 +43,13 @@ struct IdentityWireTests {
                     _ = try await identity.passwordGrant(PasswordGrantRequest(email: "wire@example.com", password: "bad password"), context)
                     Issue.record("a wrong password signed in")
                 } catch let error as WireError {
-                    #expect(error.code == .unauthenticated && error.publicCode == "INVALID_CREDENTIALS")
+                    #expect(error.code == .unauthenticated && PublicError(error)?.code == .invalidCredentials)
                 }
                 do {
                     _ = try await identity.signup(SignupRequest(email: "wire@example.com", password: "correct horse"), context)
                     Issue.record("a duplicate signup succeeded")
                 } catch let error as WireError {
-                    #expect(error.publicCode == "CONFLICT")
+                    #expect(PublicError(error)?.code == .conflict)
                 }
 
                 let next = try await identity.refreshGrant(RefreshGrantRequest(refreshToken: session.refreshToken), context)

@@ -1,3 +1,4 @@
+import Contracts
 import Foundation
 import Testing
 import Wire
@@ -89,8 +90,8 @@ struct PasswordChangeTests {
                             do {
                                 _ = try await h.app.rotation.refresh(RefreshGrantRequest(refreshToken: token), try h.context("prj_a"))
                                 return "signed in"
-                            } catch let error as WireError {
-                                return error.publicCode ?? "\(error.code)"
+                            } catch {
+                                return PublicError.from(error)?.code.rawValue ?? "\(error)"
                             }
                         }
                     }

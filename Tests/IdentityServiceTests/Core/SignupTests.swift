@@ -1,3 +1,4 @@
+import Contracts
 import Foundation
 import Testing
 import Wire
@@ -49,7 +50,7 @@ struct SignupTests {
             await expectPublicError("CONFLICT") { _ = try await h.signup("prj_a", "jörg@BÜCHER.example") }
             for bad in ["x'); DROP TABLE users;--@example.com", "no-at-sign", "a@b", "a b@example.com", "@example.com", ""] {
                 let error = await expectPublicError("VALIDATION_FAILED") { _ = try await h.signup("prj_a", bad) }
-                #expect(error?.details?["field"] == "email")
+                #expect(error?.field == "email")
             }
             #expect(try await h.count("users") == 2)
         }
@@ -62,7 +63,7 @@ struct SignupTests {
                 let error = await expectPublicError("VALIDATION_FAILED") {
                     _ = try await h.signup("prj_a", "p\(index)@example.com", password: bad)
                 }
-                #expect(error?.details?["field"] == "password")
+                #expect(error?.field == "password")
                 #expect(error.map { !"\($0)".contains(bad) || bad.isEmpty } ?? true)
             }
             _ = try await h.signup("prj_a", "ok1@example.com", password: "12345678")
@@ -84,7 +85,7 @@ struct SignupTests {
                     _ = try await h.app.accounts.signup(
                         SignupRequest(email: "e@example.com", password: "correct horse", data: bad), context)
                 }
-                #expect(error?.details?["field"] == "data")
+                #expect(error?.field == "data")
             }
         }
     }

@@ -1,3 +1,4 @@
+import Contracts
 import Foundation
 import Testing
 import Wire
@@ -14,10 +15,10 @@ struct PasswordLimitTests {
     }
 
     /// The answer without its `retry_after`, to compare refusals.
-    private func shape(_ error: WireError?) -> String {
-        var details = error?.details ?? [:]
-        details["retry_after"] = nil
-        return "\(String(describing: error?.code)) \(error?.message ?? "") \(details.sorted { $0.key < $1.key })"
+    private func shape(_ error: PublicError?) -> String {
+        var shape = error
+        shape?.retryAfter = nil
+        return String(describing: shape.map { ($0.code, $0.message, $0.context.map(\.name), $0.limit) })
     }
 
     @Test("failures per email: refused before the KDF, the same for known and unknown emails, audited")
@@ -25,7 +26,7 @@ struct PasswordLimitTests {
         let limits = PasswordLimitConfig(failuresPerEmail: 3, failureWindow: 900, perAddressPerHour: 0)
         try await IdentityCoreHarness.with(passwordLimits: limits) { h in
             _ = try await h.signup("prj_a", "ada@example.com")
-            var refusals: [WireError?] = []
+            var refusals: [PublicError?] = []
             for email in ["ada@example.com", "nobody@example.com"] {
                 for _ in 0..<3 {
                     await expectPublicError("INVALID_CREDENTIALS") { _ = try await grant(h, email, "wrong horse") }
@@ -34,9 +35,9 @@ struct PasswordLimitTests {
                 // The right password too: the email is locked until the window moves on.
                 let refusal = await expectPublicError("RATE_LIMITED") { _ = try await grant(h, email, "correct horse") }
                 #expect(h.app.passwords.derivationCount == before)
-                #expect(refusal?.code == .resourceExhausted)
-                #expect(refusal?.details?["limit"] == "password_per_email")
-                #expect((1...900).contains(Int(refusal?.details?["retry_after"] ?? "") ?? 0))
+                #expect(refusal?.code.wireCode == .resourceExhausted)
+                #expect(refusal?.limit == "password_per_email")
+                #expect((1...900).contains(refusal?.retryAfter ?? 0))
                 refusals.append(refusal)
             }
             #expect(shape(refusals[0]) == shape(refusals[1]))
@@ -84,7 +85,7 @@ struct PasswordLimitTests {
                             _ = try await grant(h, "ada@example.com", "wrong horse")
                             return nil
                         } catch {
-                            return (error as? WireError)?.publicCode
+                            return PublicError.from(error)?.code.rawValue
                         }
                     }
                 }
@@ -106,8 +107,8 @@ struct PasswordLimitTests {
             let before = h.app.passwords.derivationCount
             let refusal = await expectPublicError("RATE_LIMITED") { _ = try await grant(h, "ada@example.com", "correct horse") }
             #expect(h.app.passwords.derivationCount == before)
-            #expect(refusal?.details?["limit"] == "password_per_address")
-            #expect((3500...3600).contains(Int(refusal?.details?["retry_after"] ?? "") ?? 0))
+            #expect(refusal?.limit == "password_per_address")
+            #expect((3500...3600).contains(refusal?.retryAfter ?? 0))
             // Another address, and a call without one, are not limited by it.
             _ = try await grant(h, "ada@example.com", "correct horse", address: "198.51.100.1")
             _ = try await grant(h, "ada@example.com", "correct horse", address: nil)
@@ -122,11 +123,11 @@ struct PasswordLimitTests {
         try await IdentityCoreHarness.with(passwordLimits: limits) { h in
             await expectPublicError("INVALID_CREDENTIALS") { _ = try await grant(h, "ada@example.com", "wrong horse") }
             let first = await expectPublicError("RATE_LIMITED") { _ = try await grant(h, "ada@example.com", "wrong horse") }
-            #expect(first?.details?["limit"] == "password_per_email")
-            #expect((1...60).contains(Int(first?.details?["retry_after"] ?? "") ?? 0))
+            #expect(first?.limit == "password_per_email")
+            #expect((1...60).contains(first?.retryAfter ?? 0))
             await expectPublicError("INVALID_CREDENTIALS") { _ = try await grant(h, "bob@example.com", "wrong horse") }
             let second = await expectPublicError("RATE_LIMITED") { _ = try await grant(h, "cy@example.com", "wrong horse") }
-            #expect(second?.details?["limit"] == "password_per_address")
+            #expect(second?.limit == "password_per_address")
         }
     }
 

@@ -1,3 +1,4 @@
+import Contracts
 import Foundation
 import ServiceKit
 import Testing
@@ -16,13 +17,13 @@ struct LinkCodeTests {
             let session = try await h.flows.verify(request, h.context(project))
             #expect(session.user.email == "ana@example.com")
             let again = await linkPublicError { _ = try await h.flows.verify(request, h.context(project)) }
-            #expect(again?.publicCode == "INVALID_TOKEN")
+            #expect(again?.code.rawValue == "INVALID_TOKEN")
             // The link of the same email is spent too: one token, one use.
             let token = try LinkTestHarness.token(in: try #require(h.mailer.onlyEmail))
             let byLink = await linkPublicError {
                 _ = try await h.flows.verify(VerifyRequest(type: "magiclink", token: token), h.context(project))
             }
-            #expect(byLink?.publicCode == "INVALID_TOKEN")
+            #expect(byLink?.code.rawValue == "INVALID_TOKEN")
         }
     }
 
@@ -39,18 +40,18 @@ struct LinkCodeTests {
                     _ = try await h.flows.verify(
                         VerifyRequest(type: "magiclink", email: "ana@example.com", code: wrong), h.context(project))
                 }
-                #expect(error?.publicCode == "INVALID_TOKEN")
+                #expect(error?.code.rawValue == "INVALID_TOKEN")
             }
             let right = await linkPublicError {
                 _ = try await h.flows.verify(
                     VerifyRequest(type: "magiclink", email: "ana@example.com", code: code), h.context(project))
             }
-            #expect(right?.publicCode == "INVALID_TOKEN")
+            #expect(right?.code.rawValue == "INVALID_TOKEN")
             let link = await linkPublicError {
                 _ = try await h.flows.verify(
                     VerifyRequest(type: "magiclink", token: try LinkTestHarness.token(in: email)), h.context(project))
             }
-            #expect(link?.publicCode == "INVALID_TOKEN")
+            #expect(link?.code.rawValue == "INVALID_TOKEN")
         }
     }
 
@@ -88,7 +89,7 @@ struct LinkCodeTests {
                 _ = try await h.flows.verify(
                     VerifyRequest(type: "magiclink", email: "ana@example.com", code: code), h.context(project))
             }
-            #expect(error?.publicCode == "INVALID_TOKEN")
+            #expect(error?.code.rawValue == "INVALID_TOKEN")
         }
     }
 
@@ -101,7 +102,7 @@ struct LinkCodeTests {
                     _ = try await h.flows.verify(
                         VerifyRequest(type: "magiclink", email: "nobody@example.com", code: code), h.context(project))
                 }
-                #expect(error?.publicCode == "INVALID_TOKEN")
+                #expect(error?.code.rawValue == "INVALID_TOKEN")
             }
         }
     }

@@ -1,3 +1,4 @@
+import Contracts
 import Foundation
 import ServiceKit
 import Testing
@@ -14,10 +15,10 @@ struct LinkLimitTests {
             let error = await linkPublicError {
                 _ = try await h.flows.magicLink(EmailLinkRequest(email: "ANA@example.com"), h.context(project))
             }
-            #expect(error?.code == .resourceExhausted)
-            #expect(error?.publicCode == "RATE_LIMITED")
-            #expect(error?.details?["limit"] == "email_per_minute")
-            let retry = try #require(Int(error?.details?["retry_after"] ?? ""))
+            #expect(error?.code.wireCode == .resourceExhausted)
+            #expect(error?.code.rawValue == "RATE_LIMITED")
+            #expect(error?.limit == "email_per_minute")
+            let retry = try #require(error?.retryAfter)
             #expect((1...60).contains(retry))
             // Another flow, another email, another project: each counted on its own.
             _ = try await h.core.users.createPasswordless(projectID: project, email: "ana@example.com", confirmed: true)
@@ -41,9 +42,9 @@ struct LinkLimitTests {
             let error = await linkPublicError {
                 _ = try await h.flows.magicLink(EmailLinkRequest(email: "ana@example.com"), h.context(project))
             }
-            #expect(error?.publicCode == "RATE_LIMITED")
-            #expect(error?.details?["limit"] == "email_per_hour")
-            let retry = try #require(Int(error?.details?["retry_after"] ?? ""))
+            #expect(error?.code.rawValue == "RATE_LIMITED")
+            #expect(error?.limit == "email_per_hour")
+            let retry = try #require(error?.retryAfter)
             #expect((3500...3600).contains(retry))
             #expect(h.mailer.emails.count == 5)
             // Sends older than an hour no longer count.
@@ -65,8 +66,8 @@ struct LinkLimitTests {
             let error = await linkPublicError {
                 _ = try await h.flows.recover(EmailLinkRequest(email: "u9@example.com"), h.context(project))
             }
-            #expect(error?.publicCode == "RATE_LIMITED")
-            #expect(error?.details?["limit"] == "address")
+            #expect(error?.code.rawValue == "RATE_LIMITED")
+            #expect(error?.limit == "address")
             _ = try await h.flows.magicLink(
                 EmailLinkRequest(email: "u9@example.com"), h.context(project, address: "198.51.100.1"))
             #expect(h.mailer.emails.count == 4)
@@ -84,9 +85,8 @@ struct LinkLimitTests {
                 let second = await linkPublicError {
                     _ = try await h.flows.magicLink(EmailLinkRequest(email: email), h.context(project))
                 }
-                var details = second?.details ?? [:]
-                details["retry_after"] = nil
-                answers.append("\(first) \(String(describing: second?.code)) \(second?.message ?? "") \(details.sorted { $0.key < $1.key })")
+                let shape = second.map { "\($0.code) \($0.message) \($0.context.map(\.name)) \($0.limit ?? "")" }
+                answers.append("\(first) \(shape ?? "none")")
             }
             #expect(answers[0] == answers[1])
         }

@@ -1,3 +1,4 @@
+import Contracts
 import Testing
 import Wire
 @testable import IdentityService
@@ -43,7 +44,7 @@ struct LinkRedirectTests {
             accessTokenLifetime: 3600, magicLinkLifetime: 900, recoveryLifetime: 3600, confirmationLifetime: 86400)
         #expect(try LinkRedirect.base(requested: nil, settings: settings) == "https://app.example.com/cb")
         #expect(try LinkRedirect.base(requested: "https://app.example.com/app/x", settings: settings) == "https://app.example.com/app/x")
-        #expect(throws: WireError.validation("redirect_to", "The redirect is not in the project's allow-list.")) {
+        #expect(throws: PublicError.validation("redirect_to", "The redirect is not in the project's allow-list.")) {
             _ = try LinkRedirect.base(requested: "https://evil.example.net/", settings: settings)
         }
         settings.siteURL = nil
@@ -51,7 +52,7 @@ struct LinkRedirectTests {
             _ = try LinkRedirect.base(requested: nil, settings: settings)
             Issue.record("expected a refusal")
         } catch {
-            #expect(error.details?["field"] == "redirect_to")
+            #expect(error.field == "redirect_to")
         }
     }
 

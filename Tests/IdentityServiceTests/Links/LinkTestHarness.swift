@@ -1,3 +1,4 @@
+import Contracts
 import Foundation
 import ServiceKit
 import Synchronization
@@ -153,15 +154,23 @@ func withLinkHarness(
     await harness.shutdown()
 }
 
-/// The public error `body` throws (nil if it returns or throws something else).
-func linkPublicError(_ body: () async throws -> Void) async -> WireError? {
+/// The Wire error `body` throws (nil if it returns or throws something else): a failure that is not public.
+func linkWireError(_ body: () async throws -> Void) async -> WireError? {
     do {
         try await body()
         return nil
-    } catch let error as WireError {
-        return error
     } catch {
+        return error as? WireError
+    }
+}
+
+/// The public error `body` throws (nil if it returns or throws something else).
+func linkPublicError(_ body: () async throws -> Void) async -> PublicError? {
+    do {
+        try await body()
         return nil
+    } catch {
+        return PublicError.from(error)
     }
 }
 

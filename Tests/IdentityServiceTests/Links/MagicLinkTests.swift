@@ -1,3 +1,4 @@
+import Contracts
 import Foundation
 import ServiceKit
 import Testing
@@ -52,8 +53,8 @@ struct MagicLinkTests {
                 let error = await linkPublicError {
                     _ = try await h.flows.magicLink(EmailLinkRequest(email: "ana@example.com", redirectTo: target), h.context(project))
                 }
-                #expect(error?.publicCode == "VALIDATION_FAILED", "\(target)")
-                #expect(error?.details?["field"] == "redirect_to", "\(target)")
+                #expect(error?.code.rawValue == "VALIDATION_FAILED", "\(target)")
+                #expect(error?.field == "redirect_to", "\(target)")
             }
             #expect(h.mailer.emails.isEmpty)
         }
@@ -74,8 +75,8 @@ struct MagicLinkTests {
             let reuse = await linkPublicError {
                 _ = try await h.flows.verify(VerifyRequest(type: "magiclink", token: token), h.context(project))
             }
-            #expect(reuse?.publicCode == "INVALID_TOKEN")
-            #expect(reuse?.code == .unauthenticated)
+            #expect(reuse?.code.rawValue == "INVALID_TOKEN")
+            #expect(reuse?.code.wireCode == .unauthenticated)
         }
     }
 
@@ -88,14 +89,14 @@ struct MagicLinkTests {
             let wrongType = await linkPublicError {
                 _ = try await h.flows.verify(VerifyRequest(type: "recovery", token: token), h.context(project))
             }
-            #expect(wrongType?.publicCode == "INVALID_TOKEN")
+            #expect(wrongType?.code.rawValue == "INVALID_TOKEN")
             try await h.pool.execute(
                 "UPDATE \(h.schema).one_time_tokens SET expires_at = now() - interval '1 second'")
             for candidate in [token, Base64URL.encode(SecureRandom.bytes(32)), "short"] {
                 let error = await linkPublicError {
                     _ = try await h.flows.verify(VerifyRequest(type: "magiclink", token: candidate), h.context(project))
                 }
-                #expect(error?.publicCode == "INVALID_TOKEN")
+                #expect(error?.code.rawValue == "INVALID_TOKEN")
             }
         }
     }
@@ -112,8 +113,8 @@ struct MagicLinkTests {
                         do {
                             _ = try await h.flows.verify(VerifyRequest(type: "magiclink", token: token), h.context(project))
                             return "session"
-                        } catch let error as WireError {
-                            return error.publicCode ?? "other"
+                        } catch let error as PublicError {
+                            return error.code.rawValue
                         } catch {
                             return "other"
                         }
@@ -166,8 +167,8 @@ struct MagicLinkTests {
                 _ = try await h.flows.verify(
                     VerifyRequest(type: "magiclink", email: "ana@example.com", code: code), h.context(projectB))
             }
-            #expect(byToken?.publicCode == "INVALID_TOKEN")
-            #expect(byCode?.publicCode == "INVALID_TOKEN")
+            #expect(byToken?.code.rawValue == "INVALID_TOKEN")
+            #expect(byCode?.code.rawValue == "INVALID_TOKEN")
             let session = try await h.flows.verify(VerifyRequest(type: "magiclink", token: token), h.context(projectA))
             #expect(session.user.email == "ana@example.com")
             #expect(try await h.userCount(projectB, email: "ana@example.com") == 0)
@@ -179,7 +180,7 @@ struct MagicLinkTests {
         try await withLinkHarness { h in
             let project = try await h.project()
             h.mailer.setFailing(true)
-            let error = await linkPublicError {
+            let error = await linkWireError {
                 _ = try await h.flows.magicLink(EmailLinkRequest(email: "ana@example.com"), h.context(project))
             }
             #expect(error?.code == .unavailable)
@@ -193,27 +194,27 @@ struct MagicLinkTests {
     func badRequests() async throws {
         try await withLinkHarness { h in
             let project = try await h.project()
-            let noProject = await linkPublicError {
+            let noProject = await linkWireError {
                 _ = try await h.flows.magicLink(EmailLinkRequest(email: "ana@example.com"), CallContext(requestID: "r"))
             }
             #expect(noProject?.code == .invalidArgument)
             let badEmail = await linkPublicError {
                 _ = try await h.flows.magicLink(EmailLinkRequest(email: "not an email"), h.context(project))
             }
-            #expect(badEmail?.details?["field"] == "email")
+            #expect(badEmail?.field == "email")
             let badType = await linkPublicError {
                 _ = try await h.flows.verify(VerifyRequest(type: "login", token: "x"), h.context(project))
             }
-            #expect(badType?.details?["field"] == "type")
+            #expect(badType?.field == "type")
             let nothing = await linkPublicError {
                 _ = try await h.flows.verify(VerifyRequest(type: "magiclink"), h.context(project))
             }
-            #expect(nothing?.publicCode == "VALIDATION_FAILED")
+            #expect(nothing?.code.rawValue == "VALIDATION_FAILED")
             let noSite = try await h.project(siteURL: nil)
             let noBase = await linkPublicError {
                 _ = try await h.flows.magicLink(EmailLinkRequest(email: "ana@example.com"), h.context(noSite))
             }
-            #expect(noBase?.details?["field"] == "redirect_to")
+            #expect(noBase?.field == "redirect_to")
             #expect(h.mailer.emails.isEmpty)
         }
     }

@@ -1,3 +1,4 @@
+import Contracts
 import Foundation
 import ServiceKit
 import Testing
@@ -30,7 +31,7 @@ struct RecoveryAndSignupTests {
                 _ = try await h.flows.verify(
                     VerifyRequest(type: "recovery", email: "nobody@example.com", code: "123456"), h.context(project))
             }
-            #expect(code?.publicCode == "INVALID_TOKEN")
+            #expect(code?.code.rawValue == "INVALID_TOKEN")
         }
     }
 
@@ -39,18 +40,18 @@ struct RecoveryAndSignupTests {
         try await withLinkHarness { h in
             let project = try await h.project()
             _ = try await h.core.users.createPasswordless(projectID: project, email: "ana@example.com", confirmed: true)
-            var refusals: [[String: String]] = []
+            var refusals: [PublicError] = []
             for address in ["ana@example.com", "nobody@example.com"] {
                 _ = try await h.flows.recover(EmailLinkRequest(email: address), h.context(project))
                 let error = await linkPublicError {
                     _ = try await h.flows.recover(EmailLinkRequest(email: address), h.context(project))
                 }
-                refusals.append(try #require(error?.details))
+                refusals.append(try #require(error))
                 #expect(error?.message == "Too many requests; try again later.")
             }
-            #expect(refusals[0]["limit"] == "email_per_minute")
-            #expect(refusals[0]["error"] == refusals[1]["error"])
-            #expect(refusals[0]["limit"] == refusals[1]["limit"])
+            #expect(refusals[0].limit == "email_per_minute")
+            #expect(refusals[0].code == refusals[1].code)
+            #expect(refusals[0].limit == refusals[1].limit)
             await h.flows.waitForPendingEmails()
             #expect(h.mailer.emails.count == 1)
         }
@@ -72,7 +73,7 @@ struct RecoveryAndSignupTests {
             let asMagicLink = await linkPublicError {
                 _ = try await h.flows.verify(VerifyRequest(type: "magiclink", token: token), h.context(project))
             }
-            #expect(asMagicLink?.publicCode == "INVALID_TOKEN")
+            #expect(asMagicLink?.code.rawValue == "INVALID_TOKEN")
             let session = try await h.flows.verify(VerifyRequest(type: "signup", token: token), h.context(project))
             #expect(session.user.id == user.id)
             #expect(session.user.emailConfirmedAt != nil)
@@ -110,7 +111,7 @@ struct RecoveryAndSignupTests {
                     VerifyRequest(type: "signup", token: try LinkTestHarness.token(in: try #require(h.mailer.onlyEmail))),
                     h.context(project))
             }
-            #expect(error?.publicCode == "INVALID_TOKEN")
+            #expect(error?.code.rawValue == "INVALID_TOKEN")
         }
     }
 

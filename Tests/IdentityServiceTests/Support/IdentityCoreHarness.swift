@@ -1,3 +1,4 @@
+import Contracts
 import Foundation
 import Synchronization
 import Testing
@@ -128,23 +129,23 @@ final class CoreTestLinkFlows: IdentityLinkFlows {
     func magicLink(_ request: EmailLinkRequest, _ context: CallContext) async throws -> Empty { Empty() }
     func recover(_ request: EmailLinkRequest, _ context: CallContext) async throws -> Empty { Empty() }
     func verify(_ request: VerifyRequest, _ context: CallContext) async throws -> SessionView {
-        throw WireError.public(.unauthenticated, "INVALID_TOKEN", "fake")
+        throw PublicError(.invalidToken, "fake")
     }
     func sendSignupConfirmation(user: UserRecord, context: CallContext) async throws {
         confirmations.withLock { $0.append(user.id) }
     }
 }
 
-/// Expects `body` to throw a public `WireError` with `code` and returns it.
+/// Expects `body` to throw a ``PublicError`` with `code` and returns it.
 @discardableResult
 func expectPublicError(
     _ code: String, sourceLocation: SourceLocation = #_sourceLocation, _ body: () async throws -> Void
-) async -> WireError? {
+) async -> PublicError? {
     do {
         try await body()
         Issue.record("expected \(code), nothing was thrown", sourceLocation: sourceLocation)
-    } catch let error as WireError {
-        #expect(error.publicCode == code, "\(error)", sourceLocation: sourceLocation)
+    } catch let error as PublicError {
+        #expect(error.code.rawValue == code, "\(error)", sourceLocation: sourceLocation)
         return error
     } catch {
         Issue.record("expected \(code), got \(error)", sourceLocation: sourceLocation)

@@ -1,3 +1,4 @@
+import Contracts
 import Foundation
 import Testing
 import Wire
@@ -172,7 +173,7 @@ struct CommsRoutesTests {
             "POST", "/v1/comms/templates", headers: headers, body: #"{"name":"taken","subject":"s"}"#)
         #expect(taken.status == 409 && taken.json["error"] as? String == "CONFLICT")
 
-        mesh.fake.failure = .validation("to.0", "The address is not valid.")
+        mesh.fake.failure = PublicError.validation("to.0", "The address is not valid.").wireError
         let invalid = try await mesh.router.send("POST", "/v1/comms/email", headers: headers, body: Self.send)
         #expect(invalid.status == 400)
         #expect(invalid.json["error"] as? String == "VALIDATION_FAILED" && invalid.json["field"] as? String == "to.0")

@@ -1,3 +1,4 @@
+import Contracts
 import Foundation
 import Synchronization
 import Wire
@@ -74,7 +75,7 @@ final class FakeComms: Sendable {
         }
         server.register(CommsContract.getMessage) { request, context in
             try self.record("comms.GetMessage", request, context)
-            guard request.id == "msg_1" else { throw WireError.notFound("No such message.") }
+            guard request.id == "msg_1" else { throw PublicError.notFound("No such message.") }
             return Self.message
         }
         server.register(CommsContract.listMessages) { request, context in
@@ -86,7 +87,7 @@ final class FakeComms: Sendable {
         server.register(CommsContract.createTemplate) { request, context in
             try self.record("comms.CreateTemplate", request, context)
             guard request.name != "taken" else {
-                throw WireError.public(.alreadyExists, "CONFLICT", "A template with this name exists.")
+                throw PublicError(.conflict, "A template with this name exists.")
             }
             return TemplateView(
                 id: "tpl_1", name: request.name, subject: request.subject, text: request.text, html: request.html,
@@ -106,7 +107,7 @@ final class FakeComms: Sendable {
         }
         server.register(CommsContract.deleteSuppression) { request, context in
             try self.record("comms.DeleteSuppression", request, context)
-            guard request.email != "gone@example.com" else { throw WireError.notFound() }
+            guard request.email != "gone@example.com" else { throw PublicError.notFound() }
             return Empty()
         }
         server.register(CommsContract.getSettings) { request, context in
@@ -122,7 +123,7 @@ final class FakeComms: Sendable {
         }
         server.register(CommsContract.recordDeliveryEvent) { request, context in
             try self.record("comms.RecordDeliveryEvent", request, context)
-            guard request.messageID != "msg_unknown" else { throw WireError.notFound("No such message.") }
+            guard request.messageID != "msg_unknown" else { throw PublicError.notFound("No such message.") }
             return Empty()
         }
     }

@@ -1,3 +1,4 @@
+import Contracts
 import Foundation
 import ServiceKit
 import Synchronization
@@ -106,7 +107,7 @@ final class FakeIdentity: Sendable {
     private func registerUserFlows() {
         self.server.register(IdentityContract.signup) { request, context in
             self.record("identity.Signup", context, request.data ?? "nil")
-            if request.email == "taken@example.com" { throw WireError.public(.alreadyExists, "CONFLICT", "Taken.") }
+            if request.email == "taken@example.com" { throw PublicError(.conflict, "Taken.") }
             let user = UserView(
                 id: "usr_2", email: request.email, emailConfirmedAt: nil, createdAt: Date(), lastSignInAt: nil,
                 data: request.data ?? "{}")
@@ -115,23 +116,23 @@ final class FakeIdentity: Sendable {
         self.server.register(IdentityContract.passwordGrant) { request, context in
             self.record("identity.PasswordGrant", context, request.email)
             if request.email == "limited@example.com" {
-                throw WireError.public(.resourceExhausted, "RATE_LIMITED", "Slow down.", ["retry_after": "30", "limit": "email"])
+                throw PublicError(.rateLimited, "Slow down.", retryAfter: 30, limit: "email")
             }
             guard request.password == "correct horse" else {
-                throw WireError.public(.unauthenticated, "INVALID_CREDENTIALS", "The email or password is wrong.")
+                throw PublicError(.invalidCredentials, "The email or password is wrong.")
             }
             return Self.session()
         }
         self.server.register(IdentityContract.refreshGrant) { request, context in
             self.record("identity.RefreshGrant", context, request.refreshToken)
             if request.refreshToken == "spent" {
-                throw WireError.public(.unauthenticated, "REFRESH_TOKEN_REUSED", "This refresh token was already used.")
+                throw PublicError(.refreshTokenReused, "This refresh token was already used.")
             }
             return Self.session()
         }
         self.server.register(IdentityContract.magicLink) { request, context in
             self.record("identity.MagicLink", context, "\(request.email) \(request.redirectTo ?? "nil")")
-            if request.email == "bad" { throw WireError.validation("email", "The email is not valid.") }
+            if request.email == "bad" { throw PublicError.validation("email", "The email is not valid.") }
             return Empty()
         }
         self.server.register(IdentityContract.recover) { request, context in
@@ -140,7 +141,7 @@ final class FakeIdentity: Sendable {
         }
         self.server.register(IdentityContract.verify) { request, context in
             self.record("identity.Verify", context, "\(request.type) \(request.token ?? "-") \(request.email ?? "-") \(request.code ?? "-")")
-            if request.token == "used" { throw WireError.public(.unauthenticated, "INVALID_TOKEN", "The link is used.") }
+            if request.token == "used" { throw PublicError(.invalidToken, "The link is used.") }
             return Self.session()
         }
         self.server.register(IdentityContract.getUser) { _, context in
@@ -151,7 +152,7 @@ final class FakeIdentity: Sendable {
         }
         self.server.register(IdentityContract.updateUser) { request, context in
             self.record("identity.UpdateUser", context, request.data ?? "nil")
-            if request.password == "short" { throw WireError.validation("password", "The password is too short.") }
+            if request.password == "short" { throw PublicError.validation("password", "The password is too short.") }
             var user = Self.user
             user.data = request.data ?? user.data
             return user
@@ -169,7 +170,7 @@ final class FakeIdentity: Sendable {
         }
         self.server.register(IdentityContract.deleteUser) { request, context in
             self.record("identity.DeleteUser", context, request.id)
-            if request.id == "usr_missing" { throw WireError.notFound() }
+            if request.id == "usr_missing" { throw PublicError.notFound() }
             return Empty()
         }
         self.server.register(IdentityContract.listAudit) { request, context in
@@ -188,7 +189,7 @@ final class FakeIdentity: Sendable {
         self.server.register(IdentityContract.updateSettings) { request, context in
             self.record("identity.UpdateSettings", context)
             if let lifetime = request.accessTokenLifetime, lifetime < 60 {
-                throw WireError.validation("access_token_lifetime", "Too short.")
+                throw PublicError.validation("access_token_lifetime", "Too short.")
             }
             var updated = settings
             updated.confirmEmail = request.confirmEmail ?? settings.confirmEmail

@@ -1,3 +1,4 @@
+import Contracts
 import Foundation
 import Testing
 import Wire
@@ -107,7 +108,7 @@ struct InboundEmailWebhookTests {
             #expect(response.json["field"] as? String == field, "\(body)")
             #expect(try await mesh.router.app.webhookEvents.contains(source: "email", id: id) == false)
         }
-        mesh.fake.failure = .validation("email", "The email is not valid.")
+        mesh.fake.failure = PublicError.validation("email", "The email is not valid.").wireError
         let refused = try await mesh.router.send("POST", Self.path, headers: Self.signed("evt_v", Self.bounced), body: Self.bounced)
         #expect(refused.status == 400 && refused.json["field"] as? String == "email")
         #expect(try await mesh.router.app.webhookEvents.contains(source: "email", id: "evt_v") == false)

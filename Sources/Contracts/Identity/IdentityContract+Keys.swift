@@ -1,3 +1,4 @@
+import Wire
 import Foundation
 
 /// The signing keys a Router verifies access tokens with.

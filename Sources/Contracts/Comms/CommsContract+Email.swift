@@ -1,3 +1,4 @@
+import Wire
 import Foundation
 
 /// `comms.SendEmail`'s request: the REST body of `POST /v1/comms/email`, already JSON-decoded by the Router.

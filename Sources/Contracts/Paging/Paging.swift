@@ -1,3 +1,5 @@
+import Wire
+
 /// A page request for any Wire list method: at most `limit` items after the opaque `cursor`.
 ///
 /// The Router has already checked `limit` against the contract (1–200, default 50); services clamp again.

@@ -1,3 +1,5 @@
+import Wire
+
 /// IdentityService's methods (`identity.*`): users, sessions, tokens, one-time links, signing keys.
 ///
 /// Every method acts for `CallContext.projectID` (required: `invalidArgument` without it); the user flows

@@ -1,3 +1,4 @@
+import Wire
 import Foundation
 
 /// `comms.CreateTemplate`'s request: `{{variable}}` placeholders in every part (HTML-escaped in `html`).

@@ -1,3 +1,5 @@
+import Wire
+
 extension IdentityContract {
     /// The typed client stub.
     public struct Client: Sendable {

@@ -1,3 +1,5 @@
+import Wire
+
 /// CommsService's methods (`comms.*`): the email channel's outbox, templates, suppressions and provider
 /// events. Every method acts for `CallContext.projectID` (required: a call without it is
 /// `invalidArgument`), except ``recordDeliveryEvent``, whose message id names its project.

@@ -1,0 +1,29 @@
+import Contracts
+import Testing
+
+@Suite("MeshService registry")
+struct MeshServiceTests {
+    @Test("names, ports, databases, certificates and executables are unique and well formed")
+    func unique() {
+        let services = MeshService.allCases
+        #expect(Set(services.map(\.name)).count == services.count)
+        #expect(Set(services.map(\.defaultWirePort)).count == services.count)
+        #expect(Set(services.map(\.databaseName)).count == services.count)
+        #expect(!services.map(\.databaseName).contains(MeshService.routerDatabaseName))
+        #expect(Set(MeshService.certificateNames).count == services.count + 1)
+        for service in services {
+            #expect(service.name.allSatisfy { $0.isLowercase })
+            #expect((1024...65535).contains(service.defaultWirePort))
+            #expect(service.executable == service.name + "-service")
+            #expect(service.endpointsVariable == service.name.uppercased() + "_WIRE_ENDPOINTS")
+            #expect(MeshService(name: service.name) == service)
+        }
+        #expect(MeshService(name: "router") == nil)
+    }
+
+    @Test("start order: comms first (identity mails through it at start)")
+    func order() {
+        #expect(MeshService.allCases.first == .comms)
+        #expect(MeshService.allCases.firstIndex(of: .comms)! < MeshService.allCases.firstIndex(of: .identity)!)
+    }
+}
