@@ -51,12 +51,10 @@ let package = Package(
 
         .testTarget(name: "WireTests", dependencies: ["Wire"]),
         .testTarget(name: "ContractsTests", dependencies: ["Contracts", "Wire"]),
-        .testTarget(name: "ServiceKitTests", dependencies: ["ServiceKit"]),
+        .testTarget(name: "ServiceKitTests", dependencies: ["ServiceKit", "Contracts"]),
         .testTarget(name: "RouterTests", dependencies: ["Contracts", "Router", "ServiceKit"]),
         .testTarget(name: "IdentityServiceTests", dependencies: ["Contracts", "IdentityService", "ServiceKit"]),
         .testTarget(name: "CommsServiceTests", dependencies: ["Contracts", "CommsService", "ServiceKit", "PurrpurrTestSupport"]),
-        .testTarget(name: "VaultServiceTests", dependencies: ["Contracts", "VaultService", "ServiceKit"]),
-        .testTarget(name: "BillingServiceTests", dependencies: ["Contracts", "BillingService", "ServiceKit"]),
         .testTarget(name: "PurrpurrTests", dependencies: ["Contracts", "Purrpurr", "ServiceKit", "PurrpurrTestSupport"]),
         // The whole mesh as real processes, started by `purrpurr up`'s own launcher.
         .testTarget(name: "MeshTests", dependencies: ["Contracts", "Purrpurr", "Wire", "ServiceKit", "PurrpurrTestSupport"]),

@@ -1,17 +1,12 @@
+import Contracts
 import Foundation
 import ServiceKit
 
 /// The CommsService's configuration, read from the environment at start (the table is in `docs/comms.md`).
-struct CommsServiceConfig: ServiceConfiguration {
-    /// `LOG_LEVEL`.
-    let logLevel: Logger.Level
-    /// `DATABASE_URL`: the CommsService's own PostgreSQL database (outbox, templates, suppression list).
-    let databaseURL: Secret<URL>
-    /// `DRAIN_TIMEOUT_SECONDS`.
-    let drainTimeout: Duration
-    /// `WIRE_HOST`, `WIRE_PORT` (default 7102), `MESH_CA_PATH`, `MESH_CERT_PATH`, `MESH_KEY_PATH`: the mesh
-    /// (mutual TLS) listener.
-    let wire: WireListenerConfiguration
+struct CommsServiceConfig: MeshServiceConfiguration {
+    /// The shared variables (`LOG_LEVEL`, `DATABASE_URL`, `DRAIN_TIMEOUT_SECONDS`, the Wire listener on the
+    /// registry's port unless `WIRE_PORT` says otherwise).
+    let base: MeshServiceConfig
     /// `SMTP_URL` (required): the platform relay, `smtp://user:pass@host:port?tls=starttls|implicit|none`.
     let smtpRelay: SMTPRelay
     /// `SMTP_CA_PATH`: extra trust roots (PEM) for relays' TLS certificates; the system's when nil.
@@ -40,10 +35,7 @@ struct CommsServiceConfig: ServiceConfiguration {
     /// Reads and validates every variable, throwing a `ConfigurationError` naming all problems.
     init(environment: [String: String]) throws {
         var reader = EnvironmentReader(environment)
-        let logLevel = reader.logLevel()
-        let databaseURL = reader.databaseURL()
-        let drainTimeout = reader.drainTimeout()
-        let wire = reader.wireListener(defaultPort: 7102)
+        let base = MeshServiceConfig(.comms, reading: &reader)
         let smtpExpected = "an smtp:// or smtps:// URL such as smtp://user:pass@host:587?tls=starttls"
         var smtpRelay: SMTPRelay?
         if let text = reader.requiredString("SMTP_URL", expected: smtpExpected) {
@@ -78,10 +70,7 @@ struct CommsServiceConfig: ServiceConfiguration {
         let pollMilliseconds = reader.integer("COMMS_POLL_INTERVAL_MS", default: 1000, range: 10...60_000)
         try reader.finish()
         // The unwraps cannot fail: finish() throws whenever a required getter returned nil.
-        self.logLevel = logLevel
-        self.databaseURL = databaseURL!
-        self.drainTimeout = drainTimeout
-        self.wire = wire!
+        self.base = base!
         self.smtpRelay = smtpRelay!
         self.smtpCAPath = smtpCAPath
         self.masterKey = masterKey!

@@ -1,17 +1,12 @@
+import Contracts
 import Foundation
 import ServiceKit
 
 /// The IdentityService's configuration, read from the environment at start (see `docs/identity.md`).
-struct IdentityServiceConfig: ServiceConfiguration {
-    /// `LOG_LEVEL`.
-    let logLevel: Logger.Level
-    /// `DATABASE_URL`: the IdentityService's own PostgreSQL database (users, sessions, signing keys).
-    let databaseURL: Secret<URL>
-    /// `DRAIN_TIMEOUT_SECONDS`.
-    let drainTimeout: Duration
-    /// `WIRE_HOST`, `WIRE_PORT` (default 7101), `MESH_CA_PATH`, `MESH_CERT_PATH`, `MESH_KEY_PATH`: the mesh
-    /// (mutual TLS) listener.
-    let wire: WireListenerConfiguration
+struct IdentityServiceConfig: MeshServiceConfiguration {
+    /// The shared variables (`LOG_LEVEL`, `DATABASE_URL`, `DRAIN_TIMEOUT_SECONDS`, the Wire listener on the
+    /// registry's port unless `WIRE_PORT` says otherwise).
+    let base: MeshServiceConfig
     /// `IDENTITY_MASTER_KEY` (required): base64 of 32 bytes; seals signing-key seeds and racing-refresh
     /// successors (AES-256-GCM).
     let masterKey: Secret<[UInt8]>
@@ -37,10 +32,7 @@ struct IdentityServiceConfig: ServiceConfiguration {
     /// Reads and validates every variable, throwing a `ConfigurationError` naming all problems.
     init(environment: [String: String]) throws {
         var reader = EnvironmentReader(environment)
-        let logLevel = reader.logLevel()
-        let databaseURL = reader.databaseURL()
-        let drainTimeout = reader.drainTimeout()
-        let wire = reader.wireListener(defaultPort: 7101)
+        let base = MeshServiceConfig(.identity, reading: &reader)
         let masterKey = Self.masterKey(&reader)
         let issuer = reader.string("IDENTITY_ISSUER", default: "purrpurr-identity")
         let scryptN = Self.scryptN(&reader)
@@ -53,10 +45,7 @@ struct IdentityServiceConfig: ServiceConfiguration {
         let links = IdentityLinkConfig(reading: &reader)
         try reader.finish()
         // The unwraps cannot fail: finish() throws whenever a required getter returned nil.
-        self.logLevel = logLevel
-        self.databaseURL = databaseURL!
-        self.drainTimeout = drainTimeout
-        self.wire = wire!
+        self.base = base!
         self.masterKey = masterKey!
         self.issuer = issuer
         self.scryptN = scryptN

@@ -1,3 +1,4 @@
+import Contracts
 import ServiceKit
 
 /// The ordered schema steps of the `identity` schema (users, sessions, refresh tokens, revocations, signing
@@ -7,7 +8,7 @@ import ServiceKit
 /// applied steps on every start). The schema name is a parameter so tests can each use their own.
 enum IdentityServiceMigrations {
     /// The schema this service owns in its database.
-    static let schema = "identity"
+    static let schema = MeshService.identity.name
     /// Every step, in order, for the production schema.
     static let all: [Migration] = steps(schema: schema)
 

@@ -1,14 +1,10 @@
-import Foundation
 import ServiceKit
 
-await ServiceMain.run(name: "identity-service", environment: ProcessInfo.processInfo.environment) { environment in
-    try IdentityServiceConfig(environment: environment)
-} build: { config, context in
-    let database = try await context.openDatabase(
-        url: config.databaseURL, schema: IdentityServiceMigrations.schema, migrations: IdentityServiceMigrations.all)
-    let app = try IdentityServiceApp.production(config: config, database: database.pool, logger: context.logger)
+await ServiceMain.runMeshService(
+    .identity, migrations: IdentityServiceMigrations.all, configuration: IdentityServiceConfig.init(environment:)
+) { config, context, pool in
+    let app = try IdentityServiceApp.production(config: config, database: pool, logger: context.logger)
     try await app.keys.bootstrap()
-    let wire = try context.serveWire(config.wire, drainTimeout: config.drainTimeout) { server in app.register(on: server) }
     // Stopped in reverse order: housekeeping, the Wire server (calls in flight), pending emails, the pool.
-    return [database, app.emailDrain(), wire, app.housekeeping()]
+    return MeshServiceParts(beforeWire: [app.emailDrain()], afterWire: [app.housekeeping()]) { app.register(on: $0) }
 }

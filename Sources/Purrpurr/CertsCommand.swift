@@ -1,11 +1,12 @@
 #if canImport(Glibc)
+import Contracts
 import Glibc
 #endif
 import Foundation
 import Wire
 
 /// `purrpurr certs [--out DIR] [--days N]`: writes a development mesh CA and one certificate per mesh member
-/// (`router`, `identity`, `comms`, `vault`, `billing`), each naming its service and valid for `localhost` and
+/// (the Router and every service of ``MeshService``), each naming its service and valid for `localhost` and
 /// `127.0.0.1`, as the `MESH_CA_PATH`/`MESH_CERT_PATH`/`MESH_KEY_PATH` variables expect.
 ///
 /// An existing CA in `DIR` (`ca.pem` + `ca-key.pem`) is reused, so re-running renews the service certificates
@@ -18,8 +19,8 @@ import Wire
 ///   MESH_KEY_PATH=.purrpurr/certs/identity.key identity-service
 /// ```
 enum CertsCommand {
-    /// The mesh members that get a certificate.
-    static let services = ["router", "identity", "comms", "vault", "billing"]
+    /// The mesh members that get a certificate: the Router, then each service of the registry.
+    static var services: [String] { MeshService.certificateNames }
 
     /// Parses `arguments` (after `certs`), writes the files and returns the exit status.
     static func run(arguments: [String], output: (String) -> Void, errorOutput: (String) -> Void) -> Int32 {

@@ -22,6 +22,8 @@ enum CommandLineTool {
                   [--dir DIR (default .purrpurr)] [--no-build]
           mail    list the mail caught by `up`, newest first, with their links
                   [--dir DIR (default .purrpurr/mail)] [--limit N] [--json] | show NAME
+          services  print the registry of mesh services, one a line, tab-separated:
+                  name, Wire port, database, certificate, executable
 
         environment: see docs/configuration.md
         """
@@ -47,6 +49,8 @@ enum CommandLineTool {
             return await UpCommand.run(
                 arguments: Array(arguments.dropFirst()), environment: environment, output: output,
                 errorOutput: errorOutput)
+        case "services":
+            return ServicesCommand.run(arguments: Array(arguments.dropFirst()), output: output, errorOutput: errorOutput)
         case "mail":
             return MailCommand.run(
                 arguments: Array(arguments.dropFirst()), environment: environment, output: output,

@@ -1,3 +1,4 @@
+import Contracts
 import Foundation
 import ServiceKit
 import Wire
@@ -27,14 +28,12 @@ struct RouterConfig: ServiceConfiguration {
     /// `MESH_CA_PATH` + `MESH_CERT_PATH` + `MESH_KEY_PATH`: the Router's mesh client certificate (all three or
     /// none; required when any `<SERVICE>_WIRE_ENDPOINTS` is set).
     let mesh: (trustRootsPath: String, certificateChainPath: String, privateKeyPath: String)?
-    /// `IDENTITY_WIRE_ENDPOINTS`, `COMMS_WIRE_ENDPOINTS`, …: the configured mesh services, in
-    /// ``meshServices`` order, each with its endpoints (`host:port`, comma-separated).
-    let wireEndpoints: [(service: String, endpoints: [WireEndpoint])]
+    /// `<NAME>_WIRE_ENDPOINTS` for each service of the registry (``MeshService``): the configured ones, in
+    /// the registry's order, each with its endpoints (`host:port`, comma-separated).
+    let wireEndpoints: [(service: MeshService, endpoints: [WireEndpoint])]
 
     /// The prefix of the inbound webhook secret variables.
     static let webhookSecretPrefix = "WEBHOOK_SECRET_"
-    /// The services the Router can reach over Wire, by short name (their certificates' service name).
-    static let meshServices = ["identity", "comms", "vault", "billing"]
 
     /// Reads and validates every variable, throwing a `ConfigurationError` naming all problems.
     init(environment: [String: String]) throws {
@@ -64,9 +63,9 @@ struct RouterConfig: ServiceConfiguration {
         }
         let perSecond = reader.integer("RATE_LIMIT_PER_SECOND", default: 100, range: 1...1_000_000)
         let burst = reader.integer("RATE_LIMIT_BURST", default: 200, range: 1...100_000)
-        var wireEndpoints: [(service: String, endpoints: [WireEndpoint])] = []
-        for service in Self.meshServices {
-            let name = service.uppercased() + "_WIRE_ENDPOINTS"
+        var wireEndpoints: [(service: MeshService, endpoints: [WireEndpoint])] = []
+        for service in MeshService.allCases {
+            let name = service.endpointsVariable
             guard let value = reader.raw(name) else { continue }
             let parsed = value.split(separator: ",", omittingEmptySubsequences: false).map {
                 WireEndpoint(String($0.trimmingCharacters(in: .whitespaces)))
@@ -78,7 +77,7 @@ struct RouterConfig: ServiceConfiguration {
             wireEndpoints.append((service, parsed.compactMap { $0 }))
         }
         let meshVariables = ["MESH_CA_PATH", "MESH_CERT_PATH", "MESH_KEY_PATH"]
-        let anyEndpoints = Self.meshServices.contains { reader.raw($0.uppercased() + "_WIRE_ENDPOINTS") != nil }
+        let anyEndpoints = MeshService.allCases.contains { reader.raw($0.endpointsVariable) != nil }
         var mesh: (String, String, String)?
         if anyEndpoints || meshVariables.contains(where: { reader.raw($0) != nil }) {
             let why = anyEndpoints ? " (required with <SERVICE>_WIRE_ENDPOINTS)" : " (all three MESH_* or none)"

@@ -5,8 +5,6 @@ import ServiceKit
 /// Append only: a step that has shipped is never edited or reordered (the migrator checks names of
 /// applied steps on every start). The steps arrive with the work that needs them.
 enum VaultServiceMigrations {
-    /// The schema this service owns in its database.
-    static let schema = "vault"
     /// Every step, in order.
     static let all: [Migration] = []
 }

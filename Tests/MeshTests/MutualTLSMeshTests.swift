@@ -1,3 +1,4 @@
+import Contracts
 import Foundation
 import Testing
 import Wire
@@ -26,7 +27,7 @@ struct MutualTLSMeshTests {
             // Trusts the mesh CA (so the server's certificate checks out) but presents no certificate at all.
             let anonymous = try TLSContext.publicClient(extraTrustRoots: Array(caPEM.utf8), useSystemTrustStore: false)
 
-            for service in MeshPlan.services {
+            for service in MeshService.allCases.map(\.name) {
                 let port = try #require(Self.wirePort(of: service, in: mesh.log(service)), "no wire port in \(service)'s log")
                 for (name, tls) in [("no certificate", anonymous), ("a foreign CA", foreign)] {
                     do {

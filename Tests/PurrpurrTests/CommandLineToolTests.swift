@@ -1,3 +1,4 @@
+import Contracts
 import Synchronization
 import Testing
 import ServiceKit
@@ -38,6 +39,17 @@ struct CommandLineToolTests {
         let result = await run([])
         #expect(result.status == 64)
         #expect(result.errors == [CommandLineTool.usage])
+    }
+
+    @Test("services prints the registry, one service a line, tab-separated, in start order")
+    func services() async {
+        let result = await run(["services"])
+        #expect(result.status == 0)
+        #expect(result.output.map { $0.split(separator: "\t").map(String.init) } == MeshService.allCases.map {
+            [$0.name, String($0.defaultWirePort), $0.databaseName, $0.certificateName, $0.executable]
+        })
+        #expect(result.output.first == "comms\t7102\tpurrpurr_comms\tcomms\tcomms-service")
+        #expect(await run(["services", "--all"]).status == 64)
     }
 
     @Test("up and mail reject unknown options with a usage error", arguments: ["up", "mail"])

@@ -1,3 +1,4 @@
+import Contracts
 import Foundation
 import ServiceKit
 import Testing
@@ -48,7 +49,7 @@ struct RouterConfigMeshTests {
         #expect(config.mesh?.trustRootsPath == files["MESH_CA_PATH"])
         #expect(config.mesh?.certificateChainPath == files["MESH_CERT_PATH"])
         #expect(config.mesh?.privateKeyPath == files["MESH_KEY_PATH"])
-        #expect(config.wireEndpoints.map(\.service) == ["identity", "vault"])
+        #expect(config.wireEndpoints.map(\.service) == [.identity, .vault])
         #expect(config.wireEndpoints[0].endpoints == [
             WireEndpoint(host: "10.0.0.7", port: 7001), WireEndpoint(host: "identity-2", port: 7001),
             WireEndpoint(host: "::1", port: 7001),

@@ -43,7 +43,16 @@ public enum MeshService: String, CaseIterable, Sendable, Hashable, Codable, Cust
     /// The executable product, e.g. `identity-service`.
     public var executable: String { rawValue + "-service" }
 
-    /// The Router's variable naming its endpoints, e.g. `IDENTITY_WIRE_ENDPOINTS`.
+    /// The services it calls over Wire (each gets `<NAME>_WIRE_ENDPOINTS` in its environment); they start first.
+    public var calls: [MeshService] {
+        switch self {
+        case .identity: [.comms]
+        case .comms, .vault, .billing: []
+        }
+    }
+
+    /// The variable naming its endpoints for a caller (the Router, another service), e.g.
+    /// `IDENTITY_WIRE_ENDPOINTS`.
     public var endpointsVariable: String { rawValue.uppercased() + "_WIRE_ENDPOINTS" }
 
     public var description: String { rawValue }

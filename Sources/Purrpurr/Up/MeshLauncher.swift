@@ -1,4 +1,5 @@
 #if canImport(Glibc)
+import Contracts
 import Glibc
 #endif
 import Foundation
@@ -18,7 +19,7 @@ enum MeshLauncher {
     static let demoSiteURL = "http://localhost:3000/auth/callback"
 
     /// The products the mesh runs.
-    static let products = MeshPlan.services.map { $0 + "-service" } + ["router"]
+    static let products = MeshService.allCases.map(\.executable) + ["router"]
 
     /// Starts the mesh per `options` and returns it running.
     static func start(_ options: MeshOptions) async throws -> RunningMesh {
@@ -39,7 +40,7 @@ enum MeshLauncher {
             let databaseURLs: [String: String]
             var postgres: (server: EmbeddedPostgres, pid: pid_t)?
             if let external = options.externalDatabaseURL {
-                databaseURLs = Dictionary(uniqueKeysWithValues: (MeshPlan.services + ["router"]).map { ($0, external) })
+                databaseURLs = Dictionary(uniqueKeysWithValues: (["router"] + MeshService.allCases.map(\.name)).map { ($0, external) })
             } else {
                 let server = try EmbeddedPostgres(root: root + "/postgres", environment: options.environment)
                 _ = try await server.initializeIfNeeded(environment: options.environment)
@@ -74,7 +75,7 @@ enum MeshLauncher {
             let plan = MeshPlan(
                 binaryDirectory: options.binaryDirectory, certificatesDirectory: paths.certs, logsDirectory: paths.logs,
                 databaseURLs: databaseURLs,
-                wirePorts: try Dictionary(uniqueKeysWithValues: MeshPlan.services.map { ($0, try LocalPorts.free()) }),
+                wirePorts: try Dictionary(uniqueKeysWithValues: MeshService.allCases.map { ($0, try LocalPorts.free()) }),
                 routerPorts: routerPorts, defaultSMTPURL: smtpURL, state: state, environment: options.environment,
                 extra: options.extra)
             let supervisor = ChildSupervisor(policy: options.supervisorPolicy, pidDirectory: paths.run, report: options.report)
@@ -86,7 +87,7 @@ enum MeshLauncher {
             let deadline = ContinuousClock.now + options.readyTimeout
             for spec in specs {
                 try supervisor.start(spec)
-                if let port = spec.httpPort ?? plan.wirePorts[spec.name] {
+                if let port = spec.httpPort ?? MeshService(name: spec.name).flatMap({ plan.wirePorts[$0] }) {
                     try await waitForPort(port, of: spec, supervisor: supervisor, deadline: deadline)
                 }
             }
@@ -112,14 +113,15 @@ enum MeshLauncher {
         }
     }
 
-    /// Creates `purrpurr_router` and `purrpurr_<service>` for each service when missing; returns each one's URL.
+    /// Creates the Router's and each service's database (the registry's names) when missing; returns each one's
+    /// URL by process name.
     private static func createDatabases(port: Int) async throws -> [String: String] {
         let base = "postgres://postgres@127.0.0.1:\(port)"
         let pool = PostgresPool(configuration: try PostgresConfiguration(url: base + "/postgres"))
         defer { Task { await pool.close() } }
         var urls: [String: String] = [:]
-        for service in ["router"] + MeshPlan.services {
-            let name = "purrpurr_" + service
+        let databases = [("router", MeshService.routerDatabaseName)] + MeshService.allCases.map { ($0.name, $0.databaseName) }
+        for (service, name) in databases {
             let existing = try await pool.query("SELECT 1 FROM pg_database WHERE datname = $1", [name])
             // A constant name, never input: identifiers cannot be bound as parameters.
             if existing.isEmpty { _ = try await pool.query("CREATE DATABASE \(name)", []) }

@@ -1,3 +1,5 @@
+import Contracts
+
 /// Computes every process's environment for the local mesh: the one place that knows which variables each
 /// service needs, shared by `purrpurr up` and the mesh tests.
 ///
@@ -7,20 +9,16 @@
 /// **control** for the mesh to hang together (`DATABASE_URL` per service, ports, `MESH_*` certificate paths,
 /// `<SERVICE>_WIRE_ENDPOINTS`).
 struct MeshPlan: Sendable {
-    /// The services started before the Routers, in start order (a service's dependencies come first). Vault and
-    /// billing are still skeletons (migrations and Wire health), run so the mesh is whole and `/readyz` covers them.
-    static let services = ["comms", "identity", "vault", "billing"]
-
     /// Where the built executables are.
     var binaryDirectory: String
     /// Where `ca.pem`, `<service>.crt` and `<service>.key` are.
     var certificatesDirectory: String
     /// Where each process's log goes (`<name>.log`).
     var logsDirectory: String
-    /// `DATABASE_URL` by service (`router`, `identity`, `comms`).
+    /// `DATABASE_URL` by process name (`router` and each service's name).
     var databaseURLs: [String: String]
     /// Wire port by service.
-    var wirePorts: [String: Int]
+    var wirePorts: [MeshService: Int]
     /// One public HTTP port per Router replica (0 = any free port).
     var routerPorts: [Int]
     /// The relay Comms sends through when the environment has no `SMTP_URL` (the mail catcher), if any.
@@ -44,21 +42,24 @@ struct MeshPlan: Sendable {
         return secrets
     }
 
-    /// Every process in start order: the services, then the Router replicas (`router`, `router-2`, …).
+    /// Every process in start order: the services (the registry's order), then the Router replicas (`router`,
+    /// `router-2`, …).
     func processes() -> [MeshProcessSpec] {
-        var specs = Self.services.map { service in
+        var specs = MeshService.allCases.map { service in
             MeshProcessSpec(
-                name: service, executable: "\(binaryDirectory)/\(service)-service",
-                environment: compose(defaults: defaults(for: service), controlled: controlled(for: service), extra: extra[service]),
-                logPath: "\(logsDirectory)/\(service).log", httpPort: nil)
+                name: service.name, executable: "\(binaryDirectory)/\(service.executable)",
+                environment: compose(
+                    defaults: common.merging(service.localDefaults(state: state, smtpURL: defaultSMTPURL)) { $1 },
+                    controlled: controlled(for: service), extra: extra[service.name]),
+                logPath: "\(logsDirectory)/\(service.name).log", httpPort: nil)
         }
         for (index, port) in routerPorts.enumerated() {
             let name = index == 0 ? "router" : "router-\(index + 1)"
-            var controlled = controlled(for: "router")
+            var controlled = routerControlled
             controlled["PURRPURR_HTTP_PORT"] = String(port)
             specs.append(MeshProcessSpec(
                 name: name, executable: "\(binaryDirectory)/router",
-                environment: compose(defaults: defaults(for: "router"), controlled: controlled, extra: extra["router"]),
+                environment: compose(defaults: routerDefaults, controlled: controlled, extra: extra["router"]),
                 logPath: "\(logsDirectory)/\(name).log", httpPort: port))
         }
         return specs
@@ -73,52 +74,46 @@ struct MeshPlan: Sendable {
             .merging(extra ?? [:]) { $1 }
     }
 
-    /// What a service gets unless the environment says otherwise.
-    private func defaults(for service: String) -> [String: String] {
-        var values = ["LOG_LEVEL": "info", "DRAIN_TIMEOUT_SECONDS": "5"]
-        switch service {
-        case "comms":
-            values["COMMS_MASTER_KEY"] = state.commsMasterKey
-            values["COMMS_MESSAGE_ID_DOMAIN"] = "purrpurr.local"
-            values["COMMS_DEFAULT_FROM"] = "Purrpurr <no-reply@purrpurr.local>"
-            values["COMMS_RETRY_SCHEDULE"] = "5s,30s,2m,10m"
-            if let defaultSMTPURL { values["SMTP_URL"] = defaultSMTPURL }
-        case "identity":
-            values["IDENTITY_MASTER_KEY"] = state.identityMasterKey
-        case "router":
-            values["API_KEY_PEPPER"] = state.apiKeyPepper
-            values["PURRPURR_ADMIN_TOKEN"] = state.adminToken
-            for (source, secret) in webhookSecrets { values["WEBHOOK_SECRET_" + source.uppercased()] = secret }
-        default:
-            break
-        }
+    /// What every process gets unless the environment says otherwise.
+    private var common: [String: String] { ["LOG_LEVEL": "info", "DRAIN_TIMEOUT_SECONDS": "5"] }
+
+    /// What the Routers get unless the environment says otherwise.
+    private var routerDefaults: [String: String] {
+        var values = common
+        values["API_KEY_PEPPER"] = state.apiKeyPepper
+        values["PURRPURR_ADMIN_TOKEN"] = state.adminToken
+        for (source, secret) in webhookSecrets { values["WEBHOOK_SECRET_" + source.uppercased()] = secret }
         return values
     }
 
-    /// What the launcher decides whatever the environment says.
-    private func controlled(for service: String) -> [String: String] {
-        let certificates = certificatesDirectory
-        var values = [
-            "DATABASE_URL": databaseURLs[service] ?? "",
-            "MESH_CA_PATH": "\(certificates)/ca.pem",
-            "MESH_CERT_PATH": "\(certificates)/\(service).crt",
-            "MESH_KEY_PATH": "\(certificates)/\(service).key",
-        ]
-        let endpoint = { (name: String) in "127.0.0.1:\(wirePorts[name] ?? 0)" }
-        switch service {
-        case "router":
-            for service in Self.services { values[service.uppercased() + "_WIRE_ENDPOINTS"] = endpoint(service) }
-            values["PURRPURR_HTTP_HOST"] = environment["PURRPURR_HTTP_HOST"].nonEmpty ?? "127.0.0.1"
-        case "identity":
-            values["WIRE_HOST"] = "127.0.0.1"
-            values["WIRE_PORT"] = String(wirePorts["identity"] ?? 0)
-            values["COMMS_WIRE_ENDPOINTS"] = endpoint("comms")
-        default:
-            values["WIRE_HOST"] = "127.0.0.1"
-            values["WIRE_PORT"] = String(wirePorts[service] ?? 0)
-        }
+    /// What the launcher decides for a service whatever the environment says: its database, certificate, Wire
+    /// port, and the endpoints of the services it calls.
+    private func controlled(for service: MeshService) -> [String: String] {
+        var values = meshFiles(certificate: service.certificateName, database: service.name)
+        values["WIRE_HOST"] = "127.0.0.1"
+        values["WIRE_PORT"] = String(wirePorts[service] ?? 0)
+        for callee in service.calls { values[callee.endpointsVariable] = endpoint(callee) }
         return values
     }
+
+    /// What the launcher decides for a Router whatever the environment says: every service's endpoints.
+    private var routerControlled: [String: String] {
+        var values = meshFiles(certificate: MeshService.routerCertificateName, database: "router")
+        for service in MeshService.allCases { values[service.endpointsVariable] = endpoint(service) }
+        values["PURRPURR_HTTP_HOST"] = environment["PURRPURR_HTTP_HOST"].nonEmpty ?? "127.0.0.1"
+        return values
+    }
+
+    private func meshFiles(certificate: String, database: String) -> [String: String] {
+        [
+            "DATABASE_URL": databaseURLs[database] ?? "",
+            "MESH_CA_PATH": "\(certificatesDirectory)/ca.pem",
+            "MESH_CERT_PATH": "\(certificatesDirectory)/\(certificate).crt",
+            "MESH_KEY_PATH": "\(certificatesDirectory)/\(certificate).key",
+        ]
+    }
+
+    private func endpoint(_ service: MeshService) -> String { "127.0.0.1:\(wirePorts[service] ?? 0)" }
 }
 
 extension Optional where Wrapped == String {

@@ -12,13 +12,13 @@ extension RouteRequest {
 
     /// CommsService's client; 503 `SERVICE_UNAVAILABLE` when the Router has no comms endpoints configured.
     func comms() throws -> CommsContract.Client {
-        guard let client = app.services.client(for: "comms") else { throw RouterError.serviceUnavailable }
+        guard let client = app.services.client(for: .comms) else { throw RouterError.serviceUnavailable }
         return CommsContract.Client(client)
     }
 
     /// IdentityService's client; 503 `SERVICE_UNAVAILABLE` when the Router has no identity endpoints configured.
     func identity() throws -> IdentityContract.Client {
-        guard let client = app.services.client(for: "identity") else { throw RouterError.serviceUnavailable }
+        guard let client = app.services.client(for: .identity) else { throw RouterError.serviceUnavailable }
         return IdentityContract.Client(client)
     }
 

@@ -1,3 +1,4 @@
+import Contracts
 import Wire
 
 /// The seam to the mesh: the services behind the Router, for `/readyz` and the routes' Wire calls.
@@ -17,8 +18,8 @@ protocol ServiceDirectory: Sendable {
     /// - Throws: ``RouterError``: 400 `VALIDATION_FAILED` for an `email` event of an unknown type or shape,
     ///   503 `SERVICE_UNAVAILABLE` when the owning service cannot take it now (the provider retries).
     func deliverWebhook(source: String, id: String, body: [UInt8], context: CallContext) async throws
-    /// The Wire client of `service` (`identity`, `comms`, …), or nil when it is not configured.
-    func client(for service: String) -> WireClient?
+    /// The Wire client of `service`, or nil when it is not configured.
+    func client(for service: MeshService) -> WireClient?
 }
 
 /// No services configured: everything is ready, and webhooks are accepted without forwarding (an `email`
@@ -28,5 +29,5 @@ struct EmptyServiceDirectory: ServiceDirectory {
     func deliverWebhook(source: String, id: String, body: [UInt8], context: CallContext) async throws {
         if source == "email" { _ = try EmailWebhookEvent(body: body) }
     }
-    func client(for service: String) -> WireClient? { nil }
+    func client(for service: MeshService) -> WireClient? { nil }
 }

@@ -17,12 +17,12 @@ import Wire
 /// ```
 struct WireServiceDirectory: ServiceDirectory {
     /// The clients, in the order `health()` reports them.
-    let clients: [(name: String, client: WireClient)]
+    let clients: [(service: MeshService, client: WireClient)]
     /// How long one ping may take before its service counts as unavailable.
     let pingTimeout: Duration
 
     /// Wraps ready-made clients (tests).
-    init(clients: [(name: String, client: WireClient)], pingTimeout: Duration = .seconds(1)) {
+    init(clients: [(service: MeshService, client: WireClient)], pingTimeout: Duration = .seconds(1)) {
         self.clients = clients
         self.pingTimeout = pingTimeout
     }
@@ -37,7 +37,8 @@ struct WireServiceDirectory: ServiceDirectory {
             certificateChainPath: mesh.certificateChainPath, privateKeyPath: mesh.privateKeyPath,
             trustRootsPath: mesh.trustRootsPath)
         self.init(clients: config.wireEndpoints.map { service, endpoints in
-            (service, WireClient(service: service, endpoints: endpoints, tls: tls, serverName: service, group: group))
+            (service, WireClient(
+                service: service.name, endpoints: endpoints, tls: tls, serverName: service.certificateName, group: group))
         })
     }
 
@@ -56,7 +57,7 @@ struct WireServiceDirectory: ServiceDirectory {
             for await (index, status) in group { statuses[index] = status }
             return statuses
         }
-        return zip(self.clients, statuses).map { ($0.name, $1) }
+        return zip(self.clients, statuses).map { ($0.service.name, $1) }
     }
 
     /// Source `email`: parses the event (400 `VALIDATION_FAILED` for an unknown type or shape) and records it
@@ -67,7 +68,7 @@ struct WireServiceDirectory: ServiceDirectory {
     func deliverWebhook(source: String, id: String, body: [UInt8], context: CallContext) async throws {
         guard source == "email" else { return }
         let event = try EmailWebhookEvent(body: body)
-        guard let client = client(for: "comms") else { throw RouterError.serviceUnavailable }
+        guard let client = client(for: .comms) else { throw RouterError.serviceUnavailable }
         do {
             try await CommsContract.Client(client).recordDeliveryEvent(event.request(eventID: id), context)
         } catch let error as WireError where error.code == .notFound || PublicError(error)?.code == .notFound {
@@ -79,8 +80,8 @@ struct WireServiceDirectory: ServiceDirectory {
         }
     }
 
-    func client(for service: String) -> WireClient? {
-        clients.first { $0.name == service }?.client
+    func client(for service: MeshService) -> WireClient? {
+        clients.first { $0.service == service }?.client
     }
 
     /// Closes every client's connections.

@@ -50,7 +50,7 @@ final class IdentityKeyCache: Service {
     /// A cache fetching from the `identity` client of `services` with a 1 s deadline per call.
     convenience init(services: any ServiceDirectory, logger: Logger) {
         var fetch: Fetch?
-        if let client = services.client(for: "identity") {
+        if let client = services.client(for: .identity) {
             let identity = IdentityContract.Client(client)
             fetch = { try await identity.publicKeys(CallContext(requestID: "router-signing-keys", deadline: .now + .seconds(1))) }
         }

@@ -58,7 +58,7 @@ final class SessionDenylist: Service {
     /// A denylist polling the `identity` client of `services`, 1 s deadline per call.
     convenience init(services: any ServiceDirectory, logger: Logger) {
         var fetch: Fetch?
-        if let client = services.client(for: "identity") {
+        if let client = services.client(for: .identity) {
             let identity = IdentityContract.Client(client)
             fetch = { cursor in
                 try await identity.revokedSessions(

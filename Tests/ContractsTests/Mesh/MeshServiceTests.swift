@@ -21,9 +21,14 @@ struct MeshServiceTests {
         #expect(MeshService(name: "router") == nil)
     }
 
-    @Test("start order: comms first (identity mails through it at start)")
+    @Test("start order: a service starts after every service it calls (identity mails through comms)")
     func order() {
-        #expect(MeshService.allCases.first == .comms)
-        #expect(MeshService.allCases.firstIndex(of: .comms)! < MeshService.allCases.firstIndex(of: .identity)!)
+        let all = MeshService.allCases
+        for service in all {
+            for callee in service.calls {
+                #expect(all.firstIndex(of: callee)! < all.firstIndex(of: service)!, "\(service) calls \(callee)")
+            }
+        }
+        #expect(MeshService.identity.calls == [.comms])
     }
 }

@@ -1,3 +1,4 @@
+import Contracts
 import Testing
 @testable import Purrpurr
 
@@ -7,7 +8,7 @@ struct MeshPlanTests {
         MeshPlan(
             binaryDirectory: "/bin-dir", certificatesDirectory: "/certs", logsDirectory: "/logs",
             databaseURLs: ["router": "postgres://r", "identity": "postgres://i", "comms": "postgres://c"],
-            wirePorts: ["comms": 7102, "identity": 7101, "vault": 7103, "billing": 7104], routerPorts: routers,
+            wirePorts: Dictionary(uniqueKeysWithValues: MeshService.allCases.map { ($0, $0.defaultWirePort) }), routerPorts: routers,
             defaultSMTPURL: "smtp://127.0.0.1:2525?tls=none", state: LocalState.generate(), environment: environment)
     }
 

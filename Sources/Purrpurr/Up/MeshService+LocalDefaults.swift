@@ -1,0 +1,21 @@
+import Contracts
+
+extension MeshService {
+    /// What `purrpurr up` gives this service unless the environment says otherwise: its generated secrets and
+    /// development settings. Exhaustive on purpose: a new service makes the compiler ask what it needs here.
+    func localDefaults(state: LocalState, smtpURL: String?) -> [String: String] {
+        switch self {
+        case .comms:
+            var values = [
+                "COMMS_MASTER_KEY": state.commsMasterKey, "COMMS_MESSAGE_ID_DOMAIN": "purrpurr.local",
+                "COMMS_DEFAULT_FROM": "Purrpurr <no-reply@purrpurr.local>", "COMMS_RETRY_SCHEDULE": "5s,30s,2m,10m",
+            ]
+            if let smtpURL { values["SMTP_URL"] = smtpURL }
+            return values
+        case .identity:
+            return ["IDENTITY_MASTER_KEY": state.identityMasterKey]
+        case .vault, .billing:
+            return [:]
+        }
+    }
+}
