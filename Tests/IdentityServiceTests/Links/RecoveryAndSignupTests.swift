@@ -66,6 +66,7 @@ struct RecoveryAndSignupTests {
             let email = try #require(h.mailer.onlyEmail)
             #expect(email.template == "identity.confirmation")
             #expect(email.data["expires_minutes"] == "1440")
+            #expect(LinkSecret.isWellFormedCode(try #require(email.data["code"])))
             let link = try #require(email.data["link"])
             #expect(link.hasPrefix(LinkTestHarness.site + "?token=") && link.hasSuffix("&type=signup"))
             let token = try LinkTestHarness.token(in: email)
@@ -91,9 +92,26 @@ struct RecoveryAndSignupTests {
             let user = try await h.core.users.createPasswordless(projectID: project, email: "ana@example.com", confirmed: false)
             try await h.flows.sendSignupConfirmation(user: user, context: h.context(project))
             let email = try #require(h.mailer.onlyEmail)
-            #expect(email.data["link"] == "")
+            #expect(email.template == "identity.confirmation.code")
+            #expect(email.data["link"] == nil)
             let session = try await h.flows.verify(
                 VerifyRequest(type: "signup", email: "ana@example.com", code: email.data["code"]), h.context(project))
+            #expect(session.user.id == user.id)
+        }
+    }
+
+    @Test("recovery for a project without a site URL emails the code alone, which signs in")
+    func recoveryWithoutSite() async throws {
+        try await withLinkHarness { h in
+            let project = try await h.project(siteURL: nil)
+            let user = try await h.core.users.createPasswordless(projectID: project, email: "ana@example.com", confirmed: true)
+            #expect(try await h.flows.recover(EmailLinkRequest(email: "ana@example.com"), h.context(project)) == Empty())
+            await h.flows.waitForPendingEmails()
+            let email = try #require(h.mailer.onlyEmail)
+            #expect(email.template == "identity.recovery.code")
+            #expect(email.data["link"] == nil)
+            let session = try await h.flows.verify(
+                VerifyRequest(type: "recovery", email: "ana@example.com", code: email.data["code"]), h.context(project))
             #expect(session.user.id == user.id)
         }
     }
