@@ -119,4 +119,10 @@ final class IdentityServiceApp: Sendable {
     func emailDrain() -> LinkEmailDrain {
         LinkEmailDrain(links: links)
     }
+
+    /// The services the executable runs, in start order. They stop in reverse: housekeeping, the Wire server
+    /// (its calls in flight), the pending emails (``emailDrain()``), the database pool.
+    func services(database: any Service, wire: any Service) -> [any Service] {
+        [database, emailDrain(), wire, housekeeping()]
+    }
 }

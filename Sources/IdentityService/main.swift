@@ -9,6 +9,5 @@ await ServiceMain.run(name: "identity-service", environment: ProcessInfo.process
     let app = try IdentityServiceApp.production(config: config, database: database.pool, logger: context.logger)
     try await app.keys.bootstrap()
     let wire = try context.serveWire(config.wire, drainTimeout: config.drainTimeout) { server in app.register(on: server) }
-    // Stopped in reverse order: housekeeping, the Wire server (calls in flight), pending emails, the pool.
-    return [database, app.emailDrain(), wire, app.housekeeping()]
+    return app.services(database: database, wire: wire)
 }
