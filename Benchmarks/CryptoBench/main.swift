@@ -4,7 +4,8 @@ import ServiceKit
 // In-process figures for the identity hot paths (release build; not a test):
 //   swift run -c release CryptoBench [seconds per figure, default 3]
 // Prints one JSON line per operation: JWT sign and verify (the Router verifies one token per bearer request),
-// and scrypt at the password parameters (N=2^15, r=8, p=1), which dominates the password grant by design.
+// scrypt at the password parameters (N=2^15, r=8, p=1), which dominates the password grant by design, and
+// HMAC-SHA256 (the API-key hash, one-shot and with the prepared pepper; a 41-byte message under a random 32-byte key).
 
 let seconds = CommandLine.arguments.dropFirst().first.flatMap(Double.init) ?? 3
 
@@ -53,3 +54,9 @@ let secretPart = String(repeating: "s", count: 48)
 let preparedPepper = HMACSHA256.Key(pepper)
 measure("hmac.sha256.apikey") { _ = HMACSHA256.authenticationCode(for: secretPart, key: pepper) }
 measure("hmac.sha256.apikey.prepared") { _ = preparedPepper.authenticationCode(for: secretPart) }
+
+// A 41-byte message (an API key's length) under a random 32-byte key, one-shot over bytes: the figure the unit tests
+// used to print (HMACSHA256Tests.roughCost), which belongs here rather than in a test.
+let shortKey = SecureRandom.bytes(32)
+let shortMessage = Array("psk_live_0123456789abcdefghijklmnopqrstuv".utf8)
+measure("hmac.sha256.41B.key32") { _ = HMACSHA256.authenticationCode(for: shortMessage, key: shortKey) }

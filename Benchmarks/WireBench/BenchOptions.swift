@@ -1,3 +1,5 @@
+import Foundation
+
 /// Command-line options of WireBench.
 struct BenchOptions: Sendable {
     var duration: Double = 2
@@ -7,6 +9,12 @@ struct BenchOptions: Sendable {
     var inProcess = false
     var rpcOnly = false
     var coderOnly = false
+    var tcpOnly = false
+    /// A compiled `echo_limit` (the C loopback ceiling) to run beside the TCP echo; `--echo-limit PATH` or the
+    /// `WIREBENCH_ECHO_LIMIT` environment variable. Unset: the ceiling is not run.
+    var echoLimitPath: String? = ProcessInfo.processInfo.environment["WIREBENCH_ECHO_LIMIT"].flatMap {
+        $0.isEmpty ? nil : $0
+    }
     /// Child mode: serve echo with the PEM files given, print the port, exit when stdin closes.
     var serve = false
     var certificatePath = ""
@@ -28,6 +36,8 @@ struct BenchOptions: Sendable {
             case "--in-process": self.inProcess = true
             case "--rpc-only": self.rpcOnly = true
             case "--coder-only": self.coderOnly = true
+            case "--tcp-only": self.tcpOnly = true
+            case "--echo-limit": self.echoLimitPath = value()
             case "--serve": self.serve = true
             case "--cert": self.certificatePath = value()
             case "--key": self.keyPath = value()

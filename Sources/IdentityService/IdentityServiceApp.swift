@@ -119,4 +119,10 @@ final class IdentityServiceApp: Sendable {
     func emailDrain() -> LinkEmailDrain {
         LinkEmailDrain(links: links)
     }
+
+    /// What the executable runs around its Wire server: the pending emails (``emailDrain()``) before it, so
+    /// they drain after the calls in flight that queue them; housekeeping after it, so it stops first.
+    func meshParts() -> MeshServiceParts {
+        MeshServiceParts(beforeWire: [emailDrain()], afterWire: [housekeeping()]) { self.register(on: $0) }
+    }
 }

@@ -4,7 +4,13 @@
 /// |---|---|
 /// | `identity.magiclink` | `code`, `email`, `expires_minutes`, `link` |
 /// | `identity.recovery` | `code`, `email`, `expires_minutes`, `link` |
-/// | `identity.confirmation` | `email`, `expires_minutes`, `link` |
+/// | `identity.confirmation` | `code`, `email`, `expires_minutes`, `link` |
+/// | `identity.magiclink.code` | `code`, `email`, `expires_minutes` |
+/// | `identity.recovery.code` | `code`, `email`, `expires_minutes` |
+/// | `identity.confirmation.code` | `code`, `email`, `expires_minutes` |
+///
+/// The `….code` ones carry the 6-digit code alone: IdentityService sends them when the project has no site URL
+/// and the request no `redirect_to`, so there is no link to give.
 ///
 /// ```swift
 /// let template = BuiltInTemplates.template(named: "identity.magiclink")!
@@ -37,7 +43,7 @@ enum BuiltInTemplates {
                 body: """
                     <p>Use this button to sign in as <strong>{{email}}</strong>:</p>
                     <p><a href="{{link}}" style="\(buttonStyle)">Sign in</a></p>
-                    <p>Or enter this code: <strong style="font-size:20px;letter-spacing:2px">{{code}}</strong></p>
+                    <p>Or enter this code: <strong style="\(codeStyle)">{{code}}</strong></p>
                     <p style="color:#666">The link and the code work once and expire in {{expires_minutes}} \
                     minutes. If you did not ask to sign in, you can ignore this email.</p>
                     """)),
@@ -60,7 +66,7 @@ enum BuiltInTemplates {
                 body: """
                     <p>Someone asked to reset the password of <strong>{{email}}</strong>.</p>
                     <p><a href="{{link}}" style="\(buttonStyle)">Choose a new password</a></p>
-                    <p>Or enter this code: <strong style="font-size:20px;letter-spacing:2px">{{code}}</strong></p>
+                    <p>Or enter this code: <strong style="\(codeStyle)">{{code}}</strong></p>
                     <p style="color:#666">The link and the code work once and expire in {{expires_minutes}} \
                     minutes. If it was not you, you can ignore this email: your password stays the same.</p>
                     """)),
@@ -73,17 +79,63 @@ enum BuiltInTemplates {
 
                 {{link}}
 
-                The link expires in {{expires_minutes}} minutes. If you did not sign up, you can ignore this email.
+                Or enter this code: {{code}}
+
+                The link and the code work once and expire in {{expires_minutes}} minutes. If you did not sign \
+                up, you can ignore this email.
                 """,
             html: page(
                 heading: "Confirm your email",
                 body: """
                     <p>Please confirm that <strong>{{email}}</strong> is your email address.</p>
                     <p><a href="{{link}}" style="\(buttonStyle)">Confirm my email</a></p>
-                    <p style="color:#666">The link expires in {{expires_minutes}} minutes. If you did not sign up, \
-                    you can ignore this email.</p>
+                    <p>Or enter this code: <strong style="\(codeStyle)">{{code}}</strong></p>
+                    <p style="color:#666">The link and the code work once and expire in {{expires_minutes}} \
+                    minutes. If you did not sign up, you can ignore this email.</p>
                     """)),
+        "identity.magiclink.code": codeOnly(
+            subject: "Your sign-in code", heading: "Sign in",
+            ask: { "To sign in as \($0), enter this code where you asked to sign in:" },
+            ignore: "If you did not ask to sign in, you can ignore this email."),
+        "identity.recovery.code": codeOnly(
+            subject: "Reset your password", heading: "Reset your password",
+            ask: {
+                "Someone asked to reset the password of \($0). To choose a new one, enter this code where you "
+                    + "asked for the reset:"
+            },
+            ignore: "If it was not you, you can ignore this email: your password stays the same."),
+        "identity.confirmation.code": codeOnly(
+            subject: "Confirm your email", heading: "Confirm your email",
+            ask: { "To confirm that \($0) is your email address, enter this code where you signed up:" },
+            ignore: "If you did not sign up, you can ignore this email."),
     ]
+
+    private static let codeStyle = "font-size:20px;letter-spacing:2px"
+
+    /// A template that carries the code alone: `ask(email)` is the sentence that asks for it (the email in bold
+    /// in the HTML), `ignore` what to do when the reader did not ask.
+    private static func codeOnly(
+        subject: String, heading: String, ask: (String) -> String, ignore: String
+    ) -> EmailTemplate {
+        make(
+            subject: subject,
+            text: """
+                Hi,
+
+                \(ask("{{email}}"))
+
+                {{code}}
+
+                The code works once and expires in {{expires_minutes}} minutes. \(ignore)
+                """,
+            html: page(
+                heading: heading,
+                body: """
+                    <p>\(ask("<strong>{{email}}</strong>"))</p>
+                    <p><strong style="\(codeStyle)">{{code}}</strong></p>
+                    <p style="color:#666">The code works once and expires in {{expires_minutes}} minutes. \(ignore)</p>
+                    """))
+    }
 
     private static let buttonStyle =
         "display:inline-block;padding:12px 20px;background:#6b4de6;color:#ffffff;text-decoration:none;border-radius:6px"

@@ -59,7 +59,8 @@ public struct RefreshGrantRequest: Codable, Sendable, Hashable {
 public struct EmailLinkRequest: Codable, Sendable, Hashable {
     /// The email.
     public var email: String
-    /// Where the link leads: must match the project's allow-list; the project's site URL when nil.
+    /// Where the link leads: must match the project's allow-list; the project's site URL when nil (neither: the
+    /// email carries the code alone).
     public var redirectTo: String?
 
     /// Creates a request.

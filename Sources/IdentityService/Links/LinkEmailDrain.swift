@@ -6,10 +6,10 @@ import ServiceKit
 /// Put it **before** the Wire server in the list `build` returns: services stop in reverse start order, so
 /// the server first finishes its calls in flight (which may start such emails), then this waits for the
 /// emails, and the database pool closes last. The group's drain timeout bounds the wait: on cancellation it
-/// returns at once.
+/// returns at once. ``IdentityServiceApp/services(database:wire:)`` makes that list:
 ///
 /// ```swift
-/// return [database, app.emailDrain(), wire, app.housekeeping()]
+/// [database, app.emailDrain(), wire, app.housekeeping()]
 /// ```
 struct LinkEmailDrain: Service {
     /// The flows whose background emails are awaited.

@@ -13,7 +13,10 @@ extension LinkFlows {
         var userID: String?
         var tokenID: String
         var sendID: Int64
-        /// The template's variables: `link`, `code`, `email`, `expires_minutes` (secrets: never logged).
+        /// Comms's template: the type's, or its code-only one when there is no link.
+        var template: String
+        /// The template's variables: `link` (absent when there is none), `code`, `email`, `expires_minutes`
+        /// (secrets: never logged).
         var data: [String: String]
     }
 
@@ -28,7 +31,7 @@ extension LinkFlows {
     }
 
     /// Draws the secrets and stores the token with its send (under the per-email limits when `limited`).
-    /// A nil `base` gives an email with the code only (`link` empty).
+    /// A nil `base` gives an email with the code only (``LinkType/codeOnlyTemplate``, no `link` variable).
     func issue(
         _ type: LinkType, projectID: String, email: String, userID: String?, base: String?,
         settings: IdentitySettings, dead: Bool = false, limited: Bool = true
@@ -42,13 +45,11 @@ extension LinkFlows {
             redirectTo: base, lifetime: lifetime, dead: dead)
         let limits = OneTimeTokenStore.EmailLimits(perMinute: config.emailsPerMinute, perHour: config.emailsPerHour)
         let sendID = try await tokens.reserve(token, limits: limited ? limits : nil)
-        let data = [
-            "link": base.map { LinkRedirect.link(base: $0, token: secret.token, type: type) } ?? "",
-            "code": secret.code, "email": email, "expires_minutes": String((lifetime + 59) / 60),
-        ]
+        var data = ["code": secret.code, "email": email, "expires_minutes": String((lifetime + 59) / 60)]
+        data["link"] = base.map { LinkRedirect.link(base: $0, token: secret.token, type: type) }
         return Issued(
             type: type, projectID: projectID, email: email, userID: userID, tokenID: token.id, sendID: sendID,
-            data: data)
+            template: base == nil ? type.codeOnlyTemplate : type.template, data: data)
     }
 
     /// Hands the email to the mailer (idempotency key: the token id) and audits it. On failure the send is
@@ -56,7 +57,7 @@ extension LinkFlows {
     func deliver(_ issued: Issued, context: CallContext) async throws {
         do {
             try await mailer.send(
-                template: issued.type.template, to: issued.email, data: issued.data, idempotencyKey: issued.tokenID,
+                template: issued.template, to: issued.email, data: issued.data, idempotencyKey: issued.tokenID,
                 context: context)
         } catch {
             logger.warning("link email failed", metadata: metadata(issued, context, error: error))

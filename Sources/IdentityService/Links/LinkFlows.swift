@@ -4,7 +4,8 @@ import ServiceKit
 import Wire
 
 /// The one-time link flows: magic links, recovery and signup confirmation, each an email with a link
-/// (`<site or redirect>?token=…&type=…`) and a 6-digit code, verified once into a session.
+/// (`<site or redirect>?token=…&type=…`) and a 6-digit code, verified once into a session. A project with
+/// neither a site URL nor a `redirect_to` in the request gets the code alone (the type's `….code` template).
 ///
 /// ```swift
 /// let links = LinkFlows(database: pool, schema: "identity", config: config.links, core: core,
@@ -46,8 +47,9 @@ final class LinkFlows: Sendable {
             name: .address)
     }
 
-    /// `identity.MagicLink`: emails a sign-in link and code (202 `{}` whether or not the user exists; the
-    /// user is created when the link is first used).
+    /// `identity.MagicLink`: emails a sign-in link and code, or the code alone when the project has no site
+    /// URL and the request no `redirect_to` (202 `{}` whether or not the user exists; the user is created
+    /// when the link or code is first used).
     /// - Throws: `VALIDATION_FAILED` (`email`, `redirect_to`), `RATE_LIMITED`, `unavailable` if the email
     ///   could not be handed to Comms (the send is then not counted).
     func magicLink(_ request: EmailLinkRequest, _ context: CallContext) async throws -> Empty {
@@ -59,7 +61,8 @@ final class LinkFlows: Sendable {
         return Empty()
     }
 
-    /// `identity.Recover`: emails a recovery link and code to a known user. An unknown email gets the same
+    /// `identity.Recover`: emails a recovery link and code (or the code alone, as for a magic link) to a
+    /// known user. An unknown email gets the same
     /// answer after the same database work (and counts against the same limits), but no email. The email
     /// itself is sent after answering, so the answer's timing does not tell whether the account exists.
     /// - Throws: `VALIDATION_FAILED` (`email`, `redirect_to`), `RATE_LIMITED`.
@@ -73,24 +76,24 @@ final class LinkFlows: Sendable {
         return Empty()
     }
 
-    /// Emails `user` a signup confirmation link (to the project's site URL; code only when it has none)
-    /// and code. The core calls it when the project requires confirmation; the per-email limits do not
+    /// Emails `user` a signup confirmation link (to the project's site URL) and code, or the code alone
+    /// when the project has no site URL. The core calls it when the project requires confirmation; the per-email limits do not
     /// apply (a user signs up once), but the send is counted.
     /// - Throws: `unavailable` if the email could not be handed to Comms.
     func sendSignupConfirmation(user: UserRecord, context: CallContext) async throws {
         let settings = try await core.settings.settings(projectID: user.projectID)
-        let base = settings.siteURL.flatMap { LinkRedirect.isSafe($0) ? $0 : nil }
+        let base = try LinkRedirect.base(requested: nil, settings: settings)
         let issued = try await issue(
             .signup, projectID: user.projectID, email: user.email, userID: user.id, base: base, settings: settings,
             limited: false)
         try await deliver(issued, context: context)
     }
 
-    /// The project, the normalised email and the link's base; counts the request against the client
+    /// The project, the normalised email and the link's base (nil: code only); counts the request against the client
     /// address's limit. Validation comes first, so a bad request is refused without counting.
     private func prepare(
         _ request: EmailLinkRequest, _ context: CallContext
-    ) async throws -> (projectID: String, email: String, base: String, settings: IdentitySettings) {
+    ) async throws -> (projectID: String, email: String, base: String?, settings: IdentitySettings) {
         let projectID = try Self.projectID(context)
         let email = try IdentityEmail.normalize(request.email)
         let settings = try await core.settings.settings(projectID: projectID)

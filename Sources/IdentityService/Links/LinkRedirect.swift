@@ -2,26 +2,23 @@ import Contracts
 import Wire
 
 /// Where a link leads: the request's `redirect_to` if the project's allow-list admits it, else the
-/// project's site URL; and how the token is appended (`?token=…&type=…`).
+/// project's site URL, else nowhere (the email then carries the code alone); and how the token is appended
+/// (`?token=…&type=…`).
 ///
 /// An allow-list entry admits a URL that equals it exactly, or — when the entry ends in `/` — a URL that
 /// starts with it (so the same scheme, host and port). Candidates must be absolute `http`/`https` URLs of
 /// printable ASCII with a host and no user info: no backslashes, spaces, `//host` or `https:///host`.
 enum LinkRedirect {
-    /// The link's base for a request.
-    /// - Throws: `VALIDATION_FAILED` (field `redirect_to`) for a redirect the allow-list does not admit, or
-    ///   when there is neither a redirect nor a site URL.
-    static func base(requested: String?, settings: IdentitySettings) throws(PublicError) -> String {
+    /// The link's base for a request; nil when there is neither a redirect nor a (safe) site URL.
+    /// - Throws: `VALIDATION_FAILED` (field `redirect_to`) for a redirect the allow-list does not admit.
+    static func base(requested: String?, settings: IdentitySettings) throws(PublicError) -> String? {
         if let requested {
             guard isAllowed(requested, by: settings.redirectAllowList) else {
                 throw PublicError.validation("redirect_to", "The redirect is not in the project's allow-list.")
             }
             return requested
         }
-        guard let site = settings.siteURL, isSafe(site) else {
-            throw PublicError.validation("redirect_to", "The project has no site URL: pass redirect_to or set site_url.")
-        }
-        return site
+        return settings.siteURL.flatMap { isSafe($0) ? $0 : nil }
     }
 
     /// Whether `candidate` is safe and matches an entry of `allowList`.

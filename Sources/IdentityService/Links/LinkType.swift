@@ -9,7 +9,7 @@ enum LinkType: String, Sendable, CaseIterable {
     /// Sign in to set a new password.
     case recovery
 
-    /// Comms's template for the email.
+    /// Comms's template for the email with a link and a code.
     var template: String {
         switch self {
         case .magiclink: "identity.magiclink"
@@ -17,6 +17,9 @@ enum LinkType: String, Sendable, CaseIterable {
         case .recovery: "identity.recovery"
         }
     }
+
+    /// Comms's template for the email with the code alone (no site URL, no `redirect_to`): ``template`` + `.code`.
+    var codeOnlyTemplate: String { template + ".code" }
 
     /// The audit action when the email is sent.
     var sentAction: String {

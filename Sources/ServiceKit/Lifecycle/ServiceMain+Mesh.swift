@@ -22,6 +22,11 @@ public struct MeshServiceParts: Sendable {
         self.beforeWire = beforeWire
         self.afterWire = afterWire
     }
+
+    /// Every service in start order around the pool and the Wire server; they stop in reverse.
+    public func ordered(database: any Service, wire: any Service) -> [any Service] {
+        [database] + beforeWire + [wire] + afterWire
+    }
 }
 
 extension ServiceMain {
@@ -48,7 +53,7 @@ extension ServiceMain {
                 url: config.databaseURL, schema: service.name, migrations: migrations)
             let parts = try await build(config, context, database.pool)
             let wire = try context.serveWire(config.wire, drainTimeout: config.drainTimeout, register: parts.register)
-            return [database] + parts.beforeWire + [wire] + parts.afterWire
+            return parts.ordered(database: database, wire: wire)
         }
     }
 

@@ -102,17 +102,42 @@ struct LinkEmailDrainTests {
         }
     }
 
-    @Test("with nothing pending the drain returns at once; the app lists it")
+    @Test("with nothing pending the drain returns at once (not after its 30 s timeout)")
     func idle() async throws {
         try await withLinkHarness { h in
+            #expect(h.flows.pending.count == 0)
             let (group, signal) = group(h, drainTimeout: .seconds(30))
             let running = Task { try await group.run() }
+            try await Task.sleep(for: .milliseconds(50))
+            let start = ContinuousClock.now
             signal.yield(.sigint)
             try await running.value
-        }
-        try await IdentityCoreHarness.with { h in
-            // The core's fake flows send nothing later: the protocol's default wait returns at once.
-            await h.app.emailDrain().links.waitForPendingEmails()
+            #expect(ContinuousClock.now - start < .seconds(1))
+            #expect(h.mailer.emails.isEmpty)
         }
     }
+
+    @Test("the app lists the drain, over its own link flows, after the pool and before the Wire server")
+    func appListsIt() async throws {
+        try await IdentityCoreHarness.with { h in
+            let services = h.app.meshParts().ordered(database: NamedService(name: "database"), wire: NamedService(name: "wire"))
+            let drains = services.enumerated().compactMap { index, service in
+                (service as? LinkEmailDrain).map { (index, $0) }
+            }
+            #expect(drains.count == 1)
+            let (position, drain) = try #require(drains.first)
+            #expect(drain.links as? CoreTestLinkFlows === h.links)
+            // Stopped in reverse: the Wire server (index 2) before the drain, the pool (index 0) after it.
+            #expect(services.count == 4)
+            #expect(position == 1)
+            #expect(services.map { ($0 as? NamedService)?.name } == ["database", nil, "wire", nil])
+            #expect(services.last is IdentityHousekeeping)
+        }
+    }
+}
+
+/// A stand-in for the pool and the Wire server in the app's service list.
+private struct NamedService: Service {
+    let name: String
+    func run() async throws { try await gracefulShutdown() }
 }

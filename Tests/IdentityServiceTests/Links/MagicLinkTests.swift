@@ -25,6 +25,7 @@ struct MagicLinkTests {
             #expect(link.hasSuffix("&type=magiclink"))
             #expect(try LinkTestHarness.token(in: email).utf8.count == 43)
             #expect(LinkSecret.isWellFormedCode(try #require(email.data["code"])))
+            #expect(Set(email.data.keys) == ["code", "email", "expires_minutes", "link"])
         }
     }
 
@@ -210,12 +211,45 @@ struct MagicLinkTests {
                 _ = try await h.flows.verify(VerifyRequest(type: "magiclink"), h.context(project))
             }
             #expect(nothing?.code.rawValue == "VALIDATION_FAILED")
-            let noSite = try await h.project(siteURL: nil)
-            let noBase = await linkPublicError {
-                _ = try await h.flows.magicLink(EmailLinkRequest(email: "ana@example.com"), h.context(noSite))
-            }
-            #expect(noBase?.field == "redirect_to")
             #expect(h.mailer.emails.isEmpty)
+        }
+    }
+
+    @Test("a project with no site URL and no redirect_to gets 202 and an email with the code alone, which signs in")
+    func codeOnlyWithoutSite() async throws {
+        try await withLinkHarness { h in
+            let project = try await h.project(siteURL: nil)
+            let answer = try await h.flows.magicLink(EmailLinkRequest(email: "ana@example.com"), h.context(project))
+            #expect(answer == Empty())
+            let email = try #require(h.mailer.onlyEmail)
+            #expect(email.template == "identity.magiclink.code")
+            #expect(email.data["link"] == nil)
+            #expect(Set(email.data.keys) == ["code", "email", "expires_minutes"])
+            let code = try #require(email.data["code"])
+            #expect(LinkSecret.isWellFormedCode(code))
+            let session = try await h.flows.verify(
+                VerifyRequest(type: "magiclink", email: "ana@example.com", code: code), h.context(project))
+            #expect(session.user.email == "ana@example.com")
+        }
+    }
+
+    @Test("without a site URL, an allowed redirect_to still gives a link; a bad one is still VALIDATION_FAILED")
+    func redirectWithoutSite() async throws {
+        try await withLinkHarness { h in
+            let project = try await h.project(siteURL: nil)
+            let bad = await linkPublicError {
+                _ = try await h.flows.magicLink(
+                    EmailLinkRequest(email: "ana@example.com", redirectTo: "https://evil.example.net/"), h.context(project))
+            }
+            #expect(bad?.code.rawValue == "VALIDATION_FAILED")
+            #expect(bad?.field == "redirect_to")
+            #expect(h.mailer.emails.isEmpty)
+            _ = try await h.flows.magicLink(
+                EmailLinkRequest(email: "ana@example.com", redirectTo: "https://app.example.com/welcome"), h.context(project))
+            let email = try #require(h.mailer.onlyEmail)
+            #expect(email.template == "identity.magiclink")
+            #expect(email.data["link"]?.hasPrefix("https://app.example.com/welcome?token=") == true)
+            #expect(email.data["code"] != nil)
         }
     }
 }

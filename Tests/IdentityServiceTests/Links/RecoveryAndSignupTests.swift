@@ -67,6 +67,7 @@ struct RecoveryAndSignupTests {
             let email = try #require(h.mailer.onlyEmail)
             #expect(email.template == "identity.confirmation")
             #expect(email.data["expires_minutes"] == "1440")
+            #expect(LinkSecret.isWellFormedCode(try #require(email.data["code"])))
             let link = try #require(email.data["link"])
             #expect(link.hasPrefix(LinkTestHarness.site + "?token=") && link.hasSuffix("&type=signup"))
             let token = try LinkTestHarness.token(in: email)
@@ -85,16 +86,23 @@ struct RecoveryAndSignupTests {
         }
     }
 
-    @Test("a project without a site URL gets a code-only confirmation")
-    func signupWithoutSite() async throws {
+    @Test("a project without a site URL: the confirmation and the recovery email carry the code alone, which signs in",
+          arguments: [LinkType.signup, .recovery])
+    func codeOnlyWithoutSite(type: LinkType) async throws {
         try await withLinkHarness { h in
             let project = try await h.project(siteURL: nil)
             let user = try await h.core.users.createPasswordless(projectID: project, email: "ana@example.com", confirmed: false)
-            try await h.flows.sendSignupConfirmation(user: user, context: h.context(project))
+            if type == .signup {
+                try await h.flows.sendSignupConfirmation(user: user, context: h.context(project))
+            } else {
+                #expect(try await h.flows.recover(EmailLinkRequest(email: "ana@example.com"), h.context(project)) == Empty())
+                await h.flows.waitForPendingEmails()
+            }
             let email = try #require(h.mailer.onlyEmail)
-            #expect(email.data["link"] == "")
+            #expect(email.template == (type == .signup ? "identity.confirmation.code" : "identity.recovery.code"))
+            #expect(email.data["link"] == nil)
             let session = try await h.flows.verify(
-                VerifyRequest(type: "signup", email: "ana@example.com", code: email.data["code"]), h.context(project))
+                VerifyRequest(type: type.rawValue, email: "ana@example.com", code: email.data["code"]), h.context(project))
             #expect(session.user.id == user.id)
         }
     }

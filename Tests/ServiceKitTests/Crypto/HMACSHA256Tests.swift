@@ -56,22 +56,6 @@ struct HMACSHA256Tests {
         #expect(!HMACSHA256.isValidAuthenticationCode(mac, for: Array("body".utf8), key: key))
     }
 
-    /// Rough cost on this machine, printed for the record; no timing assertion (the cores are shared).
-    @Test func roughCost() {
-        let key = SecureRandom.bytes(32)
-        let message = Array("psk_live_0123456789abcdefghijklmnopqrstuv".utf8)
-        let iterations = 20_000
-        var sink: UInt8 = 0
-        let clock = ContinuousClock()
-        let elapsed = clock.measure {
-            for _ in 0..<iterations {
-                sink ^= HMACSHA256.authenticationCode(for: message, key: key)[0]
-            }
-        }
-        let perCall = elapsed / iterations
-        print("HMACSHA256 (\(message.count)-byte message): \(perCall) per call, sink \(sink)")
-    }
-
     /// RFC 2104 from SHA256 alone, to cross-check the block-size boundary.
     private static func reference(message: [UInt8], key: [UInt8]) -> [UInt8] {
         var block = key.count > 64 ? SHA256.hash(key) : key

@@ -38,8 +38,14 @@ struct GracefulShutdownTests {
     @Test("IdleService idles until asked to stop")
     func idle() async throws {
         let token = GracefulShutdownToken()
-        let service = Task { try await GracefulShutdownToken.$current.withValue(token) { try await IdleService().run() } }
-        try await Task.sleep(for: .milliseconds(20))
+        let returned = Atomic<Bool>(false)
+        let service = Task {
+            try await GracefulShutdownToken.$current.withValue(token) { try await IdleService().run() }
+            returned.store(true, ordering: .sequentiallyConsistent)
+        }
+        try await Task.sleep(for: .milliseconds(200))
+        let returnedEarly = returned.load(ordering: .sequentiallyConsistent)
+        #expect(!returnedEarly, "IdleService returned before it was asked to stop")
         token.trigger()
         try await service.value
     }
