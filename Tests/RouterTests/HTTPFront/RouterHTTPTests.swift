@@ -51,9 +51,9 @@ struct RouterHTTPTests {
         let router = try await RouterHarness()
         defer { Task { await router.shutdown() } }
         let none = try await router.send("GET", "/v1/admin/projects")
-        #expect(none.status == 403)
+        #expect(none.status == 401 && none.json["error"] as? String == "INVALID_ADMIN_TOKEN")
         let wrong = try await router.send("GET", "/v1/admin/projects", headers: ["X-Admin-Token": String(repeating: "b", count: 40)])
-        #expect(wrong.status == 403)
+        #expect(wrong.status == 401 && wrong.json["error"] as? String == "INVALID_ADMIN_TOKEN")
         _ = try await router.createProject()
         let list = try await router.send("GET", "/v1/admin/projects", headers: admin)
         #expect(list.status == 200)
