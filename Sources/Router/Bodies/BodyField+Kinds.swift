@@ -4,17 +4,19 @@ import Wire
 // The field constructors: each states a limit once, for the schema and for the check.
 
 extension BodyField {
-    /// A required string, `length` scalars long, one of `values` when given.
+    /// A required string, `length` scalars long, one of `values` when given, without control characters when
+    /// `printable`.
     static func string(
         _ name: String, _ keyPath: WritableKeyPath<Root, String> & Sendable, length: ClosedRange<Int>? = nil,
-        values: [String]? = nil, description: String? = nil
+        values: [String]? = nil, printable: Bool = false, description: String? = nil
     ) -> BodyField {
-        BodyField(name: name, schema: stringSchema(length, values, description, nullable: false), required: true) {
+        let schema = stringSchema(length, values, description, nullable: false, printable: printable)
+        return BodyField(name: name, schema: schema, required: true) {
             container, root, prefix in
             guard let text = try value(String.self, container, name, prefix, expected: "a string") else {
                 throw missing(name, prefix)
             }
-            try check(text, name, prefix, length, values)
+            try check(text, name, prefix, length, values, printable: printable)
             root[keyPath: keyPath] = text
         }
     }
@@ -140,7 +142,8 @@ extension BodyField {
 
     /// The schema of a string field.
     static func stringSchema(
-        _ length: ClosedRange<Int>?, _ values: [String]?, _ description: String?, nullable: Bool
+        _ length: ClosedRange<Int>?, _ values: [String]?, _ description: String?, nullable: Bool,
+        printable: Bool = false
     ) -> JSONValue {
         var members: [(String, JSONValue)] = [("type", nullable ? ["string", "null"] : "string")]
         if let values { members.append(("enum", .array(values.map(JSONValue.string) + (nullable ? [.null] : [])))) }
@@ -148,14 +151,19 @@ extension BodyField {
             if length.lowerBound > 0 { members.append(("minLength", .int(length.lowerBound))) }
             if length.upperBound < Int.max { members.append(("maxLength", .int(length.upperBound))) }
         }
+        if printable { members.append(("pattern", .string(#"^[^\u0000-\u001F\u007F-\u009F]*$"#))) }
         if let description { members.append(("description", .string(description))) }
         return .object(members)
     }
 
     /// The string checks of `string(…)`.
     private static func check(
-        _ text: String, _ name: String, _ prefix: String, _ length: ClosedRange<Int>?, _ values: [String]?
+        _ text: String, _ name: String, _ prefix: String, _ length: ClosedRange<Int>?, _ values: [String]?,
+        printable: Bool = false
     ) throws(RouterError) {
+        if printable, text.unicodeScalars.contains(where: { $0.value < 0x20 || (0x7F...0x9F).contains($0.value) }) {
+            throw RouterError.validation(prefix + name, "\(name) must not contain control characters.")
+        }
         if let length, !length.contains(text.schemaLength) {
             throw RouterError.validation(prefix + name, length.upperBound == Int.max
                 ? "\(name) must be at least \(length.lowerBound) characters."

@@ -9,8 +9,15 @@ struct CreateTemplateBody: RequestBody {
     var html: String?
 
     static let fields: [BodyField<Self>] = [
-        .string("name", \.name, length: 1...maximumNameLength), .string("subject", \.subject),
-        .string("text", \.text), .string("html", \.html),
+        .string("name", \.name, length: 1...maximumNameLength, printable: true),
+        .string("subject", \.subject, length: 1...Int.max), .string("text", \.text), .string("html", \.html),
+    ]
+    static let rules: [BodyRule<Self>] = [
+        BodyRule(schema: [("anyOf", [SendEmailContent.filled("text"), SendEmailContent.filled("html")])]) { body, prefix in
+            guard !(body.text ?? "").isEmpty || !(body.html ?? "").isEmpty else {
+                throw RouterError.validation(prefix + "text", "text or html is required.")
+            }
+        },
     ]
 }
 

@@ -19,6 +19,9 @@ struct SendEmailBody: RequestBody {
     /// The longest tag.
     static let maximumTagLength = 64
 
+    /// A recipient (CommsService checks the syntax).
+    private static let address: JSONValue = ["type": "string", "format": "email"]
+
     var to: [String] = []
     var subject: String?
     var text: String?
@@ -32,7 +35,7 @@ struct SendEmailBody: RequestBody {
 
     static let fields: [BodyField<Self>] = [
         .custom("to", schema: ["oneOf": [
-            Schemas.string, ["type": "array", "items": Schemas.string, "minItems": 1, "maxItems": .int(maximumRecipients)],
+            address, ["type": "array", "items": address, "minItems": 1, "maxItems": .int(maximumRecipients)],
         ]], required: true) { container, body, prefix in body.to = try recipients(container, prefix) },
         .string("subject", \.subject), .string("text", \.text), .string("html", \.html),
         .string("template_id", \.templateID, length: 1...Int.max),

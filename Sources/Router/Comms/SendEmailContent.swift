@@ -4,7 +4,7 @@ import Wire
 /// non-empty `text` and/or `html`. The check and its `anyOf` schema, declared together.
 enum SendEmailContent {
     /// A present, non-empty string member.
-    private static func filled(_ name: String) -> JSONValue {
+    static func filled(_ name: String) -> JSONValue {
         ["required": [.string(name)], "properties": .object([(name, ["type": "string", "minLength": 1] as JSONValue)])]
     }
 

@@ -76,8 +76,8 @@ struct VerifyBody: RequestBody {
     var code: String?
 
     static let fields: [BodyField<Self>] = [
-        .string("type", \.type, values: IdentityLimits.verifyTypes), .string("token", \.token),
-        .string("email", \.email), .string("code", \.code),
+        .string("type", \.type, values: IdentityLimits.verifyTypes), .string("token", \.token, length: 1...Int.max),
+        .string("email", \.email, length: IdentityLimits.email), .string("code", \.code, length: 1...Int.max),
     ]
     static let rules: [BodyRule<Self>] = [
         BodyRule(schema: [("anyOf", [["required": ["token"]], ["required": ["email", "code"]]])]) { body, prefix in

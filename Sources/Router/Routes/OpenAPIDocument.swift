@@ -49,7 +49,7 @@ enum OpenAPIDocument {
         case .keyAndBearer: members.append(("security", [["apiKey": [], "bearer": []]]))
         }
         if let schema = route.requestSchema {
-            members.append(("requestBody", ["required": true, "content": ["application/json": ["schema": schema]]]))
+            members.append(("requestBody", ["required": .bool(route.requestRequired), "content": ["application/json": ["schema": schema]]]))
         }
         var success: [(String, JSONValue)] = [("description", .string(route.summary))]
         if let schema = route.response.schema {

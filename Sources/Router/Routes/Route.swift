@@ -46,6 +46,8 @@ final class Route: Sendable {
     let tag: String
     /// The request body's JSON Schema (from its ``RequestBody`` type), or nil when the route takes none.
     let requestSchema: JSONValue?
+    /// Whether the body must be sent (false when every field is optional: no body counts as `{}`).
+    let requestRequired: Bool
     /// The query parameters the route reads, for the document.
     let query: [QueryParameter]
     /// The success response.
@@ -56,7 +58,8 @@ final class Route: Sendable {
     /// Declares a route without a JSON body.
     init(
         _ method: HTTPMethod, _ path: String, auth: RouteAuth, tag: String, summary: String,
-        request: JSONValue? = nil, query: [QueryParameter] = [], response: Documented, rawBody: Bool = false,
+        request: JSONValue? = nil, requestRequired: Bool = true, query: [QueryParameter] = [], response: Documented,
+        rawBody: Bool = false,
         idempotent: Bool = false, limitsByAddress: Bool = false, deadline: Duration = .seconds(10),
         middleware: [any RouteMiddleware] = [], handler: @escaping Handler
     ) {
@@ -71,6 +74,7 @@ final class Route: Sendable {
         self.summary = summary
         self.tag = tag
         self.requestSchema = request
+        self.requestRequired = requestRequired
         self.query = query
         self.response = response
         self.handler = handler
@@ -85,7 +89,8 @@ final class Route: Sendable {
         handler: @escaping @Sendable (Body, RequestContext) async throws -> RouteResponse
     ) {
         self.init(
-            method, path, auth: auth, tag: tag, summary: summary, request: Body.schema, query: query,
+            method, path, auth: auth, tag: tag, summary: summary, request: Body.schema,
+            requestRequired: Body.fields.contains(where: \.required) || !Body.rules.isEmpty, query: query,
             response: response, idempotent: idempotent, deadline: deadline, middleware: middleware
         ) { context in
             try await handler(try Body.decode(context.request.body), context)
