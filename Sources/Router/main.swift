@@ -2,7 +2,7 @@ import Foundation
 import ServiceKit
 
 if CommandLine.arguments.contains("--print-openapi") {
-    print(OpenAPIDocument.make(RouteTable.make()).serialized)
+    print(OpenAPIDocument.make(try RouterRoutes.documentation()).serialized)
     exit(0)
 }
 

@@ -3,7 +3,8 @@ import ServiceKit
 import Wire
 
 /// Everything one Router replica holds: stores, in-memory keys and budgets, the limiter, the seam to the
-/// mesh, logs and metrics. The route handlers and the responder read it.
+/// mesh, logs and metrics. The responder's pipeline and the route groups are built from it (each group takes
+/// only the stores or clients it needs; handlers never see the whole replica).
 ///
 /// ```swift
 /// let app = RouterApp(config: config, database: pool, schema: "router", logger: logger, metrics: metrics)
@@ -34,14 +35,14 @@ final class RouterApp: Sendable {
     let limiter = RateLimiter()
     /// The budget of one client address on unkeyed routes.
     let addressLimit = RateLimit(perSecond: 10, burst: 50)
+    /// The budget of wrong admin tokens from one client address (the right token never counts against it).
+    let wrongAdminTokenLimit = RateLimit(perSecond: 1, burst: 10)
     /// The mesh behind the Router.
     let services: any ServiceDirectory
     /// The access log and error logs.
     let logger: Logger
     /// Metrics.
     let metrics: RouterMetrics
-    /// The routing table.
-    let table: RouteTable
     /// Identity's signing keys, for bearer tokens (refreshed by its own service).
     let identityKeys: IdentityKeyCache
     /// Revoked end-user sessions (polled by its own service).
@@ -51,11 +52,10 @@ final class RouterApp: Sendable {
     /// The services keeping ``identityKeys`` and ``sessionDenylist`` current; empty when identity is not configured.
     var identityServices: [any Service] { identityKeys.isConfigured ? [identityKeys, sessionDenylist] : [] }
 
-    /// Builds the replica's state over `database` (`table` is replaceable for tests).
+    /// Builds the replica's state over `database` (no connection is opened until the first statement).
     init(
         config: RouterConfig, database: PostgresPool, schema: String = RouterMigrations.schema, logger: Logger,
-        metrics: MetricsRegistry, services: any ServiceDirectory = EmptyServiceDirectory(),
-        table: RouteTable = RouteTable.make()
+        metrics: MetricsRegistry, services: any ServiceDirectory = EmptyServiceDirectory()
     ) {
         self.config = config
         self.schema = schema
@@ -68,7 +68,6 @@ final class RouterApp: Sendable {
         self.services = services
         self.logger = logger
         self.metrics = RouterMetrics(registry: metrics)
-        self.table = table
         self.identityKeys = IdentityKeyCache(services: services, logger: logger)
         self.sessionDenylist = SessionDenylist(services: services, logger: logger)
     }

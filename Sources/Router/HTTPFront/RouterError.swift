@@ -35,6 +35,8 @@ struct RouterError: Error, Sendable, CustomStringConvertible {
         status: 401, code: "INVALID_API_KEY", message: "The API key is not valid.")
     static let invalidToken = RouterError(
         status: 401, code: "INVALID_TOKEN", message: "The access token is missing or not valid.")
+    static let invalidAdminToken = RouterError(
+        status: 401, code: "INVALID_ADMIN_TOKEN", message: "This route needs a valid X-Admin-Token header.")
     static let forbidden = RouterError(status: 403, code: "FORBIDDEN", message: "This credential may not use this route.")
     static let unsupportedMediaType = RouterError(
         status: 415, code: "UNSUPPORTED_MEDIA_TYPE", message: "The body must be application/json.")

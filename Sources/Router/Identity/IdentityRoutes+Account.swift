@@ -4,36 +4,26 @@ import Wire
 
 /// The signed-in user's routes (bearer) and the public keys.
 extension IdentityRoutes {
-    private struct UpdateUserBody: Decodable {
-        let password: String?
-        let data: JSONValue?
-    }
-    private struct LogoutBody: Decodable { let scope: String? }
-
-    @Sendable static func getUser(_ request: RouteRequest) async throws -> RouteResponse {
-        let user = try await request.upstream { try await request.identity().getUser(request.callContext) }
+    @Sendable func getUser(_ context: RequestContext) async throws -> RouteResponse {
+        let user = try await upstream { try await identity().getUser(context.callContext) }
         return .json(IdentityJSON.user(user))
     }
 
-    @Sendable static func updateUser(_ request: RouteRequest) async throws -> RouteResponse {
-        let body = try request.decode(UpdateUserBody.self)
-        let call = UpdateUserRequest(password: body.password, data: try dataText(body.data))
-        let user = try await request.upstream { try await request.identity().updateUser(call, request.callContext) }
+    @Sendable func updateUser(_ body: UpdateUserBody, _ context: RequestContext) async throws -> RouteResponse {
+        let call = UpdateUserRequest(password: body.password, data: Self.dataText(body.data))
+        let user = try await upstream { try await identity().updateUser(call, context.callContext) }
         return .json(IdentityJSON.user(user))
     }
 
-    @Sendable static func logout(_ request: RouteRequest) async throws -> RouteResponse {
-        let scope = try request.decode(LogoutBody.self).scope ?? "local"
-        guard scope == "local" || scope == "global" else {
-            throw RouterError.validation("scope", "scope must be local or global.")
-        }
-        try await request.upstream { try await request.identity().logout(LogoutRequest(scope: scope), request.callContext) }
+    @Sendable func logout(_ body: LogoutBody, _ context: RequestContext) async throws -> RouteResponse {
+        let call = LogoutRequest(scope: body.scope ?? "local")
+        try await upstream { try await identity().logout(call, context.callContext) }
         return .noContent
     }
 
     /// Asks Identity (not the Router's cache, which may lag a rotation by minutes) so clients see new keys at once.
-    @Sendable static func jwks(_ request: RouteRequest) async throws -> RouteResponse {
-        let set = try await request.upstream { try await request.identity().publicKeys(request.callContext) }
+    @Sendable func jwks(_ context: RequestContext) async throws -> RouteResponse {
+        let set = try await upstream { try await identity().publicKeys(context.callContext) }
         return .json(IdentityJSON.jwks(set, now: Date()))
     }
 }

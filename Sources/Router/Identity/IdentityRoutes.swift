@@ -1,3 +1,4 @@
+import Contracts
 import Foundation
 import Wire
 
@@ -10,73 +11,67 @@ import Wire
 /// idempotent: a session must never be replayed from the idempotency store. Per-address and per-email limits
 /// are Identity's (it gets the client address in the context): the Router's own per-address limit applies to
 /// unkeyed routes only, and these all need a key.
-enum IdentityRoutes {
+struct IdentityRoutes {
+    /// IdentityService's client (503 `SERVICE_UNAVAILABLE` when it is not configured).
+    let identity: @Sendable () throws -> IdentityContract.Client
+
+    /// `?grant_type=` of `POST /v1/auth/token`.
+    static let grantTypes = ["password", "refresh_token"]
+
     /// The routes.
-    static let routes: [Route] = [
+    var routes: [Route] { [
         Route(.post, "/v1/auth/signup", auth: .anyKey, tag: "auth",
               summary: "Create a user; returns a session unless the project requires email confirmation",
-              request: IdentitySchemas.signup, response: .init(status: 201, schema: IdentitySchemas.signupResult),
+              body: SignupBody.self, response: .init(status: 201, schema: IdentitySchemas.signupResult),
               handler: signup),
         Route(.post, "/v1/auth/token", auth: .anyKey, tag: "auth",
               summary: "Get a session: ?grant_type=password with email and password, or ?grant_type=refresh_token",
-              request: IdentitySchemas.token, response: .init(status: 200, schema: IdentitySchemas.session),
+              body: TokenBody.self,
+              query: [QueryParameter(name: "grant_type", schema: ["type": "string", "enum": .array(Self.grantTypes.map(JSONValue.string))], required: true)], response: .init(status: 200, schema: IdentitySchemas.session),
               handler: token),
         Route(.post, "/v1/auth/magiclink", auth: .anyKey, tag: "auth",
               summary: "Email a one-time sign-in link and code (same answer whether or not the user exists)",
-              request: IdentitySchemas.emailLink, response: .init(status: 202, schema: IdentitySchemas.empty),
+              body: EmailLinkBody.self, response: .init(status: 202, schema: IdentitySchemas.empty),
               handler: magicLink),
         Route(.post, "/v1/auth/verify", auth: .anyKey, tag: "auth",
               summary: "Spend a one-time token, or an email and code, for a session",
-              request: IdentitySchemas.verify, response: .init(status: 200, schema: IdentitySchemas.session),
+              body: VerifyBody.self, response: .init(status: 200, schema: IdentitySchemas.session),
               handler: verify),
         Route(.post, "/v1/auth/recover", auth: .anyKey, tag: "auth",
               summary: "Email a recovery link and code (same answer whether or not the user exists)",
-              request: IdentitySchemas.emailLink, response: .init(status: 202, schema: IdentitySchemas.empty),
+              body: EmailLinkBody.self, response: .init(status: 202, schema: IdentitySchemas.empty),
               handler: recover),
         Route(.get, "/v1/auth/user", auth: .keyAndBearer, tag: "auth", summary: "The signed-in user",
               response: .init(status: 200, schema: IdentitySchemas.user), handler: getUser),
         Route(.put, "/v1/auth/user", auth: .keyAndBearer, tag: "auth",
               summary: "Change the signed-in user's password and/or data",
-              request: IdentitySchemas.updateUser, response: .init(status: 200, schema: IdentitySchemas.user),
+              body: UpdateUserBody.self, response: .init(status: 200, schema: IdentitySchemas.user),
               handler: updateUser),
         Route(.post, "/v1/auth/logout", auth: .keyAndBearer, tag: "auth",
               summary: "End this session (local) or all the user's sessions (global)",
-              request: IdentitySchemas.logout, response: .init(status: 204, schema: nil), handler: logout),
+              body: LogoutBody.self, response: .init(status: 204, schema: nil), handler: logout),
         Route(.get, "/v1/auth/jwks", auth: .anyKey, tag: "auth",
               summary: "The public keys access tokens are signed with (current and still-valid previous)",
               response: .init(status: 200, schema: IdentitySchemas.jwks), handler: jwks),
         Route(.get, "/v1/auth/admin/users", auth: .secretKey, tag: "auth-admin", summary: "List the project's users",
-              response: .init(status: 200, schema: Schemas.list(IdentitySchemas.user)), handler: listUsers),
+              query: Pagination.parameters, response: .init(status: 200, schema: Schemas.list(IdentitySchemas.user)),
+              handler: listUsers),
         Route(.delete, "/v1/auth/admin/users/{id}", auth: .secretKey, tag: "auth-admin",
               summary: "Delete a user and end their sessions", response: .init(status: 204, schema: nil),
               handler: deleteUser),
         Route(.get, "/v1/auth/admin/audit", auth: .secretKey, tag: "auth-admin",
               summary: "The project's auth events, newest first",
-              response: .init(status: 200, schema: Schemas.list(IdentitySchemas.audit)), handler: listAudit),
+              query: Pagination.parameters, response: .init(status: 200, schema: Schemas.list(IdentitySchemas.audit)),
+              handler: listAudit),
         Route(.get, "/v1/auth/admin/settings", auth: .secretKey, tag: "auth-admin",
               summary: "The project's identity settings",
               response: .init(status: 200, schema: IdentitySchemas.settings), handler: getSettings),
         Route(.put, "/v1/auth/admin/settings", auth: .secretKey, tag: "auth-admin",
               summary: "Change the project's identity settings (fields left out are kept)",
-              request: IdentitySchemas.settingsUpdate, response: .init(status: 200, schema: IdentitySchemas.settings),
+              body: IdentitySettingsBody.self, response: .init(status: 200, schema: IdentitySchemas.settings),
               handler: updateSettings),
-    ]
+    ] }
 
-    /// `data` as the contract types carry it: the object's JSON text; 400 `VALIDATION_FAILED` unless an object.
-    static func dataText(_ data: JSONValue?) throws -> String? {
-        guard let data else { return nil }
-        guard case .object = data else { throw RouterError.validation("data", "data must be a JSON object.") }
-        return data.serialized
-    }
-
-    /// The query parameter `name`, percent-decoded (`+` is a space), or nil.
-    static func query(_ request: RouteRequest, _ name: String) -> String? {
-        for pair in (request.http.query ?? "").split(separator: "&") {
-            let parts = pair.split(separator: "=", maxSplits: 1, omittingEmptySubsequences: false)
-            guard parts[0] == name else { continue }
-            let value = parts.count > 1 ? parts[1].replacingOccurrences(of: "+", with: " ") : ""
-            return Wire.HTTPRequest.percentDecoded(value) ?? ""
-        }
-        return nil
-    }
+    /// `data` as the contract types carry it: the object's JSON text (the body type checked it is an object).
+    static func dataText(_ data: JSONValue?) -> String? { data?.serialized }
 }

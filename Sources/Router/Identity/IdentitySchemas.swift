@@ -1,4 +1,5 @@
-/// JSON Schemas of the identity routes' bodies, for the OpenAPI document.
+/// JSON Schemas of the identity routes' responses, for the OpenAPI document (request bodies are described by
+/// their ``RequestBody`` types).
 enum IdentitySchemas {
     private static let string = Schemas.string
     private static let integer: JSONValue = ["type": "integer"]
@@ -29,32 +30,10 @@ enum IdentitySchemas {
     /// `{}`.
     static let empty: JSONValue = ["type": "object"]
 
-    private static let settingsProperties: [(String, JSONValue)] = [
-        ("site_url", ["type": ["string", "null"]]), ("redirect_allow_list", ["type": "array", "items": string]),
-        ("confirm_email", boolean), ("access_token_lifetime", ["type": "integer", "minimum": 60, "maximum": 86_400]),
-        ("magic_link_lifetime", integer), ("recovery_lifetime", integer), ("confirmation_lifetime", integer),
-    ]
     /// The identity settings.
-    static let settings = Schemas.object(settingsProperties)
-    /// A settings update: any subset.
-    static let settingsUpdate = Schemas.object(settingsProperties, optional: Set(settingsProperties.map(\.0)))
-
-    /// Signup's body.
-    static let signup = Schemas.object(
-        [("email", string), ("password", string), ("data", dataObject)], optional: ["data"])
-    /// The token grant's body: `email` and `password`, or `refresh_token`, by `grant_type`.
-    static let token = Schemas.object(
-        [("email", string), ("password", string), ("refresh_token", string)],
-        optional: ["email", "password", "refresh_token"])
-    /// Magic link and recovery's body.
-    static let emailLink = Schemas.object([("email", string), ("redirect_to", string)], optional: ["redirect_to"])
-    /// Verify's body.
-    static let verify = Schemas.object(
-        [("type", ["type": "string", "enum": ["magiclink", "signup", "recovery"]]), ("token", string),
-         ("email", string), ("code", string)], optional: ["token", "email", "code"])
-    /// The user update's body.
-    static let updateUser = Schemas.object([("password", string), ("data", dataObject)], optional: ["password", "data"])
-    /// Logout's body.
-    static let logout = Schemas.object(
-        [("scope", ["type": "string", "enum": ["local", "global"]])], optional: ["scope"])
+    static let settings = Schemas.object([
+        ("site_url", ["type": ["string", "null"]]), ("redirect_allow_list", ["type": "array", "items": string]),
+        ("confirm_email", boolean), ("access_token_lifetime", integer), ("magic_link_lifetime", integer),
+        ("recovery_lifetime", integer), ("confirmation_lifetime", integer),
+    ])
 }

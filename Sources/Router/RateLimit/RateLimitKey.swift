@@ -14,6 +14,8 @@ struct RateLimitKey: Sendable, Hashable, CustomStringConvertible {
         case address
         /// An email address, trimmed and lowercased.
         case email
+        /// A client address that presented a wrong admin token (a budget of its own, see ``AdminAuthentication``).
+        case adminAddress
     }
 
     /// The longest value kept (longer input is cut, so a bucket's size stays bounded).
@@ -38,6 +40,11 @@ struct RateLimitKey: Sendable, Hashable, CustomStringConvertible {
     /// its /64); an IPv4-mapped IPv6 address counts as the IPv4 address. Anything unparsable is used as given.
     static func address(_ address: String) -> RateLimitKey {
         RateLimitKey(scope: .address, value: AddressNormalizer.normalize(address))
+    }
+
+    /// The budget of wrong admin tokens from a client address (normalised as ``address(_:)``).
+    static func adminAddress(_ address: String) -> RateLimitKey {
+        RateLimitKey(scope: .adminAddress, value: AddressNormalizer.normalize(address))
     }
 
     /// The budget of an email address, case-insensitively and ignoring surrounding whitespace.

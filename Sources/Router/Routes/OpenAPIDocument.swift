@@ -1,9 +1,10 @@
-/// The OpenAPI 3.1 document, generated from the ``RouteTable`` (so it cannot drift from what is served).
+/// The OpenAPI 3.1 document, generated from the route declarations (so it cannot drift from what is served):
+/// request bodies from their ``RequestBody`` types, query parameters from the routes' ``QueryParameter``s.
 enum OpenAPIDocument {
-    /// The document for `table`.
-    static func make(_ table: RouteTable) -> JSONValue {
+    /// The document of `routes`.
+    static func make(_ routes: [Route]) -> JSONValue {
         var paths: [(String, JSONValue)] = []
-        for route in table.routes {
+        for route in routes {
             let operation = self.operation(route)
             let method = route.method.rawValue.lowercased()
             if let index = paths.firstIndex(where: { $0.0 == route.path.text }), case .object(var members) = paths[index].1 {
@@ -37,6 +38,8 @@ enum OpenAPIDocument {
         ]
         let parameters = route.path.parameterNames.map { name -> JSONValue in
             ["name": .string(name), "in": "path", "required": true, "schema": ["type": "string"]]
+        } + route.query.map { parameter -> JSONValue in
+            ["name": .string(parameter.name), "in": "query", "required": .bool(parameter.required), "schema": parameter.schema]
         }
         if !parameters.isEmpty { members.append(("parameters", .array(parameters))) }
         switch route.auth {
@@ -46,7 +49,7 @@ enum OpenAPIDocument {
         case .keyAndBearer: members.append(("security", [["apiKey": [], "bearer": []]]))
         }
         if let schema = route.requestSchema {
-            members.append(("requestBody", ["required": true, "content": ["application/json": ["schema": schema]]]))
+            members.append(("requestBody", ["required": .bool(route.requestRequired), "content": ["application/json": ["schema": schema]]]))
         }
         var success: [(String, JSONValue)] = [("description", .string(route.summary))]
         if let schema = route.response.schema {

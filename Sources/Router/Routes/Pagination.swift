@@ -1,37 +1,37 @@
-import Foundation
 import Wire
 
 /// The contract's lists: `?limit=` (1–200, default 50), `?cursor=`, `{"data":[…],"next_cursor":…}`.
 enum Pagination {
-    /// The limit and cursor of `request`; 400 `VALIDATION_FAILED` for a bad limit.
-    static func read(_ request: RouteRequest) throws -> (limit: Int, cursor: String?) {
-        var limit = 50
-        var cursor: String?
-        for pair in (request.http.query ?? "").split(separator: "&") {
-            let parts = pair.split(separator: "=", maxSplits: 1, omittingEmptySubsequences: false)
-            let value = parts.count > 1 ? HTTPRequestDecoding.decode(parts[1]) : ""
-            switch parts[0] {
-            case "limit":
-                guard let number = Int(value), (1...200).contains(number) else {
-                    throw RouterError.validation("limit", "limit must be an integer from 1 to 200.")
-                }
-                limit = number
-            case "cursor": cursor = value.isEmpty ? nil : value
-            default: break
+    /// The allowed page sizes.
+    static let limits = 1...200
+    /// The page size without `?limit=`.
+    static let defaultLimit = 50
+
+    /// The two query parameters, for the document (stated from the same limits as ``read(_:)`` checks).
+    static let parameters: [QueryParameter] = [
+        QueryParameter(name: "limit", schema: [
+            "type": "integer", "minimum": .int(limits.lowerBound), "maximum": .int(limits.upperBound),
+            "default": .int(defaultLimit),
+        ]),
+        QueryParameter(name: "cursor", schema: ["type": "string"]),
+    ]
+
+    /// The limit and cursor of the request; 400 `VALIDATION_FAILED` for a bad limit (an empty cursor is none).
+    static func read(_ context: RequestContext) throws(RouterError) -> (limit: Int, cursor: String?) {
+        var limit = defaultLimit
+        if let text = try context.query("limit") {
+            guard let number = Int(text), limits.contains(number) else {
+                throw RouterError.validation(
+                    "limit", "limit must be an integer from \(limits.lowerBound) to \(limits.upperBound).")
             }
+            limit = number
         }
-        return (limit, cursor)
+        let cursor = try context.query("cursor")
+        return (limit, cursor?.isEmpty == false ? cursor : nil)
     }
 
     /// A page of `items`.
     static func page(_ items: [JSONValue], next: String?) -> RouteResponse {
         .json(["data": .array(items), "next_cursor": .string(next)])
-    }
-}
-
-/// Query-value decoding (`+` is a space, then percent-decoding).
-fileprivate enum HTTPRequestDecoding {
-    static func decode(_ text: Substring) -> String {
-        Wire.HTTPRequest.percentDecoded(text.replacingOccurrences(of: "+", with: " ")) ?? ""
     }
 }

@@ -1,19 +1,20 @@
 import Foundation
 import Wire
 
-/// One declaration of the routing table: what the route matches, who may call it, what it does, and how the
-/// OpenAPI document describes it. ``RouteTable`` lists them all; the responder and the document both read it.
-/// A class, so matching a request hands out a reference rather than copying a dozen fields.
+/// One declaration of the routing table: what the route matches, who may call it, its body type, what it
+/// does, and how the OpenAPI document describes it. The pipeline's stages are chosen from it once, when the
+/// ``RouteTable`` is built (``RouterPipeline``); the document is generated from it. A class, so matching a
+/// request hands out a reference rather than copying a dozen fields.
 ///
 /// ```swift
-/// Route(.get, "/v1/whoami", auth: .anyKey, summary: "Who am I",
-///       response: .init(status: 200, schema: Schemas.whoami)) { request in
-///     .json(["project_id": .string(request.key!.projectID)])
+/// Route(.post, "/v1/keys", auth: .secretKey, tag: "keys", summary: "Create a key (shown once)",
+///       body: CreateKeyBody.self, response: .init(status: 201, schema: Schemas.newKey), idempotent: true) {
+///     body, context in try await create(kind: body.kind, projectID: context.key!.projectID)
 /// }
 /// ```
 final class Route: Sendable {
     /// What a route handler gets.
-    typealias Handler = @Sendable (RouteRequest) async throws -> RouteResponse
+    typealias Handler = @Sendable (RequestContext) async throws -> RouteResponse
 
     /// A documented response.
     struct Documented: Sendable {
@@ -27,7 +28,7 @@ final class Route: Sendable {
     let method: HTTPMethod
     /// The path template.
     let path: PathTemplate
-    /// Who may call it.
+    /// Who may call it (chooses the auth stage).
     let auth: RouteAuth
     /// Whether the body is taken raw (inbound webhooks) rather than checked as JSON.
     let rawBody: Bool
@@ -37,22 +38,30 @@ final class Route: Sendable {
     let limitsByAddress: Bool
     /// How long the handler may take before 504 `UPSTREAM_TIMEOUT`.
     let deadline: Duration
+    /// Extra stages of this route, run after auth and the rate limit, before the body check.
+    let middleware: [any RouteMiddleware]
     /// The OpenAPI summary.
     let summary: String
     /// The OpenAPI tag.
     let tag: String
-    /// The request body's JSON Schema, or nil when the route takes none.
+    /// The request body's JSON Schema (from its ``RequestBody`` type), or nil when the route takes none.
     let requestSchema: JSONValue?
+    /// Whether the body must be sent (false when every field is optional: no body counts as `{}`).
+    let requestRequired: Bool
+    /// The query parameters the route reads, for the document.
+    let query: [QueryParameter]
     /// The success response.
     let response: Documented
     /// The handler.
     let handler: Handler
 
-    /// Declares a route.
+    /// Declares a route without a JSON body.
     init(
         _ method: HTTPMethod, _ path: String, auth: RouteAuth, tag: String, summary: String,
-        request: JSONValue? = nil, response: Documented, rawBody: Bool = false, idempotent: Bool = false,
-        limitsByAddress: Bool = false, deadline: Duration = .seconds(10), handler: @escaping Handler
+        request: JSONValue? = nil, requestRequired: Bool = true, query: [QueryParameter] = [], response: Documented,
+        rawBody: Bool = false,
+        idempotent: Bool = false, limitsByAddress: Bool = false, deadline: Duration = .seconds(10),
+        middleware: [any RouteMiddleware] = [], handler: @escaping Handler
     ) {
         self.method = method
         self.path = PathTemplate(path)
@@ -61,99 +70,40 @@ final class Route: Sendable {
         self.idempotent = idempotent
         self.limitsByAddress = limitsByAddress
         self.deadline = deadline
+        self.middleware = middleware
         self.summary = summary
         self.tag = tag
         self.requestSchema = request
+        self.requestRequired = requestRequired
+        self.query = query
         self.response = response
         self.handler = handler
     }
-}
 
-/// The request as a handler sees it: captured parameters, the authenticated key, the body.
-struct RouteRequest: Sendable {
-    /// The replica's state.
-    let app: RouterApp
-    /// The raw HTTP request.
-    let http: HTTPRequest
-    /// Path parameters by template name (percent-decoded).
-    let parameters: [String: String]
-    /// The authenticated key, for keyed routes.
-    let key: KeyRecord?
-    /// The request id.
-    let requestID: String
-    /// The client address, if known.
-    let clientAddress: String?
-    /// When the route's deadline passes (Wire calls carry it, so services stop waiting too).
-    var deadline: ContinuousClock.Instant = .now + .seconds(10)
-    /// The end user (JWT `sub`) of a verified bearer token, on `.keyAndBearer` routes.
-    var subject: String?
-    /// The end user's session (JWT `sid`) of a verified bearer token, on `.keyAndBearer` routes.
-    var sessionID: String?
-
-    /// The parameter `name` (the template guarantees it is present).
-    func parameter(_ name: String) -> String { parameters[name] ?? "" }
-
-    /// The body decoded as `T`: 400 `MALFORMED_JSON` for invalid JSON, 400 `VALIDATION_FAILED` naming the
-    /// field for a missing or mistyped one. An empty body counts as `{}`.
-    func decode<T: Decodable>(_ type: T.Type) throws -> T {
-        let bytes = http.body.isEmpty ? Array("{}".utf8) : http.body
-        guard (try? JSONSerialization.jsonObject(with: Data(bytes), options: [.fragmentsAllowed])) != nil else {
-            throw RouterError.malformedJSON
-        }
-        do {
-            return try JSONDecoder().decode(T.self, from: Data(bytes))
-        } catch let error as DecodingError {
-            throw fileprivateValidationError(error)
+    /// Declares a route whose JSON body is decoded once, straight into `Body`, before `handler` runs (400
+    /// `MALFORMED_JSON` / `VALIDATION_FAILED` otherwise); the document's request schema is `Body.schema`.
+    convenience init<Body: RequestBody>(
+        _ method: HTTPMethod, _ path: String, auth: RouteAuth, tag: String, summary: String, body: Body.Type,
+        query: [QueryParameter] = [], response: Documented, idempotent: Bool = false,
+        deadline: Duration = .seconds(10), middleware: [any RouteMiddleware] = [],
+        handler: @escaping @Sendable (Body, RequestContext) async throws -> RouteResponse
+    ) {
+        self.init(
+            method, path, auth: auth, tag: tag, summary: summary, request: Body.schema,
+            requestRequired: Body.fields.contains(where: \.required) || !Body.rules.isEmpty, query: query,
+            response: response, idempotent: idempotent, deadline: deadline, middleware: middleware
+        ) { context in
+            try await handler(try Body.decode(context.request.body), context)
         }
     }
 }
 
-/// 400 `VALIDATION_FAILED` with the dotted path of the offending field (never its value).
-fileprivate func fileprivateValidationError(_ error: DecodingError) -> RouterError {
-    let path: [any CodingKey]
-    let message: String
-    switch error {
-    case .keyNotFound(let key, let context):
-        path = context.codingPath + [key]
-        message = "A required field is missing."
-    case .typeMismatch(_, let context), .valueNotFound(_, let context):
-        path = context.codingPath
-        message = "A field has the wrong type."
-    case .dataCorrupted(let context):
-        path = context.codingPath
-        message = "A field has an invalid value."
-    @unknown default:
-        path = []
-        message = "The body is not valid."
-    }
-    let field = path.map { $0.intValue.map(String.init) ?? $0.stringValue }.joined(separator: ".")
-    return .validation(field.isEmpty ? "body" : field, message)
-}
-
-/// What a handler returns: a status, an optional JSON body and extra headers.
-struct RouteResponse: Sendable {
-    /// The status.
-    var status: Int
-    /// The body, or nil for none (204).
-    var body: JSONValue?
-    /// A plain-text body (Prometheus), used when `body` is nil.
-    var text: String?
-    /// Extra headers.
-    var headers: [(String, String)] = []
-
-    /// A response.
-    init(status: Int, body: JSONValue?, text: String? = nil, headers: [(String, String)] = []) {
-        self.status = status
-        self.body = body
-        self.text = text
-        self.headers = headers
-    }
-
-    /// A JSON response.
-    static func json(_ body: JSONValue, status: Int = 200) -> RouteResponse {
-        RouteResponse(status: status, body: body)
-    }
-
-    /// 204 No Content.
-    static let noContent = RouteResponse(status: 204, body: nil)
+/// A query parameter as the OpenAPI document states it (the route reads it with ``RequestContext/query(_:)``).
+struct QueryParameter: Sendable {
+    /// The name.
+    let name: String
+    /// Its JSON Schema.
+    let schema: JSONValue
+    /// Whether it must be present.
+    var required = false
 }

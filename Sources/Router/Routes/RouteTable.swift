@@ -1,28 +1,43 @@
 import Wire
 
-/// Every route the Router serves, declared once; the responder matches against it and the OpenAPI document
-/// is generated from it.
+/// Every route the Router serves, each with its pipeline composed once (``RouterPipeline``); the responder
+/// matches against it and the OpenAPI document is generated from the same declarations.
 struct RouteTable: Sendable {
-    /// The routes, in declaration order.
-    let routes: [Route]
+    /// A route and its composed pipeline.
+    final class Entry: Sendable {
+        /// The declaration.
+        let route: Route
+        /// Its stages and handler, as one chain.
+        let responder: RouteResponder
 
-    /// The Router's table. Handlers reach the replica's state through the `RouterApp` passed at call time.
-    static func make() -> RouteTable {
-        RouteTable(
-            routes: HealthRoutes.routes + ProjectRoutes.routes + KeyRoutes.routes + WebhookRoutes.routes
-                + IdentityRoutes.routes + CommsRoutes.routes)
+        init(route: Route, responder: @escaping RouteResponder) {
+            self.route = route
+            self.responder = responder
+        }
     }
 
-    /// The route for `method` and the decoded `path`, with its parameters; 404 `NOT_FOUND` when no template
+    /// The routes with their pipelines, in declaration order.
+    let entries: [Entry]
+
+    /// The declarations, in order.
+    var routes: [Route] { entries.map(\.route) }
+
+    /// The table of `routes`, each behind `pipeline`'s stages.
+    init(routes: [Route], pipeline: RouterPipeline) {
+        entries = routes.map { Entry(route: $0, responder: pipeline.responder(for: $0)) }
+    }
+
+    /// The entry for `method` and the decoded `path`, with its parameters; 404 `NOT_FOUND` when no template
     /// matches, 405 `METHOD_NOT_ALLOWED` (with `Allow`) when one matches with another method.
-    func match(method: HTTPMethod, path: String?) throws(RouterError) -> (Route, [String: String]) {
+    func match(method: HTTPMethod, path: String?) throws(RouterError) -> (Entry, [String: String]) {
         guard var path else { throw .notFound }
         var allowed: [String] = []
-        let found: (Route, [String: String])? = path.withUTF8 { bytes in
+        let found: (Entry, [String: String])? = path.withUTF8 { bytes in
             let segments = fileprivateSegments(bytes)
-            for route in routes {
+            for entry in entries {
+                let route = entry.route
                 guard let parameters = route.path.match(bytes, segments: segments) else { continue }
-                if route.method == method || (method == .head && route.method == .get) { return (route, parameters) }
+                if route.method == method || (method == .head && route.method == .get) { return (entry, parameters) }
                 allowed.append(route.method.rawValue)
             }
             return nil

@@ -4,11 +4,10 @@ import Testing
 import Wire
 @testable import Router
 
-@Suite("CommsEmailBody and the comms routing table")
+@Suite("SendEmailBody and the comms routing table")
 struct CommsEmailBodyTests {
     private func parse(_ text: String, key: String? = nil) throws -> SendEmailRequest {
-        let value = try JSONDecoder().decode(JSONValue.self, from: Data(text.utf8))
-        return try CommsEmailBody.request(from: value, idempotencyKey: key)
+        try SendEmailBody.decode(Array(text.utf8)).request(idempotencyKey: key)
     }
 
     private func field(_ text: String) -> String? {
@@ -43,18 +42,19 @@ struct CommsEmailBodyTests {
     @Test("send_at is RFC 3339 with an offset, with or without fractions")
     func sendAt() {
         let instant = Date(timeIntervalSince1970: 1_893_546_245)
-        #expect(CommsEmailBody.rfc3339("2030-01-02T01:04:05Z") == instant)
-        #expect(CommsEmailBody.rfc3339("2030-01-02t01:04:05z") == instant)
-        #expect(CommsEmailBody.rfc3339("2030-01-02T03:04:05+02:00") == instant)
-        #expect(abs((CommsEmailBody.rfc3339("2030-01-02T01:04:05.5Z")?.timeIntervalSince1970 ?? 0) - 1_893_546_245.5) < 0.001)
+        #expect(SendEmailBody.rfc3339("2030-01-02T01:04:05Z") == instant)
+        #expect(SendEmailBody.rfc3339("2030-01-02t01:04:05z") == instant)
+        #expect(SendEmailBody.rfc3339("2030-01-02T03:04:05+02:00") == instant)
+        #expect(abs((SendEmailBody.rfc3339("2030-01-02T01:04:05.5Z")?.timeIntervalSince1970 ?? 0) - 1_893_546_245.5) < 0.001)
         for bad in ["2030-01-02", "2030-01-02T01:04:05", "tomorrow", "", "2030-13-02T01:04:05Z"] {
-            #expect(CommsEmailBody.rfc3339(bad) == nil, "\(bad)")
+            #expect(SendEmailBody.rfc3339(bad) == nil, "\(bad)")
         }
     }
 
     @Test("every comms route of the contract is served, for secret keys only, and documented")
     func table() throws {
-        let comms = RouteTable.make().routes.filter { $0.path.text.hasPrefix("/v1/comms") }
+        let routes = try RouterRoutes.documentation()
+        let comms = routes.filter { $0.path.text.hasPrefix("/v1/comms") }
         let served = Set(comms.map { "\($0.method.rawValue) \($0.path.text)" })
         #expect(served == [
             "POST /v1/comms/email", "GET /v1/comms/messages/{id}", "GET /v1/comms/messages",
@@ -63,7 +63,7 @@ struct CommsEmailBodyTests {
         ])
         #expect(comms.allSatisfy { $0.auth == .secretKey })
         #expect(comms.filter(\.idempotent).map(\.path.text).sorted() == ["/v1/comms/email", "/v1/comms/templates"])
-        let document = OpenAPIDocument.make(RouteTable.make())
+        let document = OpenAPIDocument.make(routes)
         let paths = try #require(document["paths"])
         for route in comms {
             #expect(paths[route.path.text]?[route.method.rawValue.lowercased()] != nil, "\(route.path.text)")

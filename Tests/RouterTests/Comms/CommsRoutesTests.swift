@@ -170,7 +170,7 @@ struct CommsRoutesTests {
         let gone = try await mesh.router.send("DELETE", "/v1/comms/suppressions/gone@example.com", headers: headers)
         #expect(gone.status == 404 && gone.json["error"] as? String == "NOT_FOUND")
         let taken = try await mesh.router.send(
-            "POST", "/v1/comms/templates", headers: headers, body: #"{"name":"taken","subject":"s"}"#)
+            "POST", "/v1/comms/templates", headers: headers, body: #"{"name":"taken","subject":"s","text":"t"}"#)
         #expect(taken.status == 409 && taken.json["error"] as? String == "CONFLICT")
 
         mesh.fake.failure = PublicError.validation("to.0", "The address is not valid.").wireError

@@ -11,7 +11,7 @@ struct RouterFailureTests {
 
     @Test("a handler bug is 500 INTERNAL with nothing internal; a slow one is 504; unkeyed routes limit per address")
     func failures() async throws {
-        let table = RouteTable(routes: RouteTable.make().routes + [
+        let extraRoutes = [
             Route(.get, "/boom", auth: .none, tag: "test", summary: "Throws", response: .init(status: 200, schema: nil)) { _ in
                 throw Boom()
             },
@@ -22,8 +22,8 @@ struct RouterFailureTests {
             },
             Route(.get, "/limited", auth: .none, tag: "test", summary: "Limited", response: .init(status: 204, schema: nil),
                   limitsByAddress: true) { _ in .noContent },
-        ])
-        let router = try await RouterHarness(table: table)
+        ]
+        let router = try await RouterHarness(extraRoutes: extraRoutes)
         defer { Task { await router.shutdown() } }
         let boom = try await router.send("GET", "/boom")
         #expect(boom.status == 500 && boom.json["error"] as? String == "INTERNAL")

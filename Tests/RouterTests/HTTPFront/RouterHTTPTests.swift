@@ -46,14 +46,32 @@ struct RouterHTTPTests {
         #expect(missing.json["field"] as? String == "name")
     }
 
+    @Test("wrong admin tokens are limited per client address; the right token is never slowed by them")
+    func wrongAdminTokensLimited() async throws {
+        let router = try await RouterHarness()
+        defer { Task { await router.shutdown() } }
+        let wrong = ["X-Admin-Token": String(repeating: "b", count: 40)]
+        var refusal: TestHTTPClient.Response?
+        for _ in 0..<(router.app.wrongAdminTokenLimit.burst + 5) {
+            let response = try await router.send("GET", "/v1/admin/projects", headers: wrong)
+            if response.status == 429 { refusal = response; break }
+            #expect(response.status == 401 && response.json["error"] as? String == "INVALID_ADMIN_TOKEN")
+        }
+        let refused = try #require(refusal)
+        #expect(refused.json["error"] as? String == "RATE_LIMITED" && refused.header("Retry-After") != nil)
+        for _ in 0..<20 {
+            #expect(try await router.send("GET", "/v1/admin/projects", headers: admin).status == 200)
+        }
+    }
+
     @Test("admin routes need the admin token")
     func adminAuth() async throws {
         let router = try await RouterHarness()
         defer { Task { await router.shutdown() } }
         let none = try await router.send("GET", "/v1/admin/projects")
-        #expect(none.status == 403)
+        #expect(none.status == 401 && none.json["error"] as? String == "INVALID_ADMIN_TOKEN")
         let wrong = try await router.send("GET", "/v1/admin/projects", headers: ["X-Admin-Token": String(repeating: "b", count: 40)])
-        #expect(wrong.status == 403)
+        #expect(wrong.status == 401 && wrong.json["error"] as? String == "INVALID_ADMIN_TOKEN")
         _ = try await router.createProject()
         let list = try await router.send("GET", "/v1/admin/projects", headers: admin)
         #expect(list.status == 200)

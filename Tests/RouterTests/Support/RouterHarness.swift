@@ -32,7 +32,7 @@ final class RouterHarness: Sendable {
 
     init(
         schema: String = RouterHarness.uniqueSchema(), environment: [String: String] = [:],
-        table: RouteTable = RouteTable.make(), services: any ServiceDirectory = EmptyServiceDirectory()
+        extraRoutes: [Route] = [], services: any ServiceDirectory = EmptyServiceDirectory()
     ) async throws {
         let config = try RouterConfig(environment: Self.environment(environment))
         var configuration = try PostgresConfiguration(url: Self.databaseURL ?? "")
@@ -42,13 +42,13 @@ final class RouterHarness: Sendable {
         let logs = InMemoryLogHandler()
         let app = RouterApp(
             config: config, database: pool, schema: schema, logger: Logger(handler: logs), metrics: MetricsRegistry(),
-            services: services, table: table)
+            services: services)
         var sync = app.sync(listener: try app.makeListener(configuration: configuration))
         sync.flushInterval = .milliseconds(200)
         try await sync.reloadAll()
         let syncTask = Task { _ = try? await sync.run() }
         let group = try EventLoopGroup(loopCount: 1)
-        self.server = try HTTPServer(host: "127.0.0.1", port: 0, group: group, responder: RouterResponder(app: app))
+        self.server = try HTTPServer(host: "127.0.0.1", port: 0, group: group, responder: RouterResponder(app: app, extraRoutes: extraRoutes))
         self.app = app
         self.pool = pool
         self.group = group

@@ -5,22 +5,23 @@ import Wire
 /// (`Idempotent-Replayed: true`); the same key with another request is 422 `IDEMPOTENCY_KEY_REUSED`.
 ///
 /// Only responses below 500 are stored (a failure may be retried). Two identical requests racing with a
-/// new key may both run; the first stored response wins for later replays.
-struct Idempotency {
-    /// The replica's state.
-    let app: RouterApp
+/// new key may both run; the first stored response wins for later replays. The scope is the project (or
+/// `admin`), the method and the route template.
+struct IdempotencyStage: RouteMiddleware {
+    /// Stored first responses.
+    let store: IdempotencyStore
+    /// `METHOD /template`, the route's part of the scope.
+    let route: String
 
-    /// Replays or runs `body` for `key` within `scope` (project, method and route).
-    func run(
-        key: String, scope: String, request: RouteRequest, now: Date,
-        _ body: () async throws -> HTTPResponse
-    ) async throws -> HTTPResponse {
+    func handle(_ context: inout RequestContext, next: RouteResponder) async throws -> HTTPResponse {
+        guard let key = context.request.headers["Idempotency-Key"] else { return try await next(&context) }
         guard (1...IdempotencyStore.maximumKeyLength).contains(key.utf8.count) else {
             throw RouterError.validation("Idempotency-Key", "Idempotency-Key must be 1 to 255 characters.")
         }
-        let hash = IdempotencyStore.requestHash(
-            method: request.http.method.rawValue, path: String(request.http.path), body: request.http.body)
-        if let stored = try await app.idempotency.lookUp(scope: scope, key: key, now: now) {
+        let scope = "\(context.key?.projectID ?? "admin") \(route)"
+        let http = context.request
+        let hash = IdempotencyStore.requestHash(method: http.method.rawValue, path: String(http.path), body: http.body)
+        if let stored = try await store.lookUp(scope: scope, key: key, now: context.now) {
             guard stored.requestHash == hash else { throw RouterError.idempotencyKeyReused }
             var response = HTTPResponse(status: HTTPResponse.Status(code: stored.status), body: stored.body)
             if !stored.body.isEmpty {
@@ -29,10 +30,11 @@ struct Idempotency {
             response.headers.add(name: "Idempotent-Replayed", value: "true")
             return response
         }
-        let response = try await body()
+        let response = try await next(&context)
         if response.status.code < 500 {
-            try await app.idempotency.save(
-                scope: scope, key: key, requestHash: hash, status: response.status.code, body: response.body, now: now)
+            try await store.save(
+                scope: scope, key: key, requestHash: hash, status: response.status.code, body: response.body,
+                now: context.now)
         }
         return response
     }

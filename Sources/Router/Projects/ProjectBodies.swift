@@ -1,0 +1,66 @@
+import Foundation
+
+/// `POST /v1/admin/projects`: `{"name"}`, 1–200 characters with at least one that is not blank (the name is
+/// stored trimmed).
+struct CreateProjectBody: RequestBody {
+    /// The longest name.
+    static let nameLength = 1...200
+
+    var name = ""
+
+    static let fields: [BodyField<Self>] = [
+        .custom("name", schema: [
+            "type": "string", "minLength": .int(nameLength.lowerBound), "maxLength": .int(nameLength.upperBound),
+            "pattern": #"\S"#, "description": "Stored without leading and trailing blanks.",
+        ], required: true) { container, body, prefix in
+            guard let name = try BodyField<Self>.value(String.self, container, "name", prefix, expected: "a string") else {
+                throw BodyField<Self>.missing("name", prefix)
+            }
+            let trimmed = BlankCharacters.trimming(name)
+            guard nameLength.contains(name.schemaLength), !trimmed.isEmpty else {
+                throw RouterError.validation(
+                    prefix + "name", "name must be 1 to 200 characters, not all of them blank.")
+            }
+            body.name = trimmed
+        },
+    ]
+}
+
+/// `PATCH /v1/admin/projects/{id}`: `{"rate_limit":{"per_second","burst"}}`.
+struct PatchProjectBody: RequestBody {
+    /// A project's budget.
+    struct Limit: RequestBody {
+        var perSecond = 1
+        var burst = 1
+
+        static let fields: [BodyField<Self>] = [
+            .integer("per_second", \.perSecond, range: 1...1_000_000),
+            .integer("burst", \.burst, range: 1...100_000),
+        ]
+    }
+
+    var rateLimit = Limit()
+
+    static let fields: [BodyField<Self>] = [.object("rate_limit", \.rateLimit)]
+}
+
+/// The blank characters of JSON Schema's `\s` (ECMA-262 white space and line terminators), so the Router's
+/// "not all blank" is exactly what the document's `pattern: "\S"` says.
+enum BlankCharacters {
+    /// Whether `scalar` is blank.
+    static func contains(_ scalar: Unicode.Scalar) -> Bool {
+        switch scalar.value {
+        case 0x09...0x0D, 0x20, 0xA0, 0x1680, 0x2000...0x200A, 0x2028, 0x2029, 0x202F, 0x205F, 0x3000, 0xFEFF: true
+        default: false
+        }
+    }
+
+    /// `text` without leading and trailing blanks.
+    static func trimming(_ text: String) -> String {
+        let scalars = text.unicodeScalars
+        guard let first = scalars.firstIndex(where: { !contains($0) }),
+            let last = scalars.lastIndex(where: { !contains($0) })
+        else { return "" }
+        return String(scalars[first...last])
+    }
+}

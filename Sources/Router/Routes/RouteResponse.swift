@@ -1,0 +1,46 @@
+import ServiceKit
+import Wire
+
+/// What a handler returns: a status, an optional JSON body and extra headers.
+struct RouteResponse: Sendable {
+    /// The status.
+    var status: Int
+    /// The body, or nil for none (204).
+    var body: JSONValue?
+    /// A plain-text body (Prometheus), used when `body` is nil.
+    var text: String?
+    /// Extra headers.
+    var headers: [(String, String)] = []
+
+    /// A response.
+    init(status: Int, body: JSONValue?, text: String? = nil, headers: [(String, String)] = []) {
+        self.status = status
+        self.body = body
+        self.text = text
+        self.headers = headers
+    }
+
+    /// A JSON response.
+    static func json(_ body: JSONValue, status: Int = 200) -> RouteResponse {
+        RouteResponse(status: status, body: body)
+    }
+
+    /// 204 No Content.
+    static let noContent = RouteResponse(status: 204, body: nil)
+
+    /// The HTTP response: the body written straight to UTF-8 bytes (or the text), then the extra headers.
+    var http: HTTPResponse {
+        var response: HTTPResponse
+        if let body {
+            response = HTTPResponse.jsonBody(body, status: HTTPResponse.Status(code: status))
+        } else {
+            response = HTTPResponse(status: HTTPResponse.Status(code: status))
+            if let text {
+                response.headers.add(name: "Content-Type", value: MetricsRegistry.contentType)
+                response.body = Array(text.utf8)
+            }
+        }
+        for (name, value) in headers { response.headers.add(name: name, value: value) }
+        return response
+    }
+}
