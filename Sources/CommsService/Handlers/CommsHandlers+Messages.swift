@@ -4,9 +4,7 @@ import Wire
 
 extension CommsHandlers {
     /// The statuses a message can have (`ListMessages`' filter).
-    static let statuses: Set<String> = [
-        "queued", "sending", "sent", "delivered", "failed", "bounced", "complained", "suppressed",
-    ]
+    static let statuses: Set<String> = Set(MessageStatus.allCases.map(\.rawValue))
 
     /// `comms.GetMessage`.
     func getMessage(_ request: MessageIDRequest, projectID: String) async throws -> MessageView {

@@ -5,7 +5,7 @@ import Wire
 extension CommsHandlers {
     /// `comms.CreateTemplate`: names are unique per project (`CONFLICT` otherwise).
     func createTemplate(_ request: CreateTemplateRequest, projectID: String) async throws -> TemplateView {
-        guard (1...128).contains(request.name.count),
+        guard (1...CreateTemplateRequest.maxNameLength).contains(request.name.count),
               !request.name.unicodeScalars.contains(where: { $0.properties.generalCategory == .control })
         else { throw PublicError.validation("name", "The name must be 1 to 128 characters without control characters.") }
         let template = try EmailTemplate(subject: request.subject, text: request.text, html: request.html)

@@ -20,8 +20,8 @@ struct EmailAcceptor: Sendable {
     var onAccepted: @Sendable () -> Void = {}
 
     /// The contract's limits on tags.
-    static let maximumTags = 10
-    static let maximumTagLength = 64
+    static let maximumTags = SendEmailRequest.maxTags
+    static let maximumTagLength = SendEmailRequest.maxTagLength
 
     /// `comms.SendEmail`: a template of the project (`templateID` with `data`) or inline content.
     func accept(_ request: SendEmailRequest, projectID: String) async throws -> SendEmailResponse {

@@ -1,6 +1,8 @@
+import Contracts
+
 extension MailMessage {
     /// The most recipients one message may list.
-    static let maximumRecipients = 50
+    static let maximumRecipients = SendEmailRequest.maxRecipients
     /// The longest unsubscribe URL accepted, in octets.
     static let maximumURLOctets = 900
     /// The longest extra header value accepted, in UTF-8 octets.

@@ -34,8 +34,7 @@ extension RouterError {
         var headers: [(String, String)] = []
         if let retryAfter = error.retryAfter { headers.append(("Retry-After", String(retryAfter))) }
         self.init(
-            status: error.code.httpStatus, code: error.code.rawValue,
-            message: error.message.isEmpty ? "The request failed." : error.message,
+            error.code, error.message.isEmpty ? "The request failed." : error.message,
             context: error.context.map { member in
                 switch member.value {
                 case .string(let text): (member.name, .string(text))
@@ -44,9 +43,4 @@ extension RouterError {
             },
             headers: headers)
     }
-
-    /// 503 `SERVICE_UNAVAILABLE` with `Retry-After: 1`.
-    static let serviceUnavailable = RouterError(
-        status: 503, code: "SERVICE_UNAVAILABLE", message: "A service behind the Router is unavailable; retry shortly.",
-        headers: [("Retry-After", "1")])
 }

@@ -1,7 +1,9 @@
+import Contracts
+
 /// `POST /v1/comms/templates`.
 struct CreateTemplateBody: RequestBody {
     /// The longest template name.
-    static let maximumNameLength = 128
+    static let maximumNameLength = CreateTemplateRequest.maxNameLength
 
     var name = ""
     var subject = ""
@@ -37,5 +39,5 @@ struct CommsSettingsBody: RequestBody {
 /// The statuses a message can be in (the contract's list, also the `?status=` filter's values).
 enum MessageStatuses {
     /// In the contract's order.
-    static let all = ["queued", "sending", "sent", "delivered", "failed", "bounced", "complained", "suppressed"]
+    static let all = MessageStatus.allCases.map(\.rawValue)
 }

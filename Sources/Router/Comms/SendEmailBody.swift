@@ -14,11 +14,11 @@ import Wire
 /// ```
 struct SendEmailBody: RequestBody {
     /// The most recipients one message may have.
-    static let maximumRecipients = 50
+    static let maximumRecipients = SendEmailRequest.maxRecipients
     /// The most tags one message may have.
-    static let maximumTags = 10
+    static let maximumTags = SendEmailRequest.maxTags
     /// The longest tag.
-    static let maximumTagLength = 64
+    static let maximumTagLength = SendEmailRequest.maxTagLength
 
     /// A recipient (CommsService checks the syntax).
     private static let address: JSONValue = ["type": "string", "format": "email"]

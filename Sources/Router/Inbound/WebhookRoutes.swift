@@ -1,3 +1,4 @@
+import Contracts
 import Foundation
 import ServiceKit
 import Wire
@@ -47,7 +48,7 @@ struct WebhookRoutes {
         } catch {
             let message = error.code == .timestampOutOfTolerance
                 ? "The webhook timestamp is too far from now." : "The webhook signature is missing or wrong."
-            throw RouterError(status: error.status, code: error.code.rawValue, message: message)
+            throw RouterError(error.publicCode, message)
         }
         if try await events.contains(source: source, id: id) { return .json(["duplicate": true]) }
         let call = CallContext(requestID: context.requestID, deadline: context.deadline)

@@ -1,23 +1,30 @@
+import Contracts
+
 /// Why an inbound webhook was refused. Both codes answer 401 with the contract's error body.
 ///
 /// `description` is the code only: never a header value, signature or body.
 struct WebhookVerificationError: Error, Sendable, Hashable, CustomStringConvertible {
-    /// The contract's error codes for inbound webhooks.
-    enum Code: String, Sendable, Hashable {
+    /// What went wrong.
+    enum Code: Sendable, Hashable {
         /// A header is missing or malformed, or no `v1` signature matches.
-        case invalidSignature = "INVALID_SIGNATURE"
+        case invalidSignature
         /// The signature matches but `webhook-timestamp` is more than the tolerance away from now.
-        case timestampOutOfTolerance = "TIMESTAMP_OUT_OF_TOLERANCE"
+        case timestampOutOfTolerance
     }
 
     /// What went wrong.
     let code: Code
 
-    /// The HTTP status to answer: 401.
-    var status: Int { 401 }
+    /// The contract's error code (both answer 401).
+    var publicCode: PublicErrorCode {
+        switch code {
+        case .invalidSignature: .invalidSignature
+        case .timestampOutOfTolerance: .timestampOutOfTolerance
+        }
+    }
 
     /// The contract's error code.
-    var description: String { code.rawValue }
+    var description: String { publicCode.rawValue }
 
     /// A missing or bad signature.
     static let invalidSignature = WebhookVerificationError(code: .invalidSignature)

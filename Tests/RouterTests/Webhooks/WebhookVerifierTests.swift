@@ -138,7 +138,7 @@ struct WebhookVerifierTests {
         #expect("\(secret)" == "***")
         #expect(String(reflecting: secret) == "***")
         #expect("\(WebhookVerificationError.invalidSignature)" == "INVALID_SIGNATURE")
-        #expect(WebhookVerificationError.timestampOutOfTolerance.code.rawValue == "TIMESTAMP_OUT_OF_TOLERANCE")
-        #expect(WebhookVerificationError.invalidSignature.status == 401)
+        #expect(WebhookVerificationError.timestampOutOfTolerance.publicCode.rawValue == "TIMESTAMP_OUT_OF_TOLERANCE")
+        #expect(WebhookVerificationError.invalidSignature.publicCode.httpStatus == 401)
     }
 }
