@@ -239,8 +239,8 @@ for name, entry in registry.items():
     secret = objects.get(("Secret", f"purrpurr-{name}-secrets"))
     if secret is None:
         problems.append(f"{overlay}secret.example.yaml: no Secret purrpurr-{name}-secrets")
-    elif f"/purrpurr_{entry['database']}?" not in secret[1].get("stringData", {}).get("DATABASE_URL", ""):
-        problems.append(f"{overlay}secret.example.yaml: DATABASE_URL does not name database purrpurr_{entry['database']}")
+    elif f"/{entry['database']}?" not in secret[1].get("stringData", {}).get("DATABASE_URL", ""):
+        problems.append(f"{overlay}secret.example.yaml: DATABASE_URL does not name database {entry['database']}")
 
 # cert-manager: a Certificate per service certificate, service name first.
 certificates = {d["spec"]["secretName"]: d for d in load_all(f"{deploy}/kubernetes/cert-manager/certificates.yaml")}
@@ -302,8 +302,8 @@ for name, entry in registry.items():
     variables = env_file(example)
     if variables.get("WIRE_PORT") != str(entry["port"]):
         problems.append(f"{example}: WIRE_PORT={variables.get('WIRE_PORT')}, not {entry['port']} (purrpurr services)")
-    if not variables.get("DATABASE_URL", "").endswith(f"/purrpurr_{entry['database']}"):
-        problems.append(f"{example}: DATABASE_URL does not name database purrpurr_{entry['database']}")
+    if not variables.get("DATABASE_URL", "").endswith(f"/{entry['database']}"):
+        problems.append(f"{example}: DATABASE_URL does not name database {entry['database']}")
     # The template runs /usr/local/bin/%i-service and loads %i.crt/.key; else a drop-in must say otherwise.
     overrides = "".join(open(c, encoding="utf-8").read() for c in glob.glob(f"{systemd}/purrpurr@{name}.service.d/*.conf"))
     if entry["executable"] != f"{name}-service" and f"ExecStart=/usr/local/bin/{entry['executable']}\n" not in overrides:
