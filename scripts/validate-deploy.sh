@@ -263,9 +263,21 @@ for name, service in services.items():
     for dependency in service.get("depends_on", {}) or {}:
         if dependency not in services:
             problems.append(f"{compose_path}: service {name} depends on unknown service {dependency}")
-for name in ("postgres", "certs", "identity", "comms", "router"):
+for name in ("postgres", "certs", "router"):
     if name not in services:
         problems.append(f"{compose_path}: service {name} is missing")
+# Each registry service: a compose service of its name whose DATABASE_URL names its database, created by initdb.
+compose_databases = str(services.get("postgres", {}).get("environment", {}).get("PURRPURR_DATABASES", "")).split()
+for name, entry in registry.items():
+    service = services.get(name)
+    if service is None:
+        problems.append(f"{compose_path}: no service {name} (it is in the registry)")
+        continue
+    url = str((service.get("environment") or {}).get("DATABASE_URL", ""))
+    if not url.endswith("/" + entry["database"]):
+        problems.append(f"{compose_path}: service {name}: DATABASE_URL does not name database {entry['database']}")
+    if entry["database"] not in compose_databases:
+        problems.append(f"{compose_path}: postgres PURRPURR_DATABASES lacks {entry['database']}")
 env_example = f"{deploy}/compose/.env.example"
 if not os.path.exists(env_example):
     problems.append(f"{env_example} is missing")

@@ -2,7 +2,7 @@ import Contracts
 
 extension MeshService {
     /// What `purrpurr up` gives this service unless the environment says otherwise: its generated secrets and
-    /// development settings. Exhaustive on purpose: a new service makes the compiler ask what it needs here.
+    /// development settings (nothing for a service whose variables all have defaults).
     func localDefaults(state: LocalState, smtpURL: String?) -> [String: String] {
         switch self {
         case .comms:
@@ -14,7 +14,7 @@ extension MeshService {
             return values
         case .identity:
             return ["IDENTITY_MASTER_KEY": state.identityMasterKey]
-        case .vault, .billing:
+        default:
             return [:]
         }
     }

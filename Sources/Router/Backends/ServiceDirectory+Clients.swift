@@ -2,16 +2,11 @@ import Contracts
 import Wire
 
 extension ServiceDirectory {
-    /// CommsService's client; 503 `SERVICE_UNAVAILABLE` when the Router has no comms endpoints configured.
-    func comms() throws -> CommsContract.Client {
-        guard let client = client(for: .comms) else { throw RouterError.serviceUnavailable }
-        return CommsContract.Client(client)
-    }
-
-    /// IdentityService's client; 503 `SERVICE_UNAVAILABLE` when the Router has no identity endpoints configured.
-    func identity() throws -> IdentityContract.Client {
-        guard let client = client(for: .identity) else { throw RouterError.serviceUnavailable }
-        return IdentityContract.Client(client)
+    /// `service`'s typed contract client, e.g. `try services.client(.comms, CommsContract.Client.init)`; 503
+    /// `SERVICE_UNAVAILABLE` when the Router has no endpoints configured for it.
+    func client<Client>(_ service: MeshService, _ make: (WireClient) -> Client) throws -> Client {
+        guard let client = client(for: service) else { throw RouterError.serviceUnavailable }
+        return make(client)
     }
 }
 

@@ -1,3 +1,4 @@
+import Contracts
 import Foundation
 import ServiceKit
 import Wire
@@ -19,8 +20,8 @@ enum RouterRoutes {
             KeyRoutes(keys: app.keys, registry: app.registry, pepper: pepper).routes,
             WebhookRoutes(secrets: app.config.webhookSecrets, events: app.webhookEvents, services: services, logger: app.logger)
                 .routes,
-            IdentityRoutes(identity: { try services.identity() }).routes,
-            CommsRoutes(comms: { try services.comms() }).routes,
+            IdentityRoutes(identity: { try services.client(.identity, IdentityContract.Client.init) }).routes,
+            CommsRoutes(comms: { try services.client(.comms, CommsContract.Client.init) }).routes,
         ]
         let routes = groups.flatMap { $0 }
         return routes + [OpenAPIRoute.route(documenting: routes)]
