@@ -51,7 +51,7 @@ let package = Package(
 
         .testTarget(name: "WireTests", dependencies: ["Wire"]),
         .testTarget(name: "ContractsTests", dependencies: ["Contracts", "Wire"]),
-        .testTarget(name: "ServiceKitTests", dependencies: ["ServiceKit", "Contracts"]),
+        .testTarget(name: "ServiceKitTests", dependencies: ["ServiceKit", "Contracts", "PurrpurrTestSupport"]),
         .testTarget(name: "RouterTests", dependencies: ["Contracts", "Router", "ServiceKit"]),
         .testTarget(name: "IdentityServiceTests", dependencies: ["Contracts", "IdentityService", "ServiceKit"]),
         .testTarget(name: "CommsServiceTests", dependencies: ["Contracts", "CommsService", "ServiceKit", "PurrpurrTestSupport"]),

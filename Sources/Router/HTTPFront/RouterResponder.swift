@@ -50,6 +50,12 @@ struct RouterResponder: HTTPResponder {
             response = try await entry.responder(&routeContext)
         } catch let error as RouterError {
             response = error.response(requestID: requestID)
+        } catch let error as PostgresError where error.isUnavailable {
+            // The Router's own database (keys, idempotency, projects) is down: retry shortly, as for a service.
+            app.logger.warning("database unavailable", metadata: [
+                .requestID: .string(requestID), LogKey("http.route"): .string(route), .errorCode: .string("\(error.code)"),
+            ])
+            response = RouterError.serviceUnavailable.response(requestID: requestID)
         } catch {
             app.logger.error("handler failed", metadata: [
                 .requestID: .string(requestID), LogKey("http.route"): .string(route), .errorType: .errorType(error),

@@ -104,7 +104,12 @@ extension ServerConnection {
             case .failure(let error as WireError):
                 self.appendError(callID: callID, error)
             case .failure(let error as any WireErrorConvertible):
-                self.appendError(callID: callID, error.wireError)
+                let wire = error.wireError
+                // An error that is not the caller's fault (a database outage, a bug) still reaches the log.
+                if [.internal, .unavailable, .unknown, .dataLoss].contains(wire.code) {
+                    self.shared.configuration.onHandlerError?(method, error)
+                }
+                self.appendError(callID: callID, wire)
             case .failure(let error):
                 self.shared.configuration.onHandlerError?(method, error)
                 self.appendError(callID: callID, WireError(.internal, "internal error"))

@@ -1,5 +1,6 @@
 import Contracts
 import Foundation
+import ServiceKit
 import Testing
 import Wire
 @testable import Router
@@ -181,6 +182,12 @@ struct CommsRoutesTests {
         mesh.fake.failure = WireError(.internal, "database exploded")
         let broken = try await mesh.router.send("GET", "/v1/comms/templates", headers: headers)
         #expect(broken.status == 500 && broken.json["error"] as? String == "INTERNAL" && !broken.text.contains("exploded"))
+        // Comms' database is down: what its handler throws becomes 503 with Retry-After, not 500.
+        mesh.fake.failure = PostgresError(.connectionLost, serverMessage: "server closed the connection").wireError
+        let down = try await mesh.router.send("POST", "/v1/comms/email", headers: headers, body: Self.send)
+        #expect(down.status == 503 && down.json["error"] as? String == "SERVICE_UNAVAILABLE")
+        #expect(down.json["retry_after"] as? Int == 1 && down.header("Retry-After") == "1")
+        #expect(!down.text.contains("closed"))
         await mesh.shutdown()
     }
 

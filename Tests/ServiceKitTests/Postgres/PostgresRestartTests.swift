@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+@testable import PurrpurrTestSupport
 @testable import ServiceKit
 
 /// These tests restart a server, so each runs its *own* private cluster: the shared one is used by other

@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+@testable import PurrpurrTestSupport
 @testable import ServiceKit
 
 /// The shared throwaway PostgreSQL that `scripts/lib/postgres.sh` starts (CI exports the same variables).

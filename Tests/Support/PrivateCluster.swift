@@ -57,6 +57,20 @@ final class PrivateCluster: @unchecked Sendable {
         if kill(pid, 0) == 0 { kill(pid, SIGKILL) }
     }
 
+    /// Crash: an immediate shutdown by PID (SIGQUIT, `pg_ctl -m immediate`): every backend dies at once, no
+    /// checkpoint, so the next start recovers from the WAL. Waits up to 10 s for the postmaster to go.
+    func crashServer() {
+        guard let pid = self.pid, kill(pid, SIGQUIT) == 0 else { return }
+        for _ in 0..<200 where kill(pid, 0) == 0 { usleep(50_000) }
+        if kill(pid, 0) == 0 { kill(pid, SIGKILL) }
+    }
+
+    /// Starts the server again (after ``crashServer()`` or ``stopServer()``) without blocking a Swift concurrency
+    /// thread.
+    func startAgain() async throws {
+        try await fileprivateOffThread { try self.start() }
+    }
+
     /// Stop (fast shutdown, all sessions are terminated) and start again on the same port.
     func restart() async throws {
         try await fileprivateOffThread {
