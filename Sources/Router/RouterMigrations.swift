@@ -55,6 +55,12 @@ enum RouterMigrations {
                 );
                 CREATE INDEX idempotency_created ON \(schema).idempotency (created_at);
                 """),
+            Migration(version: 3, name: "publishable budget and billing email", sql: """
+                ALTER TABLE \(schema).projects
+                    ADD COLUMN publishable_rate_limit_per_second integer,
+                    ADD COLUMN publishable_rate_limit_burst integer,
+                    ADD COLUMN billing_email text;
+                """),
         ]
     }
 }

@@ -26,7 +26,8 @@ final class RouterHTTPService: Service {
     }
 }
 
-/// Builds the Router's services in start order: key sync, housekeeping, then the HTTP server.
+/// Builds the Router's services in start order: key sync, housekeeping, the metrics listener, then the HTTP
+/// server.
 enum RouterServices {
     /// The services for `config` over the opened `database`.
     static func build(config: RouterConfig, context: ServiceContext, database: DatabaseService) async throws -> [any Service] {
@@ -47,9 +48,11 @@ enum RouterServices {
             host: config.httpHost, port: config.httpPort, tls: tls, drainTimeout: config.drainTimeout,
             responder: RouterResponder(app: app))
         context.logger.info("http listening", metadata: [LogKey("http.port"): .int(http.server.port)])
+        let metrics = try MetricsHTTPService(host: config.metricsHost, port: config.metricsPort, metrics: context.metrics)
+        context.logger.info("metrics listening", metadata: [LogKey("metrics.port"): .int(metrics.server.port)])
         // Identity's signing keys and session revocations stay current in their own services (none when
         // identity is not configured), started before the HTTP server, which comes last.
-        return [database, sync, Housekeeping(app: app)] + app.identityServices + [http]
+        return [database, sync, Housekeeping(app: app)] + app.identityServices + [metrics, http]
     }
 }
 
