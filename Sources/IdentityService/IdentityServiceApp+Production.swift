@@ -29,7 +29,7 @@ extension IdentityServiceApp {
         }
         return IdentityServiceApp(
             database: database, schema: schema, options: Options(config: config),
-            passwords: PasswordHasher(n: config.scryptN), logger: logger
+            passwords: PasswordHasher(n: config.scryptN, maximumPending: config.scryptQueue), logger: logger
         ) { core in
             LinkFlows(
                 database: database, schema: schema, config: config.links.withCodeKey(derivedFrom: config.masterKey.value),

@@ -102,7 +102,10 @@ final class IdentityServiceApp: Sendable {
             masterKey: options.masterKey, grace: options.refreshReuseGrace)
         self.accounts = UserAccounts(
             core: core, passwords: passwords, revoker: revoker, links: links,
-            limits: PasswordGrantLimiter(database: database, schema: schema, config: options.passwordLimits))
+            limits: PasswordGrantLimiter(database: database, schema: schema, config: options.passwordLimits),
+            signupLimits: SignupLimiter(
+                database: database, schema: schema, perAddressPerHour: options.passwordLimits.signupsPerAddressPerHour,
+                perEmailPerHour: options.passwordLimits.signupsPerEmailPerHour))
         self.admin = UserAdmin(core: core, revoker: revoker)
         self.links = links
         self.issuer = options.issuer

@@ -24,7 +24,10 @@ struct IdentityServiceConfig: MeshServiceConfiguration {
     /// `IDENTITY_ACCESS_TOKEN_LIFETIME_SECONDS` (default 3600, 60–86400): the access token lifetime of a
     /// project that has not set its own.
     let accessTokenLifetime: Int
-    /// The password grant's limits (`IDENTITY_PASSWORD_…`).
+    /// `IDENTITY_SCRYPT_QUEUE` (default 64, 1–10000): password derivations waiting or running at once; more
+    /// are refused with 503 `SERVICE_UNAVAILABLE` and `Retry-After: 1`.
+    let scryptQueue: Int
+    /// The password flows' limits (`IDENTITY_PASSWORD_…`, `IDENTITY_SIGNUP_…`).
     let passwordLimits: PasswordLimitConfig
     /// The one-time links' variables (`Links/`).
     let links: IdentityLinkConfig
@@ -36,6 +39,8 @@ struct IdentityServiceConfig: MeshServiceConfiguration {
         let masterKey = Self.masterKey(&reader)
         let issuer = reader.string("IDENTITY_ISSUER", default: "purrpurr-identity")
         let scryptN = Self.scryptN(&reader)
+        let scryptQueue = reader.integer(
+            "IDENTITY_SCRYPT_QUEUE", default: PasswordHasher.defaultMaximumPending, range: 1...10_000)
         let grace = reader.integer("IDENTITY_REFRESH_REUSE_GRACE_SECONDS", default: 10, range: 0...300)
         let rotation = reader.integer("IDENTITY_SIGNING_KEY_ROTATION_HOURS", default: 720, range: 1...8760)
         let refreshDays = reader.integer("IDENTITY_REFRESH_TOKEN_LIFETIME_DAYS", default: 30, range: 1...365)
@@ -49,6 +54,7 @@ struct IdentityServiceConfig: MeshServiceConfiguration {
         self.masterKey = masterKey!
         self.issuer = issuer
         self.scryptN = scryptN
+        self.scryptQueue = scryptQueue
         self.refreshReuseGrace = TimeInterval(grace)
         self.signingKeyRotation = TimeInterval(rotation) * 3600
         self.refreshTokenLifetime = TimeInterval(refreshDays) * 86400

@@ -15,6 +15,12 @@ struct RouterConfig: ServiceConfiguration {
     let httpPort: Int
     /// `PURRPURR_HTTP_HOST`: the address the public HTTP server binds (default `127.0.0.1`).
     let httpHost: String
+    /// `METRICS_HOST` / `METRICS_PORT`: the listener of `GET /metrics` (default `127.0.0.1:9464`; 0 picks a
+    /// free port); never the public port.
+    let metricsHost: String
+    let metricsPort: Int
+    /// `TRUSTED_PROXIES`: comma-separated CIDRs whose `X-Forwarded-For` is believed (default none).
+    let trustedProxies: TrustedProxies
     /// `PURRPURR_ADMIN_TOKEN`: the operator's bearer token for admin endpoints.
     let adminToken: Secret<String>
     /// `API_KEY_PEPPER`: the key of the keyed hash under which API-key secrets are stored (≥ 32 characters).
@@ -43,6 +49,14 @@ struct RouterConfig: ServiceConfiguration {
         let drainTimeout = reader.drainTimeout()
         let httpPort = reader.port("PURRPURR_HTTP_PORT", default: 8080)
         let httpHost = reader.string("PURRPURR_HTTP_HOST", default: "127.0.0.1")
+        let metricsHost = reader.string("METRICS_HOST", default: "127.0.0.1")
+        let metricsPort = reader.port("METRICS_PORT", default: 9464)
+        let proxies = reader.raw("TRUSTED_PROXIES").map {
+            $0.split(separator: ",").map { AddressRange($0.trimmingCharacters(in: .whitespaces)) }
+        } ?? []
+        if proxies.contains(where: { $0 == nil }) {
+            reader.record("TRUSTED_PROXIES", .malformed, expected: "comma-separated CIDRs, e.g. 10.0.0.0/8,fd00::/8")
+        }
         let adminToken = reader.secret("PURRPURR_ADMIN_TOKEN", minimumLength: 32)
         let pepper = reader.secret("API_KEY_PEPPER", minimumLength: APIKeyPepper.minimumByteCount)
         let certificatePath = reader.raw("TLS_CERT_PATH") == nil ? nil : reader.existingFile("TLS_CERT_PATH")
@@ -94,6 +108,9 @@ struct RouterConfig: ServiceConfiguration {
         self.drainTimeout = drainTimeout
         self.httpPort = httpPort
         self.httpHost = httpHost
+        self.metricsHost = metricsHost
+        self.metricsPort = metricsPort
+        self.trustedProxies = TrustedProxies(proxies.compactMap { $0 })
         self.adminToken = adminToken!
         self.apiKeyPepper = APIKeyPepper(bytes: Array(pepper!.value.utf8))!
         if let certificatePath, let keyPath { self.tls = (certificatePath, keyPath) } else { self.tls = nil }

@@ -1,6 +1,7 @@
 import ServiceKit
 
-/// The ordered schema steps of the `router` schema (projects, API keys, webhook ids, idempotency), applied at
+/// The ordered schema steps of the `router` schema (projects, API keys, webhook ids, idempotency, rate usage
+/// shared by the replicas), applied at
 /// start under an advisory lock.
 ///
 /// Append only: a step that has shipped is never edited or reordered (the migrator checks names of
@@ -54,6 +55,19 @@ enum RouterMigrations {
                     PRIMARY KEY (scope, key)
                 );
                 CREATE INDEX idempotency_created ON \(schema).idempotency (created_at);
+                """),
+            Migration(version: 3, name: "publishable budget and billing email", sql: """
+                ALTER TABLE \(schema).projects
+                    ADD COLUMN publishable_rate_limit_per_second integer,
+                    ADD COLUMN publishable_rate_limit_burst integer,
+                    ADD COLUMN billing_email text;
+                """),
+            Migration(version: 4, name: "rate usage across replicas", sql: """
+                CREATE TABLE \(schema).rate_usage (
+                    key text PRIMARY KEY,
+                    total bigint NOT NULL,
+                    updated_at timestamptz NOT NULL DEFAULT now()
+                );
                 """),
         ]
     }

@@ -15,6 +15,10 @@ enum AuthLimit: String, Sendable, CaseIterable {
     case passwordPerEmail = "password_per_email"
     /// `IDENTITY_PASSWORD_PER_ADDRESS_PER_HOUR` password grants from one client address (per project) in an hour.
     case passwordPerAddress = "password_per_address"
+    /// `IDENTITY_SIGNUP_PER_ADDRESS_PER_HOUR` signups from one client address (per project) in an hour.
+    case signupPerAddress = "signup_per_address"
+    /// `IDENTITY_SIGNUP_PER_EMAIL_PER_HOUR` signups naming one email (per project) in an hour.
+    case signupPerEmail = "signup_per_email"
 
     /// The public refusal: 429 `RATE_LIMITED` with `retry_after` (whole seconds, at least 1) and `limit`.
     func refusal(retryAfter seconds: Int) -> PublicError {

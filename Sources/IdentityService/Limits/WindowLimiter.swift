@@ -24,6 +24,14 @@ struct WindowLimiter: Sendable {
         case passwordAddress = "password_address"
         /// Failed password grants per normalised email.
         case passwordEmail = "password_email"
+        /// Signups per client address.
+        case signupAddress = "signup_address"
+        /// Signups per normalised email.
+        case signupEmail = "signup_email"
+
+        /// Whether the key is a client address, counted as the unit a client controls
+        /// (``ClientAddress/limitKey(_:)``: an IPv6 address as its /64), not as given.
+        var countsAddresses: Bool { self == .linkAddress || self == .passwordAddress || self == .signupAddress }
     }
 
     /// The longest window any limiter may use, seconds (what the housekeeping keeps).
@@ -55,7 +63,8 @@ struct WindowLimiter: Sendable {
     /// check, when the limiter is off or `key` is nil (e.g. a call without a client address).
     @discardableResult
     func admit(projectID: String, key: String?) async throws -> Int64? {
-        guard limit > 0, let key else { return nil }
+        guard limit > 0, let given = key else { return nil }
+        let key = scope.countsAddresses ? ClientAddress.limitKey(given) : given
         let outcome = try await database.withTransaction { tx -> Result<Int64, PublicError> in
             try await tx.execute(
                 "SELECT pg_advisory_xact_lock(hashtextextended($1, 0))", ["limits.\(scope.rawValue):\(projectID):\(key)"])

@@ -29,7 +29,7 @@ extension UserAccounts {
             throw error
         }
         guard let email, request.password.utf8.count <= PasswordPolicy.maximumBytes else {
-            await passwords.burn(String(decoding: request.password.utf8.prefix(PasswordPolicy.maximumBytes), as: UTF8.self))
+            try await passwords.burn(String(decoding: request.password.utf8.prefix(PasswordPolicy.maximumBytes), as: UTF8.self))
             await core.audit.record(
                 projectID: projectID, action: "login_failed", userID: nil, ip: context.clientAddress, detail: "malformed input")
             throw Self.invalidCredentials
@@ -39,7 +39,7 @@ extension UserAccounts {
             [projectID, email])
         let user = try rows.first.map(UserStore.record(from:))
         let stored = try rows.first?.decode(String?.self, named: "password_hash")
-        guard case .match(let needsRehash) = await passwords.verify(request.password, against: stored), let user else {
+        guard case .match(let needsRehash) = try await passwords.verify(request.password, against: stored), let user else {
             await core.audit.record(
                 projectID: projectID, action: "login_failed", userID: user?.id, ip: context.clientAddress,
                 detail: user == nil ? "unknown email" : "wrong password")

@@ -12,17 +12,20 @@ final class UserAccounts: Sendable {
     let links: any IdentityLinkFlows
     /// The password grant's limits per email and per client address.
     let limits: PasswordGrantLimiter
+    /// Signup's limits per client address and per email.
+    let signupLimits: SignupLimiter
 
     /// Creates the flows.
     init(
         core: IdentityCore, passwords: PasswordHasher, revoker: SessionRevoker, links: any IdentityLinkFlows,
-        limits: PasswordGrantLimiter
+        limits: PasswordGrantLimiter, signupLimits: SignupLimiter
     ) {
         self.core = core
         self.passwords = passwords
         self.revoker = revoker
         self.links = links
         self.limits = limits
+        self.signupLimits = signupLimits
     }
 
     var database: PostgresPool { core.users.database }
@@ -30,24 +33,31 @@ final class UserAccounts: Sendable {
 
     /// `identity.Signup`: a new user with a hashed password; a session unless the project requires email
     /// confirmation (then the confirmation email goes out instead).
-    /// - Throws: `VALIDATION_FAILED` (`email`, `password`, `data`), `CONFLICT` for an email already used in
-    ///   the project.
+    ///
+    /// In order, each step before anything costlier: the shape (400), the limits per client address and per
+    /// email (429, ``SignupLimiter``), whether the email is taken (409, without running the KDF: the 409
+    /// already says the email exists, so skipping the KDF tells nothing more — `docs/threat-model.md`), then
+    /// the KDF on the bounded hasher (503 when full; a cancelled call is dropped before its turn and never
+    /// hashes), and the insert (a racing twin still gets 409).
+    /// - Throws: `VALIDATION_FAILED` (`email`, `password`, `data`), `RATE_LIMITED` (`signup_per_address`,
+    ///   `signup_per_email`), `CONFLICT` for an email already used in the project, `SERVICE_UNAVAILABLE`.
     func signup(_ request: SignupRequest, _ context: CallContext) async throws -> SignupResponse {
         let projectID = try IdentityContext.project(context)
         let email = try IdentityEmail.normalize(request.email)
         try PasswordPolicy.validate(request.password)
         let data = try UserData.validate(request.data)
+        try await signupLimits.admit(projectID: projectID, email: email, address: context.clientAddress)
+        guard try await core.users.find(projectID: projectID, email: email) == nil else { throw Self.emailTaken }
         let settings = try await core.settings.settings(projectID: projectID)
         let hash = try await passwords.hash(request.password)
+        try Task.checkCancellation()
         let rows = try await database.query("""
             INSERT INTO \(schema).users (id, project_id, email, password_hash, created_at, data)
             VALUES ($1, $2, $3, $4, $5, $6)
             ON CONFLICT (project_id, email) DO NOTHING
             RETURNING \(UserStore.columns)
             """, [RandomIdentifier.make("usr"), projectID, email, hash, core.sessions.clock.now(), data])
-        guard let user = try rows.first.map(UserStore.record(from:)) else {
-            throw PublicError.conflict("A user with this email already exists.", field: "email")
-        }
+        guard let user = try rows.first.map(UserStore.record(from:)) else { throw Self.emailTaken }
         await core.audit.record(projectID: projectID, action: "signup", userID: user.id, ip: context.clientAddress, detail: nil)
         if settings.confirmEmail {
             try await links.sendSignupConfirmation(user: user, context: context)
@@ -56,6 +66,9 @@ final class UserAccounts: Sendable {
         let session = try await core.sessions.issue(for: user, context: context)
         return SignupResponse(user: session.user, session: session)
     }
+
+    /// 409 `CONFLICT` (`field: "email"`): the email is already a user of the project.
+    static let emailTaken = PublicError.conflict("A user with this email already exists.", field: "email")
 
     /// `identity.GetUser`: the user of the call's live session.
     func getUser(_ context: CallContext) async throws -> UserView {

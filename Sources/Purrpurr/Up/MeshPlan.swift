@@ -57,6 +57,8 @@ struct MeshPlan: Sendable {
             let name = index == 0 ? "router" : "router-\(index + 1)"
             var controlled = routerControlled
             controlled["PURRPURR_HTTP_PORT"] = String(port)
+            // Replicas after the first always take a free metrics port (they share the host).
+            if index > 0 { controlled["METRICS_PORT"] = "0" }
             specs.append(MeshProcessSpec(
                 name: name, executable: "\(binaryDirectory)/router",
                 environment: compose(defaults: routerDefaults, controlled: controlled, extra: extra["router"]),
@@ -81,6 +83,9 @@ struct MeshPlan: Sendable {
     private var routerDefaults: [String: String] {
         var values = common
         values["API_KEY_PEPPER"] = state.apiKeyPepper
+        // A free metrics port (logged as `metrics.port`), so two meshes on one machine never clash; set
+        // METRICS_PORT to choose it.
+        values["METRICS_PORT"] = "0"
         values["PURRPURR_ADMIN_TOKEN"] = state.adminToken
         for (source, secret) in webhookSecrets { values["WEBHOOK_SECRET_" + source.uppercased()] = secret }
         return values

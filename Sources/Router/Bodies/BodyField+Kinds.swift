@@ -126,6 +126,14 @@ extension BodyField {
         }
     }
 
+    /// An optional nested object, itself a ``RequestBody`` (`null` counts as absent).
+    static func object<Nested: RequestBody>(_ name: String, _ keyPath: WritableKeyPath<Root, Nested?> & Sendable) -> BodyField {
+        BodyField(name: name, schema: ["anyOf": [Nested.schema, ["type": "null"]]], required: false) {
+            container, root, prefix in
+            root[keyPath: keyPath] = try value(Nested.self, container, name, prefix, expected: "an object")
+        }
+    }
+
     /// An optional free JSON object (a user's `data`), kept as its value.
     static func jsonObject(
         _ name: String, _ keyPath: WritableKeyPath<Root, JSONValue?> & Sendable, description: String

@@ -33,6 +33,8 @@ final class RouterApp: Sendable {
     let usage = KeyUsageRecorder()
     /// The token buckets.
     let limiter = RateLimiter()
+    /// The project budgets' totals shared by the replicas (``RateLimitSync``).
+    let rateUsage: RateLimitUsageStore
     /// The budget of one client address on unkeyed routes.
     let addressLimit = RateLimit(perSecond: 10, burst: 50)
     /// The budget of wrong admin tokens from one client address (the right token never counts against it).
@@ -63,6 +65,7 @@ final class RouterApp: Sendable {
         self.keys = KeyStore(database: database, schema: schema)
         self.idempotency = IdempotencyStore(database: database, schema: schema, pepper: config.apiKeyPepper)
         self.webhookEvents = WebhookEventStore(database: database, schema: schema)
+        self.rateUsage = RateLimitUsageStore(database: database, schema: schema)
         self.registry = KeyRegistry(pepper: config.apiKeyPepper)
         self.limits = ProjectLimits(defaultLimit: config.defaultRateLimit)
         self.services = services
@@ -77,6 +80,11 @@ final class RouterApp: Sendable {
         KeySync(
             keys: keys, projects: projects, registry: registry, limits: limits, usage: usage, listener: listener,
             logger: logger)
+    }
+
+    /// The service that makes project budgets hold across replicas (run it beside the HTTP server).
+    func rateLimitSync() -> RateLimitSync {
+        RateLimitSync(limiter: limiter, limits: limits, store: rateUsage, logger: logger)
     }
 
     /// A listener on this replica's key and project channels.

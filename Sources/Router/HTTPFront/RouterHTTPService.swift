@@ -26,7 +26,8 @@ final class RouterHTTPService: Service {
     }
 }
 
-/// Builds the Router's services in start order: key sync, housekeeping, then the HTTP server.
+/// Builds the Router's services in start order: key sync, the rate-limit sync, housekeeping, the metrics
+/// listener, then the HTTP server.
 enum RouterServices {
     /// The services for `config` over the opened `database`.
     static func build(config: RouterConfig, context: ServiceContext, database: DatabaseService) async throws -> [any Service] {
@@ -47,13 +48,16 @@ enum RouterServices {
             host: config.httpHost, port: config.httpPort, tls: tls, drainTimeout: config.drainTimeout,
             responder: RouterResponder(app: app))
         context.logger.info("http listening", metadata: [LogKey("http.port"): .int(http.server.port)])
+        let metrics = try MetricsHTTPService(host: config.metricsHost, port: config.metricsPort, metrics: context.metrics)
+        context.logger.info("metrics listening", metadata: [LogKey("metrics.port"): .int(metrics.server.port)])
         // Identity's signing keys and session revocations stay current in their own services (none when
         // identity is not configured), started before the HTTP server, which comes last.
-        return [database, sync, Housekeeping(app: app)] + app.identityServices + [http]
+        return [database, sync, app.rateLimitSync(), Housekeeping(app: app)] + app.identityServices + [metrics, http]
     }
 }
 
-/// Deletes webhook ids and idempotency rows past their 24 h, every 10 minutes, and idle rate-limit buckets.
+/// Deletes webhook ids and idempotency rows past their 24 h, rate usage totals idle for a day, every 10
+/// minutes, and idle rate-limit buckets.
 struct Housekeeping: Service {
     /// The replica's state.
     let app: RouterApp
@@ -69,6 +73,7 @@ struct Housekeeping: Service {
             do {
                 try await app.webhookEvents.prune(now: now)
                 try await app.idempotency.prune(now: now)
+                try await app.rateUsage.prune()
             } catch {
                 app.logger.warning("housekeeping failed", metadata: [.errorType: .errorType(error)])
             }

@@ -16,10 +16,13 @@ struct RouterResponder: HTTPResponder {
     let app: RouterApp
     /// The routes with their pipelines.
     let table: RouteTable
+    /// Whose `X-Forwarded-For` names the client.
+    let proxies: TrustedProxies
 
     /// The responder of `app`'s routes, plus `extraRoutes` (tests).
     init(app: RouterApp, extraRoutes: [Route] = []) {
         self.app = app
+        self.proxies = app.config.trustedProxies
         self.table = RouteTable(routes: RouterRoutes.all(app) + extraRoutes, pipeline: RouterPipeline(app: app))
     }
 
@@ -42,7 +45,9 @@ struct RouterResponder: HTTPResponder {
             route = entry.route.path.text
             var routeContext = RequestContext(
                 request: request, parameters: parameters, requestID: requestID,
-                clientAddress: context.remoteAddress.map(\.host), eventLoop: context.eventLoop, now: Date())
+                clientAddress: proxies.clientAddress(
+                    peer: context.remoteAddress?.host, forwardedFor: request.headers.values(for: "X-Forwarded-For")),
+                eventLoop: context.eventLoop, now: Date())
             defer {
                 key = routeContext.key
                 rateLimit = routeContext.rateLimit

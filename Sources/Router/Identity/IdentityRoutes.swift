@@ -8,9 +8,10 @@ import Wire
 /// calls Identity with the request's ``CallContext`` (project from the key; end user and session from the
 /// verified bearer token) inside `request.upstream`, which maps the service's public errors to the contract's,
 /// and renders the contract's JSON (``IdentityJSON``). The session-issuing and email-sending POSTs are not
-/// idempotent: a session must never be replayed from the idempotency store. Per-address and per-email limits
-/// are Identity's (it gets the client address in the context): the Router's own per-address limit applies to
-/// unkeyed routes only, and these all need a key.
+/// idempotent: a session must never be replayed from the idempotency store. The exact per-address and
+/// per-email limits (per hour, shared by every replica) are Identity's (it gets the client address in the
+/// context); signup, magic link and recovery also meet the Router's per-address bucket (in memory, per
+/// replica), which turns away a flood before it costs a Wire call.
 struct IdentityRoutes {
     /// IdentityService's client (503 `SERVICE_UNAVAILABLE` when it is not configured).
     let identity: @Sendable () throws -> IdentityContract.Client
@@ -23,7 +24,7 @@ struct IdentityRoutes {
         Route(.post, "/v1/auth/signup", auth: .anyKey, tag: "auth",
               summary: "Create a user; returns a session unless the project requires email confirmation",
               body: SignupBody.self, response: .init(status: 201, schema: IdentitySchemas.signupResult),
-              handler: signup),
+              limitsByAddress: true, handler: signup),
         Route(.post, "/v1/auth/token", auth: .anyKey, tag: "auth",
               summary: "Get a session: ?grant_type=password with email and password, or ?grant_type=refresh_token",
               body: TokenBody.self,
@@ -32,7 +33,7 @@ struct IdentityRoutes {
         Route(.post, "/v1/auth/magiclink", auth: .anyKey, tag: "auth",
               summary: "Email a one-time sign-in link and code (same answer whether or not the user exists)",
               body: EmailLinkBody.self, response: .init(status: 202, schema: IdentitySchemas.empty),
-              handler: magicLink),
+              limitsByAddress: true, handler: magicLink),
         Route(.post, "/v1/auth/verify", auth: .anyKey, tag: "auth",
               summary: "Spend a one-time token, or an email and code, for a session",
               body: VerifyBody.self, response: .init(status: 200, schema: IdentitySchemas.session),
@@ -40,7 +41,7 @@ struct IdentityRoutes {
         Route(.post, "/v1/auth/recover", auth: .anyKey, tag: "auth",
               summary: "Email a recovery link and code (same answer whether or not the user exists)",
               body: EmailLinkBody.self, response: .init(status: 202, schema: IdentitySchemas.empty),
-              handler: recover),
+              limitsByAddress: true, handler: recover),
         Route(.get, "/v1/auth/user", auth: .keyAndBearer, tag: "auth", summary: "The signed-in user",
               response: .init(status: 200, schema: IdentitySchemas.user), handler: getUser),
         Route(.put, "/v1/auth/user", auth: .keyAndBearer, tag: "auth",

@@ -1,12 +1,13 @@
 import Wire
 
-/// The rate limit: a keyed request counts against its project's budget (the decision goes to the response's
+/// The rate limit: a keyed request counts against its project's budget for its kind of key (secret and
+/// publishable keys have separate buckets) (the decision goes to the response's
 /// `RateLimit-*` headers, errors included); an unkeyed request on a route that `limitsByAddress` against its
 /// client address. A refusal is 429 `RATE_LIMITED` with `retry_after` and `Retry-After`.
 struct RateLimitStage: RouteMiddleware {
     /// What the budget is.
     enum Scope: Sendable {
-        /// The authenticated key's project (``ProjectLimits``).
+        /// The authenticated key's project and kind (``ProjectLimits``).
         case project(ProjectLimits)
         /// The client address, under one budget.
         case address(RateLimit)
@@ -24,10 +25,12 @@ struct RateLimitStage: RouteMiddleware {
         let name: String
         switch scope {
         case .project(let limits):
-            guard let projectID = context.key?.projectID else { return try await next(&context) }
-            decision = limiter.check(key: .project(projectID), limit: limits.limit(for: projectID), now: .now)
+            guard let key = context.key else { return try await next(&context) }
+            decision = limiter.check(
+                key: .project(key.projectID, kind: key.kind), limit: limits.limit(for: key.projectID, kind: key.kind),
+                now: .now)
             context.rateLimit = decision
-            name = "project"
+            name = key.kind == .secret ? "project" : "publishable"
         case .address(let limit):
             guard let address = context.clientAddress else { return try await next(&context) }
             decision = limiter.check(key: .address(address), limit: limit, now: .now)

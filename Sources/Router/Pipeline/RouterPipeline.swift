@@ -3,7 +3,8 @@ import Wire
 /// The stages of every route, in order, composed once per route when the ``RouteTable`` is built:
 ///
 /// 1. auth by ``Route/auth``: ``AdminAuthentication`` or ``APIKeyAuthentication`` (none for `.none`);
-/// 2. ``RateLimitStage``: the key's project, or the client address on routes that `limitsByAddress`;
+/// 2. ``RateLimitStage``: the key's project (its secret or publishable budget), then the client address on
+///    routes that `limitsByAddress`;
 /// 3. the route's own ``Route/middleware``;
 /// 4. ``JSONContentType`` (unless the route takes its body raw);
 /// 5. ``BearerAuthentication`` on `.keyAndBearer` routes;
@@ -61,10 +62,11 @@ struct RouterPipeline: Sendable {
         if route.auth == .keyAndBearer { next = BearerAuthentication(bearer: bearer).wrapping(next) }
         if !route.rawBody { next = JSONContentType().wrapping(next) }
         for stage in route.middleware.reversed() { next = stage.wrapping(next) }
+        if route.limitsByAddress {
+            next = RateLimitStage(scope: .address(addressLimit), limiter: limiter, metrics: metrics).wrapping(next)
+        }
         if route.auth.needsKey {
             next = RateLimitStage(scope: .project(limits), limiter: limiter, metrics: metrics).wrapping(next)
-        } else if route.limitsByAddress {
-            next = RateLimitStage(scope: .address(addressLimit), limiter: limiter, metrics: metrics).wrapping(next)
         }
         switch route.auth {
         case .none: break

@@ -87,7 +87,7 @@ struct KeySync: Service {
                 case .notification(let note) where note.channel == keyChannel: try await reloadKey(id: note.payload)
                 case .notification(let note):
                     if let project = try await projects.project(id: note.payload) {
-                        limits.set(project.rateLimit, for: project.id)
+                        limits.set(project)
                     }
                 case .connectionLost(let error):
                     logger.warning("key listener lost", metadata: [.errorCode: .string("\(error.code)")])

@@ -26,7 +26,8 @@ struct CreateProjectBody: RequestBody {
     ]
 }
 
-/// `PATCH /v1/admin/projects/{id}`: `{"rate_limit":{"per_second","burst"}}`.
+/// `PATCH /v1/admin/projects/{id}`: `{"rate_limit"?:{"per_second","burst"},"publishable_rate_limit"?:{…},
+/// "billing_email"?}`; what is absent (or `null`) stays as it is.
 struct PatchProjectBody: RequestBody {
     /// A project's budget.
     struct Limit: RequestBody {
@@ -37,11 +38,41 @@ struct PatchProjectBody: RequestBody {
             .integer("per_second", \.perSecond, range: 1...1_000_000),
             .integer("burst", \.burst, range: 1...100_000),
         ]
+
+        /// The budget it states.
+        var limit: RateLimit { RateLimit(perSecond: Double(perSecond), burst: burst) }
     }
 
-    var rateLimit = Limit()
+    /// The longest email address (RFC 5321's path limit).
+    static let emailLength = 3...254
 
-    static let fields: [BodyField<Self>] = [.object("rate_limit", \.rateLimit)]
+    var rateLimit: Limit?
+    var publishableRateLimit: Limit?
+    var billingEmail: String?
+
+    static let fields: [BodyField<Self>] = [
+        .object("rate_limit", \.rateLimit), .object("publishable_rate_limit", \.publishableRateLimit),
+        .custom("billing_email", schema: [
+            "type": ["string", "null"], "format": "email", "minLength": .int(emailLength.lowerBound),
+            "maxLength": .int(emailLength.upperBound),
+        ], required: false) { container, body, prefix in
+            guard let email = try BodyField<Self>.value(String.self, container, "billing_email", prefix, expected: "a string")
+            else { return }
+            guard emailLength.contains(email.schemaLength), isPlausibleEmail(email) else {
+                throw RouterError.validation(prefix + "billing_email", "billing_email must be an email address.")
+            }
+            body.billingEmail = email
+        },
+    ]
+
+    /// One `@` with something on each side, a dot in the domain, no spaces or control characters.
+    static func isPlausibleEmail(_ text: String) -> Bool {
+        let parts = text.split(separator: "@", omittingEmptySubsequences: false)
+        guard parts.count == 2, !parts[0].isEmpty, parts[1].contains("."), !parts[1].hasPrefix("."),
+            !parts[1].hasSuffix(".")
+        else { return false }
+        return text.unicodeScalars.allSatisfy { $0.value > 0x20 && $0.value != 0x7F }
+    }
 }
 
 /// The blank characters of JSON Schema's `\s` (ECMA-262 white space and line terminators), so the Router's

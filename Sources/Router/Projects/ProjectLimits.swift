@@ -1,28 +1,45 @@
 import Synchronization
 
-/// Each project's rate-limit budget, in memory (loaded with the keys, refreshed by `NOTIFY` and reloads).
+/// Each project's two rate-limit budgets, in memory (loaded with the keys, refreshed by `NOTIFY` and
+/// reloads): one for its secret keys, one for its publishable keys. A project that set neither has the
+/// configured default for both; one that set only `rate_limit` has those numbers for both.
 final class ProjectLimits: Sendable {
-    private let limits = Mutex<[String: RateLimit]>([:])
+    /// A project's two budgets.
+    struct Budgets: Sendable, Hashable {
+        /// The secret keys'.
+        var secret: RateLimit
+        /// The publishable keys'.
+        var publishable: RateLimit
+    }
+
+    private let budgets = Mutex<[String: Budgets]>([:])
     /// The budget of projects without their own.
     let defaultLimit: RateLimit
 
     /// Creates an empty table answering `defaultLimit`.
     init(defaultLimit: RateLimit) { self.defaultLimit = defaultLimit }
 
-    /// The budget of `projectID`.
-    func limit(for projectID: String) -> RateLimit {
-        limits.withLock { $0[projectID] } ?? defaultLimit
+    /// The budget of `projectID`'s keys of `kind`.
+    func limit(for projectID: String, kind: APIKey.Kind = .secret) -> RateLimit {
+        guard let budgets = budgets.withLock({ $0[projectID] }) else { return defaultLimit }
+        return kind == .secret ? budgets.secret : budgets.publishable
     }
 
-    /// Sets (or clears, with nil) the budget of one project.
-    func set(_ limit: RateLimit?, for projectID: String) {
-        limits.withLock { $0[projectID] = limit }
+    /// Sets the budgets of `project` from its stored values.
+    func set(_ project: Project) {
+        let resolved = resolve(project)
+        budgets.withLock { $0[project.id] = resolved }
     }
 
     /// Replaces every budget from a full reload.
     func replaceAll(_ projects: [Project]) {
-        var fresh: [String: RateLimit] = [:]
-        for project in projects { fresh[project.id] = project.rateLimit }
-        limits.withLock { $0 = fresh }
+        var fresh: [String: Budgets] = [:]
+        for project in projects { fresh[project.id] = resolve(project) }
+        budgets.withLock { $0 = fresh }
+    }
+
+    private func resolve(_ project: Project) -> Budgets {
+        let secret = project.rateLimit ?? defaultLimit
+        return Budgets(secret: secret, publishable: project.publishableRateLimit ?? secret)
     }
 }

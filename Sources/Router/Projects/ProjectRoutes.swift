@@ -1,7 +1,7 @@
 import Foundation
 import ServiceKit
 
-/// The admin project routes: create (returns the two keys, shown once), list, set the rate limit.
+/// The admin project routes: create (returns the two keys, shown once), list, set the rate limits and billing email.
 struct ProjectRoutes {
     /// Projects.
     let projects: ProjectStore
@@ -26,7 +26,7 @@ struct ProjectRoutes {
             Route(.get, "/v1/admin/projects", auth: .admin, tag: "projects", summary: "List projects",
                   query: Pagination.parameters, response: .init(status: 200, schema: Schemas.list(Schemas.project)),
                   handler: list),
-            Route(.patch, "/v1/admin/projects/{id}", auth: .admin, tag: "projects", summary: "Set a project's rate limit",
+            Route(.patch, "/v1/admin/projects/{id}", auth: .admin, tag: "projects", summary: "Set a project's rate limits and billing email",
                   body: PatchProjectBody.self, response: .init(status: 200, schema: Schemas.project), handler: patch),
         ]
     }
@@ -53,11 +53,13 @@ struct ProjectRoutes {
     }
 
     @Sendable private func patch(_ body: PatchProjectBody, _ context: RequestContext) async throws -> RouteResponse {
-        let limit = RateLimit(perSecond: Double(body.rateLimit.perSecond), burst: body.rateLimit.burst)
-        guard let project = try await projects.setRateLimit(id: context.parameter("id"), limit) else {
+        let changes = ProjectStore.Changes(
+            rateLimit: body.rateLimit?.limit, publishableRateLimit: body.publishableRateLimit?.limit,
+            billingEmail: body.billingEmail)
+        guard let project = try await projects.update(id: context.parameter("id"), changes) else {
             throw RouterError.notFound
         }
-        limits.set(project.rateLimit, for: project.id)
+        limits.set(project)
         try? await keys.database.notify(channel: KeyStore.projectChannel(schema: keys.schema), payload: project.id)
         return .json(project.json)
     }

@@ -5,12 +5,17 @@
 /// the moment the bucket would be full again. Tokens at `now` are `burst − max(0, tat − now) / interval`,
 /// so a bucket with `tat ≤ now` is full and indistinguishable from a missing one: it can be dropped at any
 /// time without changing a decision. That is how idle buckets are evicted; the capacity is the backstop.
+///
+/// A project bucket also counts the tokens it hands out (`consumed`, reported to the other replicas by
+/// ``RateLimitSync``); an evicted bucket's count is kept aside until the next drain.
 struct RateLimitBucketTable {
     private struct Entry {
         var key: RateLimitKey
         var tat: Int64
         var older: Int32
         var newer: Int32
+        /// Tokens a project bucket handed out since the last ``drainConsumption(into:)`` (for the other replicas).
+        var consumed: Int32 = 0
     }
 
     private static let none: Int32 = -1
@@ -20,6 +25,10 @@ struct RateLimitBucketTable {
     private var slots: [RateLimitKey: Int32] = [:]
     private var entries: [Entry] = []
     private var free: [Int32] = []
+    /// Slots whose `consumed` went from 0 to 1 since the last drain (a slot may be listed twice after reuse).
+    private var dirty: [Int32] = []
+    /// The counts of evicted buckets, until the next drain (at most `capacity` keys).
+    private var orphaned: [RateLimitKey: Int] = [:]
     /// Most recently used.
     private var newest: Int32 = Self.none
     /// Least recently used.
@@ -48,7 +57,10 @@ struct RateLimitBucketTable {
                 isAllowed: true, limit: limit.burst,
                 remaining: max(0, limit.burst - Int(Self.ceilDivide(newBacklog, interval))),
                 reset: Int(Self.ceilDivide(newBacklog, 1_000_000_000)), retryAfter: nil)
-            if consume { store(key: key, slot: slot, tat: now + newBacklog) }
+            if consume {
+                let stored = store(key: key, slot: slot, tat: now + newBacklog)
+                if key.isProject { count(stored) }
+            }
         } else {
             decision = RateLimitDecision(
                 isAllowed: false, limit: limit.burst, remaining: 0,
@@ -67,11 +79,46 @@ struct RateLimitBucketTable {
         return idle.count
     }
 
-    private mutating func store(key: RateLimitKey, slot: Int32?, tat: Int64) {
+    /// Adds the tokens each project bucket handed out since the last call to `totals`, and starts counting again.
+    mutating func drainConsumption(into totals: inout [RateLimitKey: Int]) {
+        for slot in dirty where entries[Int(slot)].consumed > 0 {
+            totals[entries[Int(slot)].key, default: 0] += Int(entries[Int(slot)].consumed)
+            entries[Int(slot)].consumed = 0
+        }
+        dirty.removeAll(keepingCapacity: true)
+        for (key, tokens) in orphaned { totals[key, default: 0] += tokens }
+        orphaned.removeAll()
+    }
+
+    /// Takes `tokens` that other replicas handed out from `key`'s bucket under `limit` at `now`; a key without a
+    /// bucket gets one. The bucket may go into debt (it refuses until its refill has paid for the others' use:
+    /// that is what keeps all replicas together at `per_second`), but by no more than one second's refill or
+    /// one burst, whichever is more, so a storm elsewhere cannot lock a project out for long.
+    mutating func charge(key: RateLimitKey, tokens: Int, limit: RateLimit, now: Int64) {
+        guard tokens > 0 else { return }
+        let slot = slots[key]
+        let tat = max(slot.map { entries[Int($0)].tat } ?? now, now)
+        let debt = max(Int64(limit.burst) * limit.interval, 1_000_000_000)
+        let deepest = now + limit.tolerance + limit.interval + debt
+        let charged = Int64(min(tokens, Int(Int32.max))) * limit.interval
+        _ = store(key: key, slot: slot, tat: max(tat, min(tat + charged, deepest)))
+    }
+
+    private mutating func count(_ slot: Int32) {
+        if entries[Int(slot)].consumed == 0 {
+            // Never drained (no sync running): keep the list to the slots that have counts.
+            if dirty.count >= 2 * capacity { dirty = slots.values.filter { entries[Int($0)].consumed > 0 } }
+            dirty.append(slot)
+        }
+        entries[Int(slot)].consumed &+= 1
+    }
+
+    @discardableResult
+    private mutating func store(key: RateLimitKey, slot: Int32?, tat: Int64) -> Int32 {
         if let slot {
             entries[Int(slot)].tat = tat
             touch(slot)
-            return
+            return slot
         }
         if slots.count >= capacity, oldest != Self.none { remove(oldest) }
         let entry = Entry(key: key, tat: tat, older: newest, newer: Self.none)
@@ -87,6 +134,7 @@ struct RateLimitBucketTable {
         newest = slot
         if oldest == Self.none { oldest = slot }
         slots[key] = slot
+        return slot
     }
 
     private mutating func evictIdleAtOldEnd(now: Int64, budget: Int) {
@@ -109,6 +157,11 @@ struct RateLimitBucketTable {
 
     private mutating func remove(_ slot: Int32) {
         unlink(slot)
+        let entry = entries[Int(slot)]
+        if entry.consumed > 0, orphaned.count < capacity || orphaned[entry.key] != nil {
+            orphaned[entry.key, default: 0] += Int(entry.consumed)
+        }
+        entries[Int(slot)].consumed = 0
         slots[entries[Int(slot)].key] = nil
         free.append(slot)
     }

@@ -1,3 +1,5 @@
+import ServiceKit
+
 /// Whose budget a request counts against: a project (keyed routes), or a client address or email address
 /// (unkeyed routes). Keys of different scopes never share a bucket.
 ///
@@ -8,8 +10,11 @@
 struct RateLimitKey: Sendable, Hashable, CustomStringConvertible {
     /// What the value names.
     enum Scope: UInt8, Sendable, Hashable {
-        /// A project id.
+        /// A project id: the budget of its secret keys.
         case project
+        /// A project id: the budget of its publishable keys (separate, so a key read from a browser cannot
+        /// exhaust the backend's).
+        case publishable
         /// A client address (IPv6 reduced to its /64).
         case address
         /// An email address, trimmed and lowercased.
@@ -31,20 +36,28 @@ struct RateLimitKey: Sendable, Hashable, CustomStringConvertible {
         self.value = String(value.prefix(Self.maximumValueLength))
     }
 
-    /// The budget of a project.
+    /// The budget of a project's secret keys.
     static func project(_ projectID: String) -> RateLimitKey {
         RateLimitKey(scope: .project, value: projectID)
     }
 
+    /// The budget of a project's keys of `kind` (secret: ``project(_:)``; publishable: a bucket of its own).
+    static func project(_ projectID: String, kind: APIKey.Kind) -> RateLimitKey {
+        RateLimitKey(scope: kind == .secret ? .project : .publishable, value: projectID)
+    }
+
+    /// Whether the budget is a project's (shared by every Router replica, ``RateLimitSync``).
+    var isProject: Bool { scope == .project || scope == .publishable }
+
     /// The budget of a client address. An IPv6 address counts as its /64 (a host can trivially hop inside
     /// its /64); an IPv4-mapped IPv6 address counts as the IPv4 address. Anything unparsable is used as given.
     static func address(_ address: String) -> RateLimitKey {
-        RateLimitKey(scope: .address, value: AddressNormalizer.normalize(address))
+        RateLimitKey(scope: .address, value: ClientAddress.limitKey(address))
     }
 
     /// The budget of wrong admin tokens from a client address (normalised as ``address(_:)``).
     static func adminAddress(_ address: String) -> RateLimitKey {
-        RateLimitKey(scope: .adminAddress, value: AddressNormalizer.normalize(address))
+        RateLimitKey(scope: .adminAddress, value: ClientAddress.limitKey(address))
     }
 
     /// The budget of an email address, case-insensitively and ignoring surrounding whitespace.

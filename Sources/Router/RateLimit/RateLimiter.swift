@@ -15,7 +15,9 @@ import Synchronization
 /// - **Concurrency**: keys are spread over `shardCount` shards, each behind its own lock, held only for one
 ///   table operation, so cores rarely wait for each other.
 /// - **Time**: the caller passes `now` (a `ContinuousClock` instant); tests drive time by hand.
-/// - **Replicas**: each Router replica has its own buckets; see `docs/rate-limits.md`.
+/// - **Replicas**: each Router replica has its own buckets; project buckets count what they hand out, and
+///   ``RateLimitSync`` exchanges those counts through PostgreSQL off the request path, charging each replica's
+///   buckets with what the others handed out (`docs/rate-limits.md`).
 final class RateLimiter: Sendable {
     private final class Shard: Sendable {
         let table: Mutex<RateLimitBucketTable>
@@ -82,6 +84,20 @@ final class RateLimiter: Sendable {
     func evictIdle(now: ContinuousClock.Instant) -> Int {
         let time = nanoseconds(now)
         return shards.reduce(0) { total, shard in total + shard.table.withLock { $0.evictIdle(now: time) } }
+    }
+
+    /// The tokens each project bucket handed out since the last call (``RateLimitSync`` reports them to the
+    /// other replicas).
+    func drainConsumption() -> [RateLimitKey: Int] {
+        var totals: [RateLimitKey: Int] = [:]
+        for shard in shards { shard.table.withLock { $0.drainConsumption(into: &totals) } }
+        return totals
+    }
+
+    /// Takes `tokens` handed out by other replicas from `key`'s bucket under `limit` (at most emptying it).
+    func charge(key: RateLimitKey, tokens: Int, limit: RateLimit, now: ContinuousClock.Instant) {
+        let time = nanoseconds(now)
+        shard(for: key).table.withLock { $0.charge(key: key, tokens: tokens, limit: limit, now: time) }
     }
 
     /// Buckets held across all shards.

@@ -34,7 +34,8 @@ final class Route: Sendable {
     let rawBody: Bool
     /// Whether `Idempotency-Key` applies (POSTs that create).
     let idempotent: Bool
-    /// Whether unkeyed calls are limited per client address.
+    /// Whether calls are limited per client address (unkeyed routes, and keyed ones that anyone can reach
+    /// with a publishable key and that cost the mesh work per email: signup, magic link, recovery).
     let limitsByAddress: Bool
     /// How long the handler may take before 504 `UPSTREAM_TIMEOUT`.
     let deadline: Duration
@@ -84,14 +85,15 @@ final class Route: Sendable {
     /// `MALFORMED_JSON` / `VALIDATION_FAILED` otherwise); the document's request schema is `Body.schema`.
     convenience init<Body: RequestBody>(
         _ method: HTTPMethod, _ path: String, auth: RouteAuth, tag: String, summary: String, body: Body.Type,
-        query: [QueryParameter] = [], response: Documented, idempotent: Bool = false,
+        query: [QueryParameter] = [], response: Documented, idempotent: Bool = false, limitsByAddress: Bool = false,
         deadline: Duration = .seconds(10), middleware: [any RouteMiddleware] = [],
         handler: @escaping @Sendable (Body, RequestContext) async throws -> RouteResponse
     ) {
         self.init(
             method, path, auth: auth, tag: tag, summary: summary, request: Body.schema,
             requestRequired: Body.fields.contains(where: \.required) || !Body.rules.isEmpty, query: query,
-            response: response, idempotent: idempotent, deadline: deadline, middleware: middleware
+            response: response, idempotent: idempotent, limitsByAddress: limitsByAddress, deadline: deadline,
+            middleware: middleware
         ) { context in
             try await handler(try Body.decode(context.request.body), context)
         }

@@ -14,7 +14,7 @@ enum RouterRoutes {
         let services = app.services
         let pepper = app.config.apiKeyPepper
         let groups: [[Route]] = [
-            HealthRoutes(services: services, metrics: app.metrics.registry).routes,
+            HealthRoutes(services: services).routes,
             ProjectRoutes(projects: app.projects, keys: app.keys, registry: app.registry, limits: app.limits, pepper: pepper)
                 .routes,
             KeyRoutes(keys: app.keys, registry: app.registry, pepper: pepper).routes,

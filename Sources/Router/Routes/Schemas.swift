@@ -22,8 +22,12 @@ enum Schemas {
     /// A project.
     static let project = object([
         ("id", string), ("name", string), ("created_at", timestamp),
-        ("rate_limit", ["type": ["object", "null"], "properties": ["per_second": ["type": "number"], "burst": ["type": "integer"]]]),
+        ("rate_limit", budget), ("publishable_rate_limit", budget), ("billing_email", ["type": ["string", "null"]]),
     ])
+    /// A project's budget, `null` when it has not set its own.
+    static let budget: JSONValue = [
+        "type": ["object", "null"], "properties": ["per_second": ["type": "number"], "burst": ["type": "integer"]],
+    ]
     /// A key shown once.
     static let newKey = object(
         [("id", string), ("kind", ["type": "string", "enum": ["publishable", "secret"]]), ("key", string),

@@ -41,12 +41,12 @@ struct IdentityValuesTests {
         let strong = PasswordHasher(uncheckedParameters: .init(n: 1 << 11, r: 8, p: 1), concurrency: 2)
         let stored = try await weak.hash("correct horse")
         #expect(try await weak.hash("correct horse") != stored)
-        #expect(await weak.verify("correct horse", against: stored) == .match(needsRehash: false))
-        #expect(await strong.verify("correct horse", against: stored) == .match(needsRehash: true))
-        #expect(await weak.verify("wrong horse", against: stored) == .mismatch)
-        #expect(await weak.verify("correct horse", against: nil) == .mismatch)
-        #expect(await weak.verify("correct horse", against: "garbage") == .mismatch)
-        #expect(await weak.verify("correct horse", against: try await strong.hash("correct horse")) == .match(needsRehash: false))
+        #expect(try await weak.verify("correct horse", against: stored) == .match(needsRehash: false))
+        #expect(try await strong.verify("correct horse", against: stored) == .match(needsRehash: true))
+        #expect(try await weak.verify("wrong horse", against: stored) == .mismatch)
+        #expect(try await weak.verify("correct horse", against: nil) == .mismatch)
+        #expect(try await weak.verify("correct horse", against: "garbage") == .mismatch)
+        #expect(try await weak.verify("correct horse", against: try await strong.hash("correct horse")) == .match(needsRehash: false))
     }
 
     @Test("ids are prefixed base62; refresh tokens are 32 random bytes")

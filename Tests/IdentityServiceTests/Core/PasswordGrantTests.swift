@@ -57,7 +57,7 @@ struct PasswordGrantTests {
         let stored = try await hasher.hash("correct horse")
         for target in [nil, "scrypt$garbage", stored] {
             let before = hasher.derivationCount
-            _ = await hasher.verify("wrong horse", against: target)
+            _ = try await hasher.verify("wrong horse", against: target)
             #expect(hasher.derivationCount == before + 1)
         }
         try await IdentityCoreHarness.with { h in

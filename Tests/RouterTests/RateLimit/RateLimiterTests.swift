@@ -171,4 +171,27 @@ struct RateLimiterTests {
         }
         #expect(admitted == 100)
     }
+
+    @Test("project buckets count what they hand out; other replicas' use is charged, with a bounded debt")
+    func consumptionAndCharges() {
+        let limiter = RateLimiter(origin: Self.t0)
+        let limit = RateLimit(perSecond: 10, burst: 10)
+        for _ in 0..<3 { _ = limiter.check(key: .project("p1"), limit: limit, now: Self.at(0)) }
+        _ = limiter.check(key: .project("p1", kind: .publishable), limit: limit, now: Self.at(0))
+        _ = limiter.check(key: .address("192.0.2.1"), limit: limit, now: Self.at(0))
+        #expect(limiter.drainConsumption() == [.project("p1"): 3, .project("p1", kind: .publishable): 1])
+        #expect(limiter.drainConsumption().isEmpty, "drained")
+        // Another replica handed out 5: 2 are left of the 7.
+        limiter.charge(key: .project("p1"), tokens: 5, limit: limit, now: Self.at(0))
+        #expect(limiter.check(key: .project("p1"), limit: limit, now: Self.at(0)).remaining == 1)
+        // A charge beyond the capacity puts the bucket into debt, of one second's refill at most: the first
+        // token is back after 1.1 s (the debt, then one interval), not after 100 s.
+        limiter.charge(key: .project("p2"), tokens: 1000, limit: limit, now: Self.at(0))
+        #expect(!limiter.check(key: .project("p2"), limit: limit, now: Self.at(1.05)).isAllowed)
+        #expect(limiter.check(key: .project("p2"), limit: limit, now: Self.at(1.1)).isAllowed)
+        // An evicted bucket's count is still reported.
+        limiter.evictIdle(now: Self.at(10))
+        #expect(limiter.bucketCount == 0)
+        #expect(limiter.drainConsumption() == [.project("p1"): 1, .project("p2"): 1])
+    }
 }

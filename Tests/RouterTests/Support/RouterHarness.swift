@@ -46,7 +46,13 @@ final class RouterHarness: Sendable {
         var sync = app.sync(listener: try app.makeListener(configuration: configuration))
         sync.flushInterval = .milliseconds(200)
         try await sync.reloadAll()
-        let syncTask = Task { _ = try? await sync.run() }
+        let rateSync = app.rateLimitSync()
+        let keySync = sync
+        let syncTask = Task {
+            async let keys: Void? = try? await keySync.run()
+            async let budgets: Void? = try? await rateSync.run()
+            _ = await (keys, budgets)
+        }
         let group = try EventLoopGroup(loopCount: 1)
         self.server = try HTTPServer(host: "127.0.0.1", port: 0, group: group, responder: RouterResponder(app: app, extraRoutes: extraRoutes))
         self.app = app
