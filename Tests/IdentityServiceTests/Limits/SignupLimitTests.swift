@@ -57,9 +57,11 @@ struct SignupLimitTests {
     func cancelledSignup() async throws {
         try await IdentityCoreHarness.with { h in
             let gate = DispatchSemaphore(value: 0)
-            // Occupy both of the harness's hasher queues.
+            let base = h.app.passwords.derivationCount
+            // Occupy both of the harness's hasher queues, and wait until both blockers run (they count when they
+            // start on their queue, which on a loaded machine can be well after they were queued).
             let blockers = (0..<2).map { _ in Task { try await h.app.passwords.run { gate.wait() } } }
-            while h.app.passwords.pending < 2 { try await Task.sleep(for: .milliseconds(5)) }
+            while h.app.passwords.derivationCount < base + 2 { try await Task.sleep(for: .milliseconds(5)) }
             let before = h.app.passwords.derivationCount
             let call = Task { try await signup(h, "late@example.com", address: "203.0.113.9") }
             while h.app.passwords.pending < 3 { try await Task.sleep(for: .milliseconds(5)) }
