@@ -19,13 +19,14 @@ struct CommsComponents: Sendable {
     ) throws {
         let store = CommsStore(pool: pool, schema: schema)
         let sealer = RelaySealer(key: config.masterKey)
+        let relayRules = ProjectRelayRules(outbound: config.relayGuard)
         var smtp = SMTPClientConfiguration()
         smtp.heloName = config.messageIDDomain
         smtp.maxConnections = config.smtpMaxConnections
         smtp.trustRootsPath = config.smtpCAPath
         let transport = try transport ?? SMTPMailTransport(
             client: SMTPClient(group: ServiceContext.sharedEventLoopGroup(), configuration: smtp),
-            platformRelay: config.smtpRelay)
+            platformRelay: config.smtpRelay, projectRelays: relayRules)
         let delivery = MessageDelivery(
             store: store, transport: transport, sealer: sealer, schedule: config.retrySchedule, logger: logger)
         let outbox = CommsOutbox(
@@ -35,6 +36,6 @@ struct CommsComponents: Sendable {
         acceptor.onAccepted = { [outbox] in outbox.poke() }
         self.store = store
         self.outbox = outbox
-        self.handlers = CommsHandlers(acceptor: acceptor, store: store, sealer: sealer)
+        self.handlers = CommsHandlers(acceptor: acceptor, store: store, sealer: sealer, relayRules: relayRules)
     }
 }

@@ -31,6 +31,9 @@ struct CommsServiceConfig: MeshServiceConfiguration {
     /// `COMMS_POLL_INTERVAL_MS` (10–60000, default 1000): how often idle workers look for due messages
     /// without a `NOTIFY`.
     let pollInterval: Duration
+    /// Guards projects' relays: ports 25, 465, 587, 2525; private targets only with
+    /// `OUTBOUND_ALLOW_PRIVATE_NETWORKS=1`. A `var` so tests can allow their fixtures' ports.
+    var relayGuard: OutboundGuard
 
     /// Reads and validates every variable, throwing a `ConfigurationError` naming all problems.
     init(environment: [String: String]) throws {
@@ -68,6 +71,9 @@ struct CommsServiceConfig: MeshServiceConfiguration {
         let workers = reader.integer("COMMS_WORKERS", default: 4, range: 1...64)
         let leaseSeconds = reader.integer("COMMS_LEASE_SECONDS", default: 300, range: 5...86_400)
         let pollMilliseconds = reader.integer("COMMS_POLL_INTERVAL_MS", default: 1000, range: 10...60_000)
+        let relayPolicy = OutboundPolicy(
+            allowedPorts: OutboundPolicy.smtpRelayPorts,
+            allowsPrivateNetworks: OutboundPolicy.allowsPrivateNetworks(reading: &reader))
         try reader.finish()
         // The unwraps cannot fail: finish() throws whenever a required getter returned nil.
         self.base = base!
@@ -82,6 +88,7 @@ struct CommsServiceConfig: MeshServiceConfiguration {
         self.workers = workers
         self.lease = .seconds(leaseSeconds)
         self.pollInterval = .milliseconds(pollMilliseconds)
+        self.relayGuard = OutboundGuard(policy: relayPolicy)
     }
 
     /// The outbox's settings from this configuration.
