@@ -19,22 +19,28 @@ struct CommsComponents: Sendable {
     ) throws {
         let store = CommsStore(pool: pool, schema: schema)
         let sealer = RelaySealer(key: config.masterKey)
+        let relayRules = ProjectRelayRules(outbound: config.relayGuard)
         var smtp = SMTPClientConfiguration()
         smtp.heloName = config.messageIDDomain
         smtp.maxConnections = config.smtpMaxConnections
         smtp.trustRootsPath = config.smtpCAPath
+        let settings = config.outboxSettings
+        // A cancelled send (its deadline passed) returns within the connect timeout: keep both inside the lease.
+        smtp.connectTimeout = min(smtp.connectTimeout, settings.sendTimeout)
         let transport = try transport ?? SMTPMailTransport(
             client: SMTPClient(group: ServiceContext.sharedEventLoopGroup(), configuration: smtp),
-            platformRelay: config.smtpRelay)
+            platformRelay: config.smtpRelay, projectRelays: relayRules)
         let delivery = MessageDelivery(
-            store: store, transport: transport, sealer: sealer, schedule: config.retrySchedule, logger: logger)
+            store: store, transport: transport, sealer: sealer, schedule: config.retrySchedule, logger: logger,
+            slots: SendSlots(perProject: settings.workersPerProject, perRelay: settings.sendsPerRelay),
+            sendTimeout: settings.sendTimeout)
         let outbox = CommsOutbox(
-            store: store, delivery: delivery, settings: config.outboxSettings, listener: pool.configuration,
+            store: store, delivery: delivery, settings: settings, listener: pool.configuration,
             logger: logger)
         var acceptor = EmailAcceptor(store: store, defaultFrom: config.defaultFrom, messageIDDomain: config.messageIDDomain)
         acceptor.onAccepted = { [outbox] in outbox.poke() }
         self.store = store
         self.outbox = outbox
-        self.handlers = CommsHandlers(acceptor: acceptor, store: store, sealer: sealer)
+        self.handlers = CommsHandlers(acceptor: acceptor, store: store, sealer: sealer, relayRules: relayRules)
     }
 }

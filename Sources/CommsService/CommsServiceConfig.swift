@@ -31,6 +31,16 @@ struct CommsServiceConfig: MeshServiceConfiguration {
     /// `COMMS_POLL_INTERVAL_MS` (10–60000, default 1000): how often idle workers look for due messages
     /// without a `NOTIFY`.
     let pollInterval: Duration
+    /// `COMMS_SEND_TIMEOUT_SECONDS` (1 to half the lease, default half the lease): the deadline of one
+    /// attempt, everything included.
+    let sendTimeout: Duration
+    /// `COMMS_WORKERS_PER_PROJECT` (1–64, default 2): sends of one project at once, per replica.
+    let workersPerProject: Int
+    /// `COMMS_SENDS_PER_RELAY` (1–1000, default 4): sends to one project relay host:port at once, per replica.
+    let sendsPerRelay: Int
+    /// Guards projects' relays: ports 25, 465, 587, 2525; private targets only with
+    /// `OUTBOUND_ALLOW_PRIVATE_NETWORKS=1`. A `var` so tests can allow their fixtures' ports.
+    var relayGuard: OutboundGuard
 
     /// Reads and validates every variable, throwing a `ConfigurationError` naming all problems.
     init(environment: [String: String]) throws {
@@ -68,6 +78,13 @@ struct CommsServiceConfig: MeshServiceConfiguration {
         let workers = reader.integer("COMMS_WORKERS", default: 4, range: 1...64)
         let leaseSeconds = reader.integer("COMMS_LEASE_SECONDS", default: 300, range: 5...86_400)
         let pollMilliseconds = reader.integer("COMMS_POLL_INTERVAL_MS", default: 1000, range: 10...60_000)
+        let halfLease = max(1, leaseSeconds / 2)
+        let sendTimeout = reader.integer("COMMS_SEND_TIMEOUT_SECONDS", default: halfLease, range: 1...halfLease)
+        let workersPerProject = reader.integer("COMMS_WORKERS_PER_PROJECT", default: 2, range: 1...64)
+        let sendsPerRelay = reader.integer("COMMS_SENDS_PER_RELAY", default: 4, range: 1...1000)
+        let relayPolicy = OutboundPolicy(
+            allowedPorts: OutboundPolicy.smtpRelayPorts,
+            allowsPrivateNetworks: OutboundPolicy.allowsPrivateNetworks(reading: &reader))
         try reader.finish()
         // The unwraps cannot fail: finish() throws whenever a required getter returned nil.
         self.base = base!
@@ -82,13 +99,18 @@ struct CommsServiceConfig: MeshServiceConfiguration {
         self.workers = workers
         self.lease = .seconds(leaseSeconds)
         self.pollInterval = .milliseconds(pollMilliseconds)
+        self.relayGuard = OutboundGuard(policy: relayPolicy)
+        self.sendTimeout = .seconds(sendTimeout)
+        self.workersPerProject = workersPerProject
+        self.sendsPerRelay = sendsPerRelay
     }
 
     /// The outbox's settings from this configuration.
     var outboxSettings: OutboxSettings {
         OutboxSettings(
             workers: workers, lease: lease, pollInterval: pollInterval, retrySchedule: retrySchedule,
-            projectRatePerSecond: Double(projectRatePerSecond))
+            projectRatePerSecond: Double(projectRatePerSecond), sendTimeout: sendTimeout,
+            workersPerProject: workersPerProject, sendsPerRelay: sendsPerRelay)
     }
 
     /// `COMMS_MASTER_KEY`: standard or URL-safe base64 of exactly 32 bytes. The value is never named.

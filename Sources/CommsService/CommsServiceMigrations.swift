@@ -78,6 +78,11 @@ enum CommsServiceMigrations {
                     at timestamptz NOT NULL DEFAULT clock_timestamp()
                 );
                 """),
+            // Idempotency keys hold 24 h and are bound to the request (IdempotencyCheck); rows from before
+            // have no hash and match any request until their 24 h are over.
+            Migration(version: 2, name: "idempotency request hash", sql: """
+                ALTER TABLE \(schema).messages ADD COLUMN request_hash text;
+                """),
         ]
     }
 }

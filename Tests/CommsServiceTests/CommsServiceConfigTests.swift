@@ -34,6 +34,9 @@ struct CommsServiceConfigTests {
         #expect(config.pollInterval == .milliseconds(1000))
         #expect(config.defaultFrom == "no-reply@purrpurr.local")
         #expect(config.smtpCAPath == nil)
+        #expect(config.sendTimeout == .seconds(150) && config.workersPerProject == 2 && config.sendsPerRelay == 4)
+        #expect(!config.relayGuard.policy.allowsPrivateNetworks)
+        #expect(config.relayGuard.policy.allowedPorts == [25, 465, 587, 2525])
         let text = String(describing: config) + String(reflecting: config)
         #expect(!text.contains("hunter2"))
         #expect(!text.contains("smtp-pass-9"))
@@ -91,5 +94,23 @@ struct CommsServiceConfigTests {
         ])
         #expect(!error.description.contains("secret-pw-1"))
         #expect(!error.description.contains("c2hvcnQtc2VjcmV0LWtleQ"))
+    }
+
+    @Test("fairness settings: the send deadline must stay within half the lease; private relays are opt-in")
+    func fairness() throws {
+        let config = try CommsServiceConfig(environment: Self.required.merging([
+            "COMMS_LEASE_SECONDS": "60", "COMMS_SEND_TIMEOUT_SECONDS": "30", "COMMS_WORKERS_PER_PROJECT": "1",
+            "COMMS_SENDS_PER_RELAY": "8", "OUTBOUND_ALLOW_PRIVATE_NETWORKS": "1",
+        ]) { $1 })
+        #expect(config.outboxSettings.sendTimeout == .seconds(30) && config.outboxSettings.workersPerProject == 1)
+        #expect(config.outboxSettings.sendsPerRelay == 8 && config.relayGuard.policy.allowsPrivateNetworks)
+        let error = try #require(throws: ConfigurationError.self) {
+            try CommsServiceConfig(environment: Self.required.merging([
+                "COMMS_LEASE_SECONDS": "60", "COMMS_SEND_TIMEOUT_SECONDS": "31", "COMMS_WORKERS_PER_PROJECT": "0",
+                "OUTBOUND_ALLOW_PRIVATE_NETWORKS": "sure",
+            ]) { $1 })
+        }
+        #expect(error.problems.map(\.variable)
+            == ["COMMS_SEND_TIMEOUT_SECONDS", "COMMS_WORKERS_PER_PROJECT", "OUTBOUND_ALLOW_PRIVATE_NETWORKS"])
     }
 }

@@ -10,8 +10,9 @@ extension LogKey {
 }
 
 /// One delivery attempt of a claimed message: re-checks the suppression list, picks the relay (the
-/// project's own, else the platform's), sends through the ``MailTransport`` and records the outcome as
-/// an event whose detail is the server's reply (never the body).
+/// project's own, else the platform's), takes a slot of that relay (``SendSlots``), sends through the
+/// ``MailTransport`` within ``sendTimeout`` and records the outcome as an event whose detail is the
+/// server's reply (never the body).
 struct MessageDelivery: Sendable {
     /// The tables.
     let store: CommsStore
@@ -23,6 +24,10 @@ struct MessageDelivery: Sendable {
     let schedule: RetrySchedule
     /// Where outcomes are logged (ids and codes only).
     let logger: Logger
+    /// In-flight caps per project and per relay.
+    let slots: SendSlots
+    /// The deadline of one send, everything included (well inside the lease).
+    let sendTimeout: Duration
 
     /// Attempts `message` and records what happened. Throws only database errors (the lease then expires
     /// and the message is tried again).
@@ -37,9 +42,16 @@ struct MessageDelivery: Sendable {
         let skipped = suppressed.isEmpty ? "" : " Skipped (suppressed): \(suppressed.sorted().joined(separator: ", "))."
         let outcome: SMTPOutcome
         do {
-            outcome = await transport.send(
-                mailFrom: message.mailFrom, recipients: recipients, data: message.body,
-                relay: try await relay(projectID: message.projectID))
+            let relay = try await relay(projectID: message.projectID)
+            let relayKey = relay.flatMap(Self.relayKey)
+            if let relayKey, !slots.enter(relay: relayKey) {
+                try await store.putBack(message, after: Self.relayBusyDelay)
+                log(message, "relay_busy")
+                return
+            }
+            defer { if let relayKey { slots.leave(relay: relayKey) } }
+            outcome = await send(
+                mailFrom: message.mailFrom, recipients: recipients, data: message.body, relay: relay)
         } catch is CryptoError {
             outcome = .temporaryFailure(detail: "The project's relay credentials cannot be opened with the master key.")
         }
@@ -93,7 +105,7 @@ struct MessageDelivery: Sendable {
         text.count <= 2000 ? text : String(text.prefix(1997)) + "..."
     }
 
-    private static func format(_ seconds: Double) -> String {
+    static func format(_ seconds: Double) -> String {
         seconds >= 10 ? String(Int(seconds.rounded())) : String((seconds * 10).rounded() / 10)
     }
 }

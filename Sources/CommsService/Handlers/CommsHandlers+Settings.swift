@@ -4,7 +4,7 @@ import Wire
 
 extension CommsHandlers {
     /// `comms.UpdateSettings`: nil keeps a setting, an empty string clears it. The relay URL is checked
-    /// with ``SMTPRelay``, sealed under the master key and stored with its redacted form for display.
+    /// with ``ProjectRelayRules`` (scheme, TLS, port, address), sealed under the master key and stored with its redacted form for display.
     func updateSettings(_ request: UpdateCommsSettingsRequest, projectID: String) async throws -> CommsSettingsView {
         var settings = try await store.settings(projectID: projectID)
         if let url = request.smtpURL {
@@ -12,12 +12,7 @@ extension CommsHandlers {
                 settings.relaySealed = nil
                 settings.relayRedacted = nil
             } else {
-                let relay: SMTPRelay
-                do {
-                    relay = try SMTPRelay(url: url)
-                } catch {
-                    throw PublicError.validation("smtp_url", error.description + ".")
-                }
+                let relay = try await relayRules.validate(url)
                 settings.relaySealed = try sealer.seal(url, projectID: projectID)
                 settings.relayRedacted = relay.redactedURL
             }

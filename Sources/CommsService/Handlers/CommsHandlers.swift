@@ -18,6 +18,8 @@ struct CommsHandlers: Sendable {
     let store: CommsStore
     /// Seals projects' relay URLs.
     let sealer: RelaySealer
+    /// What a project's relay may be (checked when saved).
+    let relayRules: ProjectRelayRules
 
     /// Registers every comms method on `server`.
     func register(on server: WireServer) {

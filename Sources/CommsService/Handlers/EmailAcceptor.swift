@@ -7,7 +7,8 @@ import Wire
 /// header injection), renders the RFC 5322 message once with `Message-ID: <msg_…@domain>` (stable across
 /// retries, so receivers can drop duplicates), and commits it with its first event before answering.
 ///
-/// An `idempotencyKey` already used in the project returns that message (same id and status). A message
+/// An `idempotencyKey` used in the project within 24 h with the same request returns that message (same id
+/// and status); with another request it is `IDEMPOTENCY_KEY_REUSED` (``IdempotencyCheck``). A message
 /// whose recipients are all suppressed is accepted as `suppressed` and never sent.
 struct EmailAcceptor: Sendable {
     /// The tables.
@@ -25,7 +26,8 @@ struct EmailAcceptor: Sendable {
 
     /// `comms.SendEmail`: a template of the project (`templateID` with `data`) or inline content.
     func accept(_ request: SendEmailRequest, projectID: String) async throws -> SendEmailResponse {
-        if let existing = try await existing(request.idempotencyKey, projectID: projectID) { return existing }
+        let idempotency = try IdempotencyCheck(request, method: CommsContract.sendEmail.name)
+        if let first = try await idempotency?.replay(from: store, projectID: projectID) { return first }
         let settings = try await store.settings(projectID: projectID)
         let content: (subject: String, text: String?, html: String?)
         if let templateID = request.templateID {
@@ -43,12 +45,13 @@ struct EmailAcceptor: Sendable {
         }
         return try await commit(
             projectID: projectID, settings: settings, to: request.to, from: request.from, replyTo: request.replyTo,
-            content: content, tags: request.tags ?? [], sendAt: request.sendAt, idempotencyKey: request.idempotencyKey)
+            content: content, tags: request.tags ?? [], sendAt: request.sendAt, idempotency: idempotency)
     }
 
     /// `comms.SendTemplatedEmail`: the project's template of that name, else the built-in one.
     func accept(_ request: SendTemplatedEmailRequest, projectID: String) async throws -> SendEmailResponse {
-        if let existing = try await existing(request.idempotencyKey, projectID: projectID) { return existing }
+        let idempotency = try IdempotencyCheck(request, method: CommsContract.sendTemplatedEmail.name)
+        if let first = try await idempotency?.replay(from: store, projectID: projectID) { return first }
         let settings = try await store.settings(projectID: projectID)
         let template: EmailTemplate
         if let stored = try await store.template(named: request.template, projectID: projectID) {
@@ -60,21 +63,13 @@ struct EmailAcceptor: Sendable {
         }
         return try await commit(
             projectID: projectID, settings: settings, to: request.to, from: nil, replyTo: nil,
-            content: try template.render(request.data), tags: [], sendAt: nil, idempotencyKey: request.idempotencyKey)
-    }
-
-    private func existing(_ key: String?, projectID: String) async throws -> SendEmailResponse? {
-        guard let key else { return nil }
-        guard !key.isEmpty, key.utf8.count <= 255 else {
-            throw PublicError.validation("idempotency_key", "The idempotency key must be 1 to 255 characters.")
-        }
-        return try await store.message(idempotencyKey: key, projectID: projectID)
+            content: try template.render(request.data), tags: [], sendAt: nil, idempotency: idempotency)
     }
 
     private func commit(
         projectID: String, settings: StoredSettings, to: [String], from: String?, replyTo: String?,
         content: (subject: String, text: String?, html: String?), tags: [String], sendAt: Date?,
-        idempotencyKey: String?
+        idempotency: IdempotencyCheck?
     ) async throws -> SendEmailResponse {
         guard !to.isEmpty else { throw PublicError.validation("to", "At least one recipient is required.") }
         guard to.count <= MailMessage.maximumRecipients else {
@@ -103,7 +98,7 @@ struct EmailAcceptor: Sendable {
         let response = try await store.insert(NewMessage(
             id: id, projectID: projectID, status: allSuppressed ? "suppressed" : "queued", recipients: envelope,
             mailFrom: sender.address, tags: tags, body: body, sendAt: max(sendAt ?? Date(), Date()),
-            idempotencyKey: idempotencyKey,
+            idempotency: idempotency,
             detail: allSuppressed ? "Every recipient is on the suppression list." : nil))
         if response.status == "queued" { onAccepted() }
         return response

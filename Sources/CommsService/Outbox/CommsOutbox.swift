@@ -30,6 +30,8 @@ struct CommsOutbox: Service {
     let logger: Logger
     /// Fair use per project.
     let limiter: ProjectRateLimiter
+    /// In-flight caps per project and per relay (shared with ``delivery``).
+    var slots: SendSlots { delivery.slots }
     /// Wakes idle workers.
     let wakeup = OutboxWakeup()
 
@@ -44,6 +46,7 @@ struct CommsOutbox: Service {
         self.listener = listener
         self.logger = logger
         self.limiter = ProjectRateLimiter(ratePerSecond: settings.projectRatePerSecond)
+        precondition(delivery.slots.perProject == settings.workersPerProject, "one SendSlots for the outbox and delivery")
     }
 
     func run() async throws {
@@ -81,7 +84,7 @@ struct CommsOutbox: Service {
             let batch: [ClaimedMessage]
             do {
                 batch = try await store.claim(limit: settings.batchSize, perProject: settings.perProjectBatch,
-                                              lease: settings.lease)
+                                              lease: settings.lease, excluding: slots.busyProjects)
             } catch {
                 logger.warning("outbox claim failed", metadata: [.errorType: .errorType(error)])
                 await wakeup.wait(since: generation, timeout: settings.pollInterval)
@@ -95,10 +98,8 @@ struct CommsOutbox: Service {
                 do {
                     if stopping.isStopping || Task.isCancelled {
                         try await store.putBack(message, after: .zero)
-                    } else if let wait = limiter.acquire(message.projectID) {
-                        try await store.putBack(message, after: wait)
                     } else {
-                        try await delivery.deliver(message)
+                        try await send(message)
                     }
                 } catch {
                     // The lease expires and the message is tried again.
@@ -108,6 +109,21 @@ struct CommsOutbox: Service {
                     ])
                 }
             }
+        }
+    }
+
+    /// Sends one claimed message within its project's cap and rate; otherwise puts it back unattempted.
+    private func send(_ message: ClaimedMessage) async throws {
+        guard slots.enter(project: message.projectID) else {
+            // Another worker of this replica took the project's last slot since the claim.
+            try await store.putBack(message, after: settings.pollInterval)
+            return
+        }
+        defer { slots.leave(project: message.projectID) }
+        if let wait = limiter.acquire(message.projectID) {
+            try await store.putBack(message, after: wait)
+        } else {
+            try await delivery.deliver(message)
         }
     }
 

@@ -12,8 +12,17 @@ struct OutboxSettings: Sendable, Hashable {
     var retrySchedule: RetrySchedule
     /// Each project's sends per second (`COMMS_PROJECT_RATE_PER_SECOND`).
     var projectRatePerSecond: Double
-    /// Messages one worker claims at once.
-    var batchSize: Int = 5
+    /// The deadline of one attempt, everything included (`COMMS_SEND_TIMEOUT_SECONDS`; at most half the
+    /// lease, so a message is never claimed again while it is being sent).
+    var sendTimeout: Duration
+    /// Sends of one project at once in this replica (`COMMS_WORKERS_PER_PROJECT`).
+    var workersPerProject: Int = 2
+    /// Sends to one project relay (host and port, all projects together) at once in this replica
+    /// (`COMMS_SENDS_PER_RELAY`).
+    var sendsPerRelay: Int = 4
+    /// Messages one worker claims at once: one, so no message waits in a worker's hands behind another
+    /// project's send (and its lease cannot run out before its turn).
+    var batchSize: Int = 1
     /// Messages of one project in one claim.
-    var perProjectBatch: Int = 2
+    var perProjectBatch: Int = 1
 }

@@ -1,3 +1,4 @@
+import ServiceKit
 import Synchronization
 import Wire
 
@@ -48,7 +49,10 @@ final class SMTPClient: Sendable {
     var openConnections: Int { pool.openCount }
 
     /// Relays one message. Never throws: every failure is an ``SMTPOutcome``.
-    func send(_ envelope: SMTPEnvelope, via relay: SMTPRelay) async -> SMTPOutcome {
+    ///
+    /// - Parameter outbound: for a project's relay: a new connection goes only to addresses this guard
+    ///   checked (resolved now, connected to as checked); nil for the platform relay (trusted).
+    func send(_ envelope: SMTPEnvelope, via relay: SMTPRelay, guardedBy outbound: OutboundGuard? = nil) async -> SMTPOutcome {
         if let problem = Self.validate(envelope) {
             return .permanentFailure(detail: problem, rejected: [])
         }
@@ -63,13 +67,13 @@ final class SMTPClient: Sendable {
                 session = idle
             } else {
                 idle.close()  // its slot is ours: open a fresh connection with it
-                switch await open(relay) {
+                switch await open(relay, guardedBy: outbound) {
                 case .success(let fresh): session = fresh
                 case .failure(let failure): return failure.outcome
                 }
             }
         case .slot:
-            switch await open(relay) {
+            switch await open(relay, guardedBy: outbound) {
             case .success(let fresh): session = fresh
             case .failure(let failure): return failure.outcome
             }
@@ -87,11 +91,23 @@ final class SMTPClient: Sendable {
     // MARK: internals
 
     /// Opens a session with a slot the caller holds; on failure the slot is released.
-    private func open(_ relay: SMTPRelay) async -> Result<SMTPSession, SMTPSession.OpenFailure> {
+    private func open(
+        _ relay: SMTPRelay, guardedBy outbound: OutboundGuard?
+    ) async -> Result<SMTPSession, SMTPSession.OpenFailure> {
+        var addresses: [SocketAddress]?
+        if let outbound {
+            do {
+                addresses = try await outbound.resolve(host: relay.host, port: relay.port)
+            } catch {
+                pool.releaseSlot()
+                return .failure(ProjectRelayRules.openFailure(error))
+            }
+        }
         opened.add(1, ordering: .relaxed)
         do {
             return .success(try await SMTPSession.open(
-                relay: relay, configuration: configuration, tls: { try self.makeTLSContext() }, on: group.next()))
+                relay: relay, addresses: addresses, configuration: configuration, tls: { try self.makeTLSContext() },
+                on: group.next()))
         } catch {
             pool.releaseSlot()
             return .failure(error)

@@ -30,19 +30,27 @@ final class SMTPConnection: ConnectionHandler, @unchecked Sendable {
     }
 
     /// Connects (with TLS from the first byte when `tls` is given, checking the certificate against `host`).
+    /// With `addresses` (checked by an outbound guard) it connects to exactly those, never resolving `host`.
     /// The greeting is not read yet: call ``exchange(_:timeout:step:)`` with no command for it.
     static func connect(
-        host: String, port: Int, tls: TLSContext?, on loop: EventLoop, timeout: Duration
+        host: String, port: Int, addresses: [SocketAddress]? = nil, tls: TLSContext?, on loop: EventLoop,
+        timeout: Duration
     ) async throws(SMTPTransportError) -> SMTPConnection {
         let handler = SMTPConnection(loop: loop)
         let options = ConnectionOptions(handshakeTimeout: timeout)
+        let attach: @Sendable (Connection) -> any ConnectionHandler = { connection in
+            handler.connection = connection
+            return handler
+        }
         do {
-            _ = try await TCPConnector.connect(
-                host: host, port: port, on: loop, options: options, tls: tls, serverName: tls == nil ? nil : host,
-                timeout: timeout
-            ) { connection in
-                handler.connection = connection
-                return handler
+            if let addresses {
+                _ = try await TCPConnector.connect(
+                    to: addresses, on: loop, options: options, tls: tls, serverName: host, timeout: timeout,
+                    handler: attach)
+            } else {
+                _ = try await TCPConnector.connect(
+                    host: host, port: port, on: loop, options: options, tls: tls,
+                    serverName: tls == nil ? nil : host, timeout: timeout, handler: attach)
             }
         } catch {
             throw .connectFailed(String(describing: error))

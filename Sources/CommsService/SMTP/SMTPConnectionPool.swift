@@ -93,17 +93,25 @@ final class SMTPConnectionPool: Sendable {
         }
         if let evicted { Task { await evicted.quit() } }
         if let immediate { return immediate }
-        return await withCheckedContinuation { continuation in
-            let timeout = self.waitTimeout
-            let cancelled: Bool = state.withLock { state in
-                if state.isShutDown { return true }
-                let id = state.nextID
-                state.nextID += 1
-                let timer = loop.schedule(after: timeout) { [self] in self.waitTimedOut(id) }
-                state.waiters.append(Waiter(id: id, relay: relay, continuation: continuation, timer: timer))
-                return false
+        let id: UInt64 = state.withLock { state in
+            defer { state.nextID += 1 }
+            return state.nextID
+        }
+        // Cancelled (the send's deadline passed) while waiting: leave the queue as if the wait timed out.
+        return await withTaskCancellationHandler {
+            await withCheckedContinuation { continuation in
+                let timeout = self.waitTimeout
+                let refusal: Lease? = state.withLock { state in
+                    if state.isShutDown { return .shutDown }
+                    if Task.isCancelled { return .limitReached }
+                    let timer = loop.schedule(after: timeout) { [self] in self.waitTimedOut(id) }
+                    state.waiters.append(Waiter(id: id, relay: relay, continuation: continuation, timer: timer))
+                    return nil
+                }
+                if let refusal { continuation.resume(returning: refusal) }
             }
-            if cancelled { continuation.resume(returning: .shutDown) }
+        } onCancel: {
+            waitTimedOut(id)
         }
     }
 
@@ -192,6 +200,7 @@ final class SMTPConnectionPool: Sendable {
             guard let index = state.waiters.firstIndex(where: { $0.id == id }) else { return nil }
             return state.waiters.remove(at: index)
         }
+        waiter?.timer?.cancel()
         waiter?.continuation.resume(returning: .limitReached)
     }
 

@@ -36,9 +36,14 @@ final class SMTPSession: Sendable {
     /// Connects and prepares a session; on failure the connection is closed and the error holds the outcome
     /// (temporary for network, TLS and 4xx problems; permanent for a refused AUTH).
     ///
-    /// - Parameter tls: the client TLS context (built on first use); needed unless `relay.security` is `none`.
+    /// - Parameters:
+    ///   - addresses: a project relay's addresses, checked by the outbound guard: connect to exactly these,
+    ///     and report a failed connect without its cause ("could not connect to the relay"), so a project
+    ///     learns nothing about the network from it. Nil: the platform relay, resolved by name.
+    ///   - tls: the client TLS context (built on first use); needed unless `relay.security` is `none`.
     static func open(
-        relay: SMTPRelay, configuration: SMTPClientConfiguration, tls: () throws -> TLSContext, on loop: EventLoop
+        relay: SMTPRelay, addresses: [SocketAddress]? = nil, configuration: SMTPClientConfiguration,
+        tls: () throws -> TLSContext, on loop: EventLoop
     ) async throws(OpenFailure) -> SMTPSession {
         let context: TLSContext?
         do {
@@ -49,10 +54,10 @@ final class SMTPSession: Sendable {
         let connection: SMTPConnection
         do {
             connection = try await SMTPConnection.connect(
-                host: relay.host, port: relay.port, tls: relay.security == .implicit ? context : nil, on: loop,
-                timeout: configuration.connectTimeout)
+                host: relay.host, port: relay.port, addresses: addresses,
+                tls: relay.security == .implicit ? context : nil, on: loop, timeout: configuration.connectTimeout)
         } catch {
-            throw OpenFailure(outcome: .temporaryFailure(detail: error.description))
+            throw OpenFailure(outcome: .temporaryFailure(detail: addresses == nil ? error.description : "could not connect to the relay"))
         }
         do {
             let capabilities = try await handshake(

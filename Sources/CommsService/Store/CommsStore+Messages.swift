@@ -21,37 +21,52 @@ struct NewMessage: Sendable {
     var body: [UInt8]
     /// When it is due.
     var sendAt: Date
-    /// The client's idempotency key.
-    var idempotencyKey: String?
+    /// The client's idempotency key and the hash of the request it came with.
+    var idempotency: IdempotencyCheck?
     /// The first event's detail.
     var detail: String?
 }
 
 extension CommsStore {
-    /// The id and status of the message with `idempotencyKey` in the project, if any.
-    func message(idempotencyKey: String, projectID: String) async throws -> SendEmailResponse? {
-        let rows = try await pool.query(
-            "SELECT id, status FROM \(table("messages")) WHERE project_id = $1 AND idempotency_key = $2",
-            [projectID, idempotencyKey])
+    /// The id and status of the message with `idempotencyKey` in the project, with its request's hash
+    /// (nil for a message from before hashes were stored), if the key was used within the last 24 hours.
+    func message(
+        idempotencyKey: String, projectID: String
+    ) async throws -> (response: SendEmailResponse, requestHash: String?)? {
+        let rows = try await pool.query("""
+            SELECT id, status, request_hash FROM \(table("messages"))
+            WHERE project_id = $1 AND idempotency_key = $2 AND created_at > clock_timestamp() - \(Self.keyWindow)
+            """, [projectID, idempotencyKey])
         return try rows.first.map { row in
-            let (id, status) = try row.decode((String, String).self)
-            return SendEmailResponse(id: id, status: status)
+            let (id, status, hash) = try row.decode((String, String, String?).self)
+            return (SendEmailResponse(id: id, status: status), hash)
         }
     }
 
-    /// Commits `message` and its first event in one transaction and wakes the workers. A message with the
-    /// same idempotency key committed meanwhile wins: its id and status are returned instead.
+    /// ``IdempotencyCheck/window`` in SQL.
+    static let keyWindow = "interval '24 hours'"
+
+    /// Commits `message` and its first event in one transaction and wakes the workers. A key older than
+    /// 24 h is released from its old message first. A message with the same idempotency key committed
+    /// meanwhile wins: its id and status are returned instead (`IDEMPOTENCY_KEY_REUSED` if its request differs).
     func insert(_ message: NewMessage) async throws -> SendEmailResponse {
         let inserted = try await pool.withTransaction { tx -> Bool in
+            if let key = message.idempotency?.key {
+                try await tx.execute("""
+                    UPDATE \(table("messages")) SET idempotency_key = NULL
+                    WHERE project_id = $1 AND idempotency_key = $2 AND created_at <= clock_timestamp() - \(Self.keyWindow)
+                    """, [message.projectID, key])
+            }
             let rows = try await tx.query("""
                 INSERT INTO \(table("messages"))
-                    (id, project_id, status, recipients, mail_from, tags, body, send_at, next_attempt_at, idempotency_key)
-                VALUES ($1, $2, $3, \(CommsSQL.textArray("$4")), $5, \(CommsSQL.textArray("$6")), $7, $8, $8, $9)
+                    (id, project_id, status, recipients, mail_from, tags, body, send_at, next_attempt_at,
+                     idempotency_key, request_hash)
+                VALUES ($1, $2, $3, \(CommsSQL.textArray("$4")), $5, \(CommsSQL.textArray("$6")), $7, $8, $8, $9, $10)
                 ON CONFLICT (project_id, idempotency_key) DO NOTHING
                 RETURNING id
                 """, [message.id, message.projectID, message.status, PostgresJSON(message.recipients),
                       message.mailFrom, PostgresJSON(message.tags), message.body, message.sendAt,
-                      message.idempotencyKey])
+                      message.idempotency?.key, message.idempotency?.requestHash])
             guard !rows.isEmpty else { return false }
             try await appendEvent(tx, messageID: message.id, projectID: message.projectID,
                                   status: message.status, detail: message.detail)
@@ -59,10 +74,11 @@ extension CommsStore {
             return true
         }
         if inserted { return SendEmailResponse(id: message.id, status: message.status) }
-        guard let key = message.idempotencyKey,
-              let winner = try await self.message(idempotencyKey: key, projectID: message.projectID)
+        guard let idempotency = message.idempotency,
+              let winner = try await self.message(idempotencyKey: idempotency.key, projectID: message.projectID)
         else { throw WireError(.aborted, "The message conflicted; retry.") }
-        return winner
+        try idempotency.verify(storedHash: winner.requestHash)
+        return winner.response
     }
 
     /// Appends an event to a message's history.

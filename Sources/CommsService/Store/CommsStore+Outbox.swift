@@ -28,14 +28,17 @@ struct SuppressionEntry: Sendable, Hashable {
 
 extension CommsStore {
     /// Claims up to `limit` due messages (queued, or sending with an expired lease: a crashed worker's),
-    /// at most `perProject` of one project, oldest due first, skipping rows other workers hold. Each claim
-    /// counts an attempt and leases the message for `lease`.
-    func claim(limit: Int, perProject: Int, lease: Duration) async throws -> [ClaimedMessage] {
+    /// at most `perProject` of one project, none of the projects in `excluding` (at their cap), oldest due
+    /// first, skipping rows other workers hold. Each claim counts an attempt and leases the message for `lease`.
+    func claim(
+        limit: Int, perProject: Int, lease: Duration, excluding: [String] = []
+    ) async throws -> [ClaimedMessage] {
         let rows = try await pool.query("""
             WITH due AS (
                 SELECT id, project_id, next_attempt_at FROM \(table("messages"))
                 WHERE status IN ('queued', 'sending') AND next_attempt_at <= now()
                   AND (lease_until IS NULL OR lease_until < now())
+                  AND project_id <> ALL(\(CommsSQL.textArray("$5")))
                 ORDER BY next_attempt_at LIMIT $3
                 FOR UPDATE SKIP LOCKED
             ), picked AS (
@@ -51,7 +54,7 @@ extension CommsStore {
                 lease_until = clock_timestamp() + $4::bigint * interval '1 millisecond'
             FROM picked WHERE m.id = picked.id
             RETURNING m.id, m.project_id, to_jsonb(m.recipients), m.mail_from, m.body, m.attempts
-            """, [limit, perProject, limit * 20, Self.milliseconds(lease)])
+            """, [limit, perProject, limit * 20, Self.milliseconds(lease), PostgresJSON(excluding)])
         return try rows.map { row in
             let (id, projectID, recipients, mailFrom, body, attempts) =
                 try row.decode((String, String, PostgresJSON<[String]>, String, [UInt8], Int).self)

@@ -1,4 +1,5 @@
 import Contracts
+import ServiceKit
 
 extension MeshService {
     /// What `purrpurr up` gives this service unless the environment says otherwise: its generated secrets and
@@ -9,6 +10,8 @@ extension MeshService {
             var values = [
                 "COMMS_MASTER_KEY": state.commsMasterKey, "COMMS_MESSAGE_ID_DOMAIN": "purrpurr.local",
                 "COMMS_DEFAULT_FROM": "Purrpurr <no-reply@purrpurr.local>", "COMMS_RETRY_SCHEDULE": "5s,30s,2m,10m",
+                // Local development: projects' relays may be on this machine or its network (the mail catcher).
+                OutboundPolicy.allowPrivateNetworksVariable: "1",
             ]
             if let smtpURL { values["SMTP_URL"] = smtpURL }
             return values

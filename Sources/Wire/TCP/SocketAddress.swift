@@ -80,6 +80,13 @@ public struct SocketAddress: Sendable, Hashable, CustomStringConvertible {
         return String(decoding: buffer.prefix { $0 != 0 }.map { UInt8(bitPattern: $0) }, as: UTF8.self)
     }
 
+    /// The address in network byte order: 4 bytes for IPv4, 16 for IPv6 (what an address classifier reads).
+    public var bytes: [UInt8] {
+        var words = (self.high, self.low)
+        let all = withUnsafeBytes(of: &words) { Array($0) }
+        return self.isIPv6 ? all : Array(all.prefix(4))
+    }
+
     /// `host:port`, with IPv6 hosts in brackets (`[::1]:8080`).
     public var description: String {
         self.isIPv6 ? "[\(self.host)]:\(self.port)" : "\(self.host):\(self.port)"

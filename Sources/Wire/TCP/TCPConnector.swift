@@ -43,7 +43,24 @@ public enum TCPConnector {
                 }
             }
         }
-        let setup = tls.map { TLSSetup(context: $0, serverName: serverName ?? host) }
+        return try await connect(
+            to: addresses, on: loop, options: options, tls: tls, serverName: serverName ?? host, timeout: timeout,
+            handler: handler)
+    }
+
+    /// Connects to the first of `addresses` that accepts, without resolving anything: the way to connect to
+    /// exactly the addresses a caller has checked (an outbound guard), while TLS still verifies `serverName`
+    /// (default: the first address's numeric host).
+    public static func connect(
+        to addresses: [SocketAddress],
+        on loop: EventLoop,
+        options: ConnectionOptions = ConnectionOptions(),
+        tls: TLSContext? = nil,
+        serverName: String? = nil,
+        timeout: Duration = .seconds(10),
+        handler: @escaping @Sendable (Connection) -> any ConnectionHandler
+    ) async throws -> Connection {
+        let setup = tls.map { TLSSetup(context: $0, serverName: serverName ?? addresses.first?.host ?? "") }
         return try await withCheckedThrowingContinuation { continuation in
             self.connect(
                 to: addresses, on: loop, options: options, tls: setup, timeout: timeout, handler: handler

@@ -34,10 +34,12 @@ final class CommsHarness: Sendable {
     /// A harness on a new schema (or `schema`, to share one with another harness).
     init(
         smtpPort: Int = 1, environment extra: [String: String] = [:], schema: String? = nil,
-        transport: (any MailTransport)? = nil, smtp: SMTPClientConfiguration? = nil
+        transport: (any MailTransport)? = nil, smtp: SMTPClientConfiguration? = nil,
+        relayGuard: OutboundGuard? = nil
     ) async throws {
         let schema = schema ?? "comms_t_" + UUID().uuidString.replacingOccurrences(of: "-", with: "").prefix(12).lowercased()
-        let config = try CommsServiceConfig(environment: Self.environment(smtpPort: smtpPort, extra))
+        var config = try CommsServiceConfig(environment: Self.environment(smtpPort: smtpPort, extra))
+        if let relayGuard { config.relayGuard = relayGuard }
         var configuration = try PostgresConfiguration(url: Self.databaseURL ?? "")
         configuration.maxConnections = 6
         let pool = PostgresPool(configuration: configuration)
@@ -46,7 +48,7 @@ final class CommsHarness: Sendable {
         if transport == nil, let smtp {
             transport = SMTPMailTransport(
                 client: SMTPClient(group: try ServiceContext.sharedEventLoopGroup(), configuration: smtp),
-                platformRelay: config.smtpRelay)
+                platformRelay: config.smtpRelay, projectRelays: ProjectRelayRules(outbound: config.relayGuard))
         }
         self.pool = pool
         self.schema = schema

@@ -23,6 +23,7 @@ struct MeshPlanTests {
         let comms = specs[0].environment, identity = specs[1].environment, router = specs[5].environment
         #expect(comms["DATABASE_URL"] == "postgres://c" && comms["WIRE_PORT"] == "7102")
         #expect(comms["SMTP_URL"] == "smtp://127.0.0.1:2525?tls=none")
+        #expect(comms["OUTBOUND_ALLOW_PRIVATE_NETWORKS"] == "1")
         #expect(identity["COMMS_WIRE_ENDPOINTS"] == "127.0.0.1:7102" && identity["MESH_CERT_PATH"] == "/certs/identity.crt")
         #expect(router["PURRPURR_HTTP_PORT"] == "8081" && router["IDENTITY_WIRE_ENDPOINTS"] == "127.0.0.1:7101")
         #expect(router["VAULT_WIRE_ENDPOINTS"] == "127.0.0.1:7103" && router["BILLING_WIRE_ENDPOINTS"] == "127.0.0.1:7104")
