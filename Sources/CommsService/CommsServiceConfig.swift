@@ -31,6 +31,14 @@ struct CommsServiceConfig: MeshServiceConfiguration {
     /// `COMMS_POLL_INTERVAL_MS` (10–60000, default 1000): how often idle workers look for due messages
     /// without a `NOTIFY`.
     let pollInterval: Duration
+    /// `COMMS_SPF_INCLUDE` (default `_spf.<COMMS_MESSAGE_ID_DOMAIN>`): the host every sender domain's SPF
+    /// record includes (`v=spf1 include:<host> ~all`).
+    let spfInclude: String
+    /// `COMMS_DNS_RESOLVER` (default: the first `nameserver` of `/etc/resolv.conf`, else `127.0.0.1`): the
+    /// resolver asked when a sender domain is verified, `ip` or `ip:port` (`[ipv6]:port`).
+    let dnsResolver: DNSServerAddress
+    /// `COMMS_DNS_TIMEOUT_MS` (100–30000, default 3000): how long one DNS lookup may take.
+    let dnsTimeout: Duration
 
     /// Reads and validates every variable, throwing a `ConfigurationError` naming all problems.
     init(environment: [String: String]) throws {
@@ -68,6 +76,12 @@ struct CommsServiceConfig: MeshServiceConfiguration {
         let workers = reader.integer("COMMS_WORKERS", default: 4, range: 1...64)
         let leaseSeconds = reader.integer("COMMS_LEASE_SECONDS", default: 300, range: 5...86_400)
         let pollMilliseconds = reader.integer("COMMS_POLL_INTERVAL_MS", default: 1000, range: 10...60_000)
+        let spfInclude = reader.string("COMMS_SPF_INCLUDE", default: "_spf." + messageIDDomain)
+        if reader.raw("COMMS_SPF_INCLUDE") != nil, !Self.isDomain(spfInclude, underscores: true) {
+            reader.record("COMMS_SPF_INCLUDE", .malformed, expected: "a host name such as _spf.purrpurr.dev")
+        }
+        let dnsResolver = Self.dnsResolver(&reader)
+        let dnsMilliseconds = reader.integer("COMMS_DNS_TIMEOUT_MS", default: 3000, range: 100...30_000)
         try reader.finish()
         // The unwraps cannot fail: finish() throws whenever a required getter returned nil.
         self.base = base!
@@ -82,6 +96,9 @@ struct CommsServiceConfig: MeshServiceConfiguration {
         self.workers = workers
         self.lease = .seconds(leaseSeconds)
         self.pollInterval = .milliseconds(pollMilliseconds)
+        self.spfInclude = spfInclude
+        self.dnsResolver = dnsResolver
+        self.dnsTimeout = .milliseconds(dnsMilliseconds)
     }
 
     /// The outbox's settings from this configuration.
@@ -105,9 +122,24 @@ struct CommsServiceConfig: MeshServiceConfiguration {
         return Secret(bytes)
     }
 
-    private static func isDomain(_ text: String) -> Bool {
+    /// `COMMS_DNS_RESOLVER`, else the system's first nameserver, else `127.0.0.1:53`.
+    private static func dnsResolver(_ reader: inout EnvironmentReader) -> DNSServerAddress {
+        let fallback = DNSServerAddress(parsing: "127.0.0.1")!
+        guard let text = reader.raw("COMMS_DNS_RESOLVER") else {
+            let system = (try? String(contentsOfFile: "/etc/resolv.conf", encoding: .utf8)) ?? ""
+            return DNSServerAddress.firstNameserver(inResolvConf: system) ?? fallback
+        }
+        guard let address = DNSServerAddress(parsing: text) else {
+            reader.record("COMMS_DNS_RESOLVER", .malformed, expected: "an IP address with an optional port, such as 127.0.0.1:53 or [::1]:53")
+            return fallback
+        }
+        return address
+    }
+
+    /// Letters, digits, `.` and `-` (and `_` when `underscores`, as in `_spf.example.com`), 1–253 octets.
+    private static func isDomain(_ text: String, underscores: Bool = false) -> Bool {
         !text.isEmpty && text.utf8.count <= 253
             && text.unicodeScalars.allSatisfy { $0.isASCII && ($0.properties.isAlphabetic
-                || ("0"..."9").contains($0) || $0 == "." || $0 == "-") }
+                || ("0"..."9").contains($0) || $0 == "." || $0 == "-" || (underscores && $0 == "_")) }
     }
 }

@@ -18,6 +18,10 @@ struct CommsHandlers: Sendable {
     let store: CommsStore
     /// Seals projects' relay URLs.
     let sealer: RelaySealer
+    /// The projects' sender domains.
+    let domains: SenderDomains
+    /// Who a project may send as (checks `default_from`).
+    let senders: SenderPolicy
 
     /// Registers every comms method on `server`.
     func register(on server: WireServer) {
@@ -54,6 +58,7 @@ struct CommsHandlers: Sendable {
         server.register(CommsContract.recordDeliveryEvent) { request, _ in
             try await Self.run { try await recordDeliveryEvent(request) }
         }
+        registerDomains(on: server)
     }
 
     /// The call's project, or `invalidArgument`.
