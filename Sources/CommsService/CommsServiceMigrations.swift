@@ -88,6 +88,9 @@ enum CommsServiceMigrations {
                     dkim_selector text NOT NULL,
                     dkim_public_key text NOT NULL,
                     dkim_private_sealed bytea NOT NULL,
+                    dkim_ed25519_selector text NOT NULL,
+                    dkim_ed25519_public_key text NOT NULL,
+                    dkim_ed25519_sealed bytea NOT NULL,
                     created_at timestamptz NOT NULL DEFAULT clock_timestamp(),
                     verified_at timestamptz,
                     UNIQUE (project_id, name)

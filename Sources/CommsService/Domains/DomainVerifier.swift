@@ -2,8 +2,8 @@ import Foundation
 import Contracts
 
 /// Decides a sender domain's status from DNS: `verified` when the domain's SPF record includes the platform's
-/// SPF host and the DKIM selector's TXT record holds the domain's public key; else `failed`, with a
-/// `failure` that names the first record that did not match (SPF first, then DKIM). DMARC is advisory and not
+/// SPF host and both DKIM selectors' TXT records (RSA, then Ed25519) hold the domain's public keys; else
+/// `failed`, with a `failure` that names the first record that did not match (SPF first, then DKIM). DMARC is advisory and not
 /// looked up. A lookup that fails (timeout, server failure) fails the verification and says so; it can be
 /// retried.
 struct DomainVerifier: Sendable {
@@ -21,13 +21,15 @@ struct DomainVerifier: Sendable {
         } catch {
             return (.failed, "spf: the DNS lookup of TXT \(domain.name) failed (\(error))")
         }
-        let dkimName = DomainRecords.dkimName(domain)
-        do {
-            if let failure = Self.dkimFailure(try await resolver.txt(dkimName), name: dkimName, publicKey: domain.publicKey) {
-                return (.failed, failure)
+        for (name, publicKey) in [(DomainRecords.dkimName(domain), domain.keys.publicKey),
+                                  (DomainRecords.ed25519Name(domain), domain.keys.ed25519PublicKey)] {
+            do {
+                if let failure = Self.dkimFailure(try await resolver.txt(name), name: name, publicKey: publicKey) {
+                    return (.failed, failure)
+                }
+            } catch {
+                return (.failed, "dkim: the DNS lookup of TXT \(name) failed (\(error))")
             }
-        } catch {
-            return (.failed, "dkim: the DNS lookup of TXT \(dkimName) failed (\(error))")
         }
         return (.verified, nil)
     }

@@ -2,7 +2,8 @@ import Contracts
 import Foundation
 import ServiceKit
 
-/// The project's sender domains (`comms.*Domain*`): adds one with a new 2048-bit DKIM key (sealed at rest),
+/// The project's sender domains (`comms.*Domain*`): adds one with new DKIM keys (RSA 2048 and Ed25519, sealed
+/// at rest),
 /// lists, shows, verifies against DNS and deletes them. Every call is scoped by the project; another project's
 /// ids are `NOT_FOUND`.
 struct SenderDomains: Sendable {
@@ -25,10 +26,14 @@ struct SenderDomains: Sendable {
         let name = try SenderDomainName.validate(request.name, platform: platformDomains)
         let id = ResourceID.make("dom_")
         let key = try RSAPrivateKey(bits: Self.keyBits)
-        guard let stored = try await store.insertDomain(
-            id: id, projectID: projectID, name: name, selector: Self.newSelector(),
-            publicKey: Data(key.publicKeyDER).base64EncodedString(),
-            sealedKey: try sealer.seal(key, projectID: projectID, domainID: id))
+        let ed25519 = Ed25519PrivateKey()
+        let selector = Self.newSelector()
+        let keys = DomainKeys(
+            selector: selector + "r", publicKey: Data(key.publicKeyDER).base64EncodedString(),
+            sealedKey: try sealer.seal(key, projectID: projectID, domainID: id), ed25519Selector: selector + "e",
+            ed25519PublicKey: Data(ed25519.publicKey.rawRepresentation).base64EncodedString(),
+            ed25519SealedKey: try sealer.seal(ed25519, projectID: projectID, domainID: id))
+        guard let stored = try await store.insertDomain(id: id, name: name, keys: keys, projectID: projectID)
         else { throw PublicError.conflict("The project already has this domain.", field: "name") }
         return view(stored)
     }
@@ -74,7 +79,8 @@ struct SenderDomains: Sendable {
             records: records.records(of: domain), createdAt: domain.createdAt, verifiedAt: domain.verifiedAt)
     }
 
-    /// `pp` and 8 random base32 characters: new per domain, so a later key rotation can publish a second one.
+    /// `pp` and 8 random base32 characters, new per domain (so a later rotation can publish other keys beside
+    /// these); the RSA selector adds `r`, the Ed25519 one `e`.
     private static func newSelector() -> String { "pp" + ResourceID.make("").prefix(8) }
 
     private static let notFound = PublicError.notFound("The domain does not exist.")

@@ -2,7 +2,7 @@ import Contracts
 import Foundation
 import ServiceKit
 
-/// A project's sender domain as stored (the DKIM private key only sealed).
+/// A project's sender domain as stored (the DKIM private keys only sealed).
 struct StoredDomain: Sendable, Hashable {
     /// `dom_…`.
     let id: String
@@ -12,28 +12,40 @@ struct StoredDomain: Sendable, Hashable {
     let status: DomainStatus
     /// Why the last verification failed.
     let failure: String?
-    /// The DKIM selector (`<selector>._domainkey.<name>`).
-    let selector: String
-    /// The DKIM public key, base64 DER `SubjectPublicKeyInfo`.
-    let publicKey: String
-    /// The private key sealed by ``DomainKeySealer``.
-    let sealedKey: [UInt8]
+    /// Its DKIM keys.
+    let keys: DomainKeys
     /// When it was added.
     let createdAt: Date
     /// When it was last verified successfully.
     let verifiedAt: Date?
 }
 
+/// A sender domain's two DKIM keys: selectors, public keys, private keys sealed by ``DomainKeySealer``.
+struct DomainKeys: Sendable, Hashable {
+    /// The RSA key's selector (`<selector>._domainkey.<name>`).
+    let selector: String
+    /// The RSA public key, base64 DER `SubjectPublicKeyInfo`.
+    let publicKey: String
+    /// The sealed RSA private key.
+    let sealedKey: [UInt8]
+    /// The Ed25519 key's selector (RFC 8463).
+    let ed25519Selector: String
+    /// The Ed25519 public key, base64 of its 32 bytes.
+    let ed25519PublicKey: String
+    /// The sealed Ed25519 seed.
+    let ed25519SealedKey: [UInt8]
+}
+
 extension CommsStore {
     /// Stores a new `pending` domain; nil if the project already has one of that name.
-    func insertDomain(
-        id: String, projectID: String, name: String, selector: String, publicKey: String, sealedKey: [UInt8]
-    ) async throws -> StoredDomain? {
+    func insertDomain(id: String, name: String, keys: DomainKeys, projectID: String) async throws -> StoredDomain? {
         let rows = try await pool.query("""
-            INSERT INTO \(table("domains")) (id, project_id, name, dkim_selector, dkim_public_key, dkim_private_sealed)
-            VALUES ($1, $2, $3, $4, $5, $6) ON CONFLICT (project_id, name) DO NOTHING
+            INSERT INTO \(table("domains")) (id, project_id, name, dkim_selector, dkim_public_key, dkim_private_sealed,
+                dkim_ed25519_selector, dkim_ed25519_public_key, dkim_ed25519_sealed)
+            VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9) ON CONFLICT (project_id, name) DO NOTHING
             RETURNING \(Self.domainColumns)
-            """, [id, projectID, name, selector, publicKey, sealedKey])
+            """, [id, projectID, name, keys.selector, keys.publicKey, keys.sealedKey, keys.ed25519Selector,
+                  keys.ed25519PublicKey, keys.ed25519SealedKey])
         return try rows.first.map(Self.domain)
     }
 
@@ -74,28 +86,24 @@ extension CommsStore {
 
     /// A page of the project's domains, newest first, with their next cursor.
     func listDomains(projectID: String, page: PageQuery) async throws -> (domains: [StoredDomain], next: String?) {
-        let cursor = try PageCursor.decode(page.cursor)
-        let limit = PageCursor.limit(page)
-        let rows = try await pool.query("""
-            SELECT \(Self.domainColumns), \(CommsSQL.createdMicros) AS micros FROM \(table("domains"))
-            WHERE project_id = $1 AND ($2::bigint IS NULL OR (created_at, id) < (\(CommsSQL.timestamp(micros: "$2")), $3))
-            ORDER BY created_at DESC, id DESC LIMIT $4
-            """, [projectID, cursor?.micros, cursor?.key, limit + 1])
-        let domains = try rows.prefix(limit).map(Self.domain)
-        let next = rows.count > limit
-            ? PageCursor(micros: try rows[limit - 1].decode(Int64.self, named: "micros"), key: domains[limit - 1].id).encoded
-            : nil
+        let (domains, next) = try await newestFirst(
+            "domains", columns: Self.domainColumns, projectID: projectID, page: page, decode: Self.domain, id: \.id)
         return (domains, next)
     }
 
-    private static let domainColumns =
-        "id, name, status, failure, dkim_selector, dkim_public_key, dkim_private_sealed, created_at, verified_at"
+    private static let domainColumns = """
+        id, name, status, failure, dkim_selector, dkim_public_key, dkim_private_sealed, dkim_ed25519_selector,
+        dkim_ed25519_public_key, dkim_ed25519_sealed, created_at, verified_at
+        """
 
     private static func domain(_ row: PostgresRow) throws -> StoredDomain {
-        let (id, name, status, failure, selector, publicKey, sealed, createdAt, verifiedAt) =
-            try row.decode((String, String, String, String?, String, String, [UInt8], Date, Date?).self)
+        let (id, name, status, failure, selector, publicKey, sealed, edSelector, edPublicKey, edSealed, createdAt, verifiedAt) =
+            try row.decode((String, String, String, String?, String, String, [UInt8], String, String, [UInt8], Date, Date?).self)
         return StoredDomain(
             id: id, name: name, status: DomainStatus(rawValue: status) ?? .pending, failure: failure,
-            selector: selector, publicKey: publicKey, sealedKey: sealed, createdAt: createdAt, verifiedAt: verifiedAt)
+            keys: DomainKeys(
+                selector: selector, publicKey: publicKey, sealedKey: sealed, ed25519Selector: edSelector,
+                ed25519PublicKey: edPublicKey, ed25519SealedKey: edSealed),
+            createdAt: createdAt, verifiedAt: verifiedAt)
     }
 }

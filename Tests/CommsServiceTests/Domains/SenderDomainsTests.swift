@@ -29,29 +29,43 @@ struct SenderDomainsTests {
         try dns.setRecords(records)
     }
 
-    @Test("a new domain is pending with SPF, DKIM (2048-bit key) and DMARC records; its key is sealed for its row")
+    /// The domain's DKIM records (name → value), for ``PythonDKIMVerifier``.
+    static func dkimKeys(_ domain: DomainView) -> [String: String] {
+        Dictionary(uniqueKeysWithValues: domain.records.filter { $0.purpose == "dkim" }.map { ($0.name, $0.value) })
+    }
+
+    @Test("a new domain is pending with SPF, DKIM (RSA 2048 and Ed25519) and DMARC records; its keys are sealed for its row")
     func create() async throws {
         let harness = try await Self.harness(resolver: "127.0.0.1:9")
         let domains = harness.handlers.domains
         let domain = try await domains.create(CreateDomainRequest(name: "Mail.Example.TEST."), projectID: "prj_a")
         #expect(domain.id.hasPrefix("dom_") && domain.name == "mail.example.test" && domain.status == "pending")
         #expect(domain.failure == nil && domain.verifiedAt == nil)
-        #expect(domain.records.map(\.purpose) == ["spf", "dkim", "dmarc"])
+        #expect(domain.records.map(\.purpose) == ["spf", "dkim", "dkim", "dmarc"])
         #expect(domain.records[0] == DomainRecordView(
             type: "TXT", name: "mail.example.test", value: "v=spf1 include:_spf.mail.purrpurr.test ~all", purpose: "spf"))
         let dkim = domain.records[1]
         #expect(dkim.type == "TXT" && dkim.name.hasSuffix("._domainkey.mail.example.test"))
         #expect(dkim.value.hasPrefix("v=DKIM1; k=rsa; p="))
         #expect(Data(base64Encoded: String(dkim.value.dropFirst("v=DKIM1; k=rsa; p=".count)))?.count == 294)
-        #expect(domain.records[2] == DomainRecordView(
+        let ed25519 = domain.records[2]
+        #expect(ed25519.name.hasSuffix("e._domainkey.mail.example.test") && dkim.name.hasSuffix("r._domainkey.mail.example.test"))
+        #expect(ed25519.name.dropLast("e._domainkey.mail.example.test".count) == dkim.name.dropLast("r._domainkey.mail.example.test".count))
+        #expect(ed25519.value.hasPrefix("v=DKIM1; k=ed25519; p="))
+        #expect(Data(base64Encoded: String(ed25519.value.dropFirst("v=DKIM1; k=ed25519; p=".count)))?.count == 32)
+        #expect(domain.records[3] == DomainRecordView(
             type: "TXT", name: "_dmarc.mail.example.test", value: "v=DMARC1; p=none;", purpose: "dmarc"))
 
         let stored = try #require(try await harness.store.domain(id: domain.id, projectID: "prj_a"))
         let sealer = DomainKeySealer(key: harness.config.masterKey)
-        let key = try sealer.open(stored.sealedKey, projectID: "prj_a", domainID: domain.id)
-        #expect(Data(key.publicKeyDER).base64EncodedString() == stored.publicKey)
-        #expect(throws: CryptoError.self) { try sealer.open(stored.sealedKey, projectID: "prj_b", domainID: domain.id) }
-        #expect(!stored.sealedKey.starts(with: key.derRepresentation.prefix(8)))
+        let key = try sealer.open(stored.keys.sealedKey, projectID: "prj_a", domainID: domain.id)
+        #expect(Data(key.publicKeyDER).base64EncodedString() == stored.keys.publicKey)
+        #expect(throws: CryptoError.self) { try sealer.open(stored.keys.sealedKey, projectID: "prj_b", domainID: domain.id) }
+        #expect(!stored.keys.sealedKey.starts(with: key.derRepresentation.prefix(8)))
+        let edKey = try sealer.openEd25519(stored.keys.ed25519SealedKey, projectID: "prj_a", domainID: domain.id)
+        #expect(Data(edKey.publicKey.rawRepresentation).base64EncodedString() == stored.keys.ed25519PublicKey)
+        #expect(throws: CryptoError.self) { try sealer.openEd25519(stored.keys.sealedKey, projectID: "prj_a", domainID: domain.id) }
+        #expect(throws: CryptoError.self) { try sealer.open(stored.keys.ed25519SealedKey, projectID: "prj_a", domainID: domain.id) }
 
         let again = await CommsHandlersTests.failure {
             _ = try await domains.create(CreateDomainRequest(name: "mail.example.test"), projectID: "prj_a")
