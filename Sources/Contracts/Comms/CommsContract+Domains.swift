@@ -59,7 +59,7 @@ public struct DomainView: Codable, Sendable, Hashable {
     public var name: String
     /// `pending`, `verified` or `failed` (``DomainStatus``'s raw values).
     public var status: String
-    /// When `failed`: the record that did not match and why, e.g. `dkim: TXT pp1._domainkey.… is missing`.
+    /// When `failed`: the record that did not match and why, e.g. `dkim: no TXT record at pp…r._domainkey.…`.
     public var failure: String?
     /// The records to publish.
     public var records: [DomainRecordView]
