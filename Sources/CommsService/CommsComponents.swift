@@ -37,10 +37,20 @@ struct CommsComponents: Sendable {
         let outbox = CommsOutbox(
             store: store, delivery: delivery, settings: settings, listener: pool.configuration,
             logger: logger)
-        var acceptor = EmailAcceptor(store: store, defaultFrom: config.defaultFrom, messageIDDomain: config.messageIDDomain)
+        let keySealer = DomainKeySealer(key: config.masterKey)
+        let platformSender = config.defaultFrom.flatMap { try? MailAddress(parsing: $0, field: "from") }
+        let senders = SenderPolicy(store: store, sealer: keySealer, platformAddress: platformSender?.normalizedAddress)
+        let records = DomainRecords(spfInclude: config.spfInclude)
+        let domains = SenderDomains(
+            store: store, sealer: keySealer, records: records,
+            verifier: DomainVerifier(resolver: DNSResolver(server: config.dnsResolver, timeout: config.dnsTimeout), records: records),
+            platformDomains: [config.messageIDDomain] + (platformSender?.domain.map { [$0] } ?? []))
+        var acceptor = EmailAcceptor(
+            store: store, defaultFrom: config.defaultFrom, messageIDDomain: config.messageIDDomain, senders: senders)
         acceptor.onAccepted = { [outbox] in outbox.poke() }
         self.store = store
         self.outbox = outbox
-        self.handlers = CommsHandlers(acceptor: acceptor, store: store, sealer: sealer, relayRules: relayRules)
+        self.handlers = CommsHandlers(
+            acceptor: acceptor, store: store, sealer: sealer, relayRules: relayRules, domains: domains, senders: senders)
     }
 }

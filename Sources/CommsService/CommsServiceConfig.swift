@@ -41,6 +41,14 @@ struct CommsServiceConfig: MeshServiceConfiguration {
     /// Guards projects' relays: ports 25, 465, 587, 2525; private targets only with
     /// `OUTBOUND_ALLOW_PRIVATE_NETWORKS=1`. A `var` so tests can allow their fixtures' ports.
     var relayGuard: OutboundGuard
+    /// `COMMS_SPF_INCLUDE` (default `_spf.<COMMS_MESSAGE_ID_DOMAIN>`): the host every sender domain's SPF
+    /// record includes (`v=spf1 include:<host> ~all`).
+    let spfInclude: String
+    /// `COMMS_DNS_RESOLVER` (default: the first `nameserver` of `/etc/resolv.conf`, else `127.0.0.1`): the
+    /// resolver asked when a sender domain is verified, `ip` or `ip:port` (`[ipv6]:port`).
+    let dnsResolver: DNSServerAddress
+    /// `COMMS_DNS_TIMEOUT_MS` (100–30000, default 3000): how long one DNS lookup may take.
+    let dnsTimeout: Duration
 
     /// Reads and validates every variable, throwing a `ConfigurationError` naming all problems.
     init(environment: [String: String]) throws {
@@ -85,6 +93,12 @@ struct CommsServiceConfig: MeshServiceConfiguration {
         let relayPolicy = OutboundPolicy(
             allowedPorts: OutboundPolicy.smtpRelayPorts,
             allowsPrivateNetworks: OutboundPolicy.allowsPrivateNetworks(reading: &reader))
+        let spfInclude = reader.string("COMMS_SPF_INCLUDE", default: "_spf." + messageIDDomain)
+        if reader.raw("COMMS_SPF_INCLUDE") != nil, !Self.isDomain(spfInclude, underscores: true) {
+            reader.record("COMMS_SPF_INCLUDE", .malformed, expected: "a host name such as _spf.purrpurr.dev")
+        }
+        let dnsResolver = Self.dnsResolver(&reader)
+        let dnsMilliseconds = reader.integer("COMMS_DNS_TIMEOUT_MS", default: 3000, range: 100...30_000)
         try reader.finish()
         // The unwraps cannot fail: finish() throws whenever a required getter returned nil.
         self.base = base!
@@ -103,6 +117,9 @@ struct CommsServiceConfig: MeshServiceConfiguration {
         self.sendTimeout = .seconds(sendTimeout)
         self.workersPerProject = workersPerProject
         self.sendsPerRelay = sendsPerRelay
+        self.spfInclude = spfInclude
+        self.dnsResolver = dnsResolver
+        self.dnsTimeout = .milliseconds(dnsMilliseconds)
     }
 
     /// The outbox's settings from this configuration.
@@ -127,9 +144,24 @@ struct CommsServiceConfig: MeshServiceConfiguration {
         return Secret(bytes)
     }
 
-    private static func isDomain(_ text: String) -> Bool {
+    /// `COMMS_DNS_RESOLVER`, else the system's first nameserver, else `127.0.0.1:53`.
+    private static func dnsResolver(_ reader: inout EnvironmentReader) -> DNSServerAddress {
+        let fallback = DNSServerAddress(parsing: "127.0.0.1")!
+        guard let text = reader.raw("COMMS_DNS_RESOLVER") else {
+            let system = (try? String(contentsOfFile: "/etc/resolv.conf", encoding: .utf8)) ?? ""
+            return DNSServerAddress.firstNameserver(inResolvConf: system) ?? fallback
+        }
+        guard let address = DNSServerAddress(parsing: text) else {
+            reader.record("COMMS_DNS_RESOLVER", .malformed, expected: "an IP address with an optional port, such as 127.0.0.1:53 or [::1]:53")
+            return fallback
+        }
+        return address
+    }
+
+    /// Letters, digits, `.` and `-` (and `_` when `underscores`, as in `_spf.example.com`), 1–253 octets.
+    private static func isDomain(_ text: String, underscores: Bool = false) -> Bool {
         !text.isEmpty && text.utf8.count <= 253
             && text.unicodeScalars.allSatisfy { $0.isASCII && ($0.properties.isAlphabetic
-                || ("0"..."9").contains($0) || $0 == "." || $0 == "-") }
+                || ("0"..."9").contains($0) || $0 == "." || $0 == "-" || (underscores && $0 == "_")) }
     }
 }

@@ -1,8 +1,8 @@
 import Contracts
 import ServiceKit
 
-/// The ordered schema steps of the `comms` schema (outbox, events, templates, suppression list, settings),
-/// applied at start under an advisory lock.
+/// The ordered schema steps of the `comms` schema (outbox, events, templates, suppression list, settings,
+/// sender domains), applied at start under an advisory lock.
 ///
 /// Append only: a step that has shipped is never edited or reordered (the migrator checks names of
 /// applied steps on every start). The schema name is a parameter so tests can each use their own.
@@ -82,6 +82,25 @@ enum CommsServiceMigrations {
             // have no hash and match any request until their 24 h are over.
             Migration(version: 2, name: "idempotency request hash", sql: """
                 ALTER TABLE \(schema).messages ADD COLUMN request_hash text;
+                """),
+            Migration(version: 3, name: "sender domains", sql: """
+                CREATE TABLE \(schema).domains (
+                    id text PRIMARY KEY,
+                    project_id text NOT NULL,
+                    name text NOT NULL,
+                    status text NOT NULL DEFAULT 'pending' CHECK (status IN ('pending', 'verified', 'failed')),
+                    failure text,
+                    dkim_selector text NOT NULL,
+                    dkim_public_key text NOT NULL,
+                    dkim_private_sealed bytea NOT NULL,
+                    dkim_ed25519_selector text NOT NULL,
+                    dkim_ed25519_public_key text NOT NULL,
+                    dkim_ed25519_sealed bytea NOT NULL,
+                    created_at timestamptz NOT NULL DEFAULT clock_timestamp(),
+                    verified_at timestamptz,
+                    UNIQUE (project_id, name)
+                );
+                CREATE INDEX domains_project_created ON \(schema).domains (project_id, created_at DESC, id DESC);
                 """),
         ]
     }

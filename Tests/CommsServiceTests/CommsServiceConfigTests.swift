@@ -37,6 +37,8 @@ struct CommsServiceConfigTests {
         #expect(config.sendTimeout == .seconds(150) && config.workersPerProject == 2 && config.sendsPerRelay == 4)
         #expect(!config.relayGuard.policy.allowsPrivateNetworks)
         #expect(config.relayGuard.policy.allowedPorts == [25, 465, 587, 2525])
+        #expect(config.spfInclude == "_spf.purrpurr.local")
+        #expect(config.dnsTimeout == .seconds(3))
         let text = String(describing: config) + String(reflecting: config)
         #expect(!text.contains("hunter2"))
         #expect(!text.contains("smtp-pass-9"))
@@ -50,7 +52,8 @@ struct CommsServiceConfigTests {
             "WIRE_HOST": "0.0.0.0", "WIRE_PORT": "0", "SMTP_CA_PATH": #filePath, "COMMS_DEFAULT_FROM": "a@b.test",
             "COMMS_MESSAGE_ID_DOMAIN": "mail.example.com", "COMMS_RETRY_SCHEDULE": "500ms, 2s,1m",
             "COMMS_PROJECT_RATE_PER_SECOND": "3", "SMTP_MAX_CONNECTIONS": "2", "COMMS_WORKERS": "8",
-            "COMMS_LEASE_SECONDS": "60", "COMMS_POLL_INTERVAL_MS": "250",
+            "COMMS_LEASE_SECONDS": "60", "COMMS_POLL_INTERVAL_MS": "250", "COMMS_SPF_INCLUDE": "_spf.example.net",
+            "COMMS_DNS_RESOLVER": "[::1]:5353", "COMMS_DNS_TIMEOUT_MS": "250",
         ]) { $1 })
         #expect(config.logLevel == .error)
         #expect(config.drainTimeout == .seconds(300))
@@ -65,6 +68,9 @@ struct CommsServiceConfigTests {
         #expect(config.workers == 8)
         #expect(config.lease == .seconds(60))
         #expect(config.pollInterval == .milliseconds(250))
+        #expect(config.spfInclude == "_spf.example.net")
+        #expect(config.dnsResolver.description == "[::1]:5353")
+        #expect(config.dnsTimeout == .milliseconds(250))
     }
 
     @Test("every problem is named at once")
@@ -86,11 +92,12 @@ struct CommsServiceConfigTests {
                 "SMTP_URL": "http://user:secret-pw-1@relay", "COMMS_MASTER_KEY": "c2hvcnQtc2VjcmV0LWtleQ==",
                 "COMMS_RETRY_SCHEDULE": "30s,soon", "COMMS_WORKERS": "0", "SMTP_CA_PATH": "/nonexistent/ca.pem",
                 "COMMS_MESSAGE_ID_DOMAIN": "bad domain", "COMMS_DEFAULT_FROM": "not an address",
+                "COMMS_SPF_INCLUDE": "spf host", "COMMS_DNS_RESOLVER": "dns.google", "COMMS_DNS_TIMEOUT_MS": "5",
             ]) { $1 })
         }
         #expect(error.variables == [
             "SMTP_URL", "SMTP_CA_PATH", "COMMS_MASTER_KEY", "COMMS_MESSAGE_ID_DOMAIN", "COMMS_DEFAULT_FROM", "COMMS_RETRY_SCHEDULE",
-            "COMMS_WORKERS",
+            "COMMS_WORKERS", "COMMS_SPF_INCLUDE", "COMMS_DNS_RESOLVER", "COMMS_DNS_TIMEOUT_MS",
         ])
         #expect(!error.description.contains("secret-pw-1"))
         #expect(!error.description.contains("c2hvcnQtc2VjcmV0LWtleQ"))

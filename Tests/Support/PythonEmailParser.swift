@@ -42,13 +42,18 @@ enum PythonEmailParser {
 
     /// Runs `script` with `input` on stdin and returns stdout (throws with stderr when it fails).
     static func run(script: String, input: [UInt8]) throws -> String {
+        try run(executable: "/usr/bin/env", arguments: ["python3", "-c", script], input: input)
+    }
+
+    /// Runs `executable` with `arguments` and `input` on stdin and returns stdout (throws with stderr when it fails).
+    static func run(executable: String, arguments: [String], input: [UInt8]) throws -> String {
         let inputURL = FileManager.default.temporaryDirectory
             .appendingPathComponent("mime-test-\(UUID().uuidString).eml")
         try Data(input).write(to: inputURL)
         defer { try? FileManager.default.removeItem(at: inputURL) }
         let process = Process()
-        process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-        process.arguments = ["python3", "-c", script]
+        process.executableURL = URL(fileURLWithPath: executable)
+        process.arguments = arguments
         process.standardInput = try FileHandle(forReadingFrom: inputURL)
         let output = Pipe()
         let errors = Pipe()

@@ -14,5 +14,6 @@ ensure_packages() {
     DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
 }
 
-# What building and testing need: the two system libraries, a PostgreSQL server, an SMTP server for tests.
-PURRPURR_TEST_PACKAGES=(libpq-dev libssl-dev postgresql python3-aiosmtpd)
+# What building and testing need: the two system libraries, a PostgreSQL server, an SMTP server, a DNS server
+# (dnslib) and an independent DKIM verifier (dkimpy) for tests.
+PURRPURR_TEST_PACKAGES=(libpq-dev libssl-dev postgresql python3-aiosmtpd python3-dkim python3-dnslib)

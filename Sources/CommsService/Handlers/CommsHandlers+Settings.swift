@@ -21,7 +21,7 @@ extension CommsHandlers {
             if from.isEmpty {
                 settings.defaultFrom = nil
             } else {
-                _ = try MailAddress(parsing: from, field: "default_from")
+                try await senders.check(try MailAddress(parsing: from, field: "default_from"), projectID: projectID, field: "default_from")
                 settings.defaultFrom = from
             }
         }

@@ -20,6 +20,10 @@ struct CommsHandlers: Sendable {
     let sealer: RelaySealer
     /// What a project's relay may be (checked when saved).
     let relayRules: ProjectRelayRules
+    /// The projects' sender domains.
+    let domains: SenderDomains
+    /// Who a project may send as (checks `default_from`).
+    let senders: SenderPolicy
 
     /// Registers every comms method on `server`.
     func register(on server: WireServer) {
@@ -56,6 +60,7 @@ struct CommsHandlers: Sendable {
         server.register(CommsContract.recordDeliveryEvent) { request, _ in
             try await Self.run { try await recordDeliveryEvent(request) }
         }
+        registerDomains(on: server)
     }
 
     /// The call's project, or `invalidArgument`.

@@ -17,6 +17,8 @@ struct EmailAcceptor: Sendable {
     let defaultFrom: String?
     /// `COMMS_MESSAGE_ID_DOMAIN`.
     let messageIDDomain: String
+    /// Checks the sender, renders and DKIM-signs.
+    let senders: SenderPolicy
     /// Called after a commit to wake this process's workers at once (the `NOTIFY` wakes all replicas).
     var onAccepted: @Sendable () -> Void = {}
 
@@ -90,7 +92,7 @@ struct EmailAcceptor: Sendable {
         let message = MailMessage(
             messageID: "\(id)@\(messageIDDomain)", date: Date(), from: sender, replyTo: replyAddress, to: recipients,
             subject: content.subject, text: content.text, html: content.html, unsubscribeURL: settings.unsubscribeURL)
-        let body = try message.render()
+        let body = try await senders.render(message, projectID: projectID)
         var envelope: [String] = []
         for address in recipients.map(\.normalizedAddress) where !envelope.contains(address) { envelope.append(address) }
         let suppressed = try await store.suppressed(projectID: projectID, among: envelope)

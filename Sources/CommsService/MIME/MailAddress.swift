@@ -48,6 +48,12 @@ struct MailAddress: Sendable, Hashable {
     /// The suppression-list key: the address trimmed and lower-cased.
     var normalizedAddress: String { address.mimeTrimmingSpaces().lowercased() }
 
+    /// The lower-cased domain after the last `@` (what the sender policy matches), nil without one.
+    var domain: String? {
+        let address = normalizedAddress
+        return address.lastIndex(of: "@").map { String(address[address.index(after: $0)...]) }
+    }
+
     /// Checks both parts (useful when the value was built member-wise); a failure names `field`.
     func validate(field: String) throws(MailValidationError) {
         if let displayName {

@@ -49,17 +49,8 @@ extension CommsStore {
 
     /// A page of the project's templates, newest first, with their next cursor.
     func listTemplates(projectID: String, page: PageQuery) async throws -> (templates: [StoredTemplate], next: String?) {
-        let cursor = try PageCursor.decode(page.cursor)
-        let limit = PageCursor.limit(page)
-        let rows = try await pool.query("""
-            SELECT \(Self.templateColumns), \(CommsSQL.createdMicros) AS micros FROM \(table("templates"))
-            WHERE project_id = $1 AND ($2::bigint IS NULL OR (created_at, id) < (\(CommsSQL.timestamp(micros: "$2")), $3))
-            ORDER BY created_at DESC, id DESC LIMIT $4
-            """, [projectID, cursor?.micros, cursor?.key, limit + 1])
-        let templates = try rows.prefix(limit).map(Self.template)
-        let next = rows.count > limit
-            ? PageCursor(micros: try rows[limit - 1].decode(Int64.self, named: "micros"), key: templates[limit - 1].id).encoded
-            : nil
+        let (templates, next) = try await newestFirst(
+            "templates", columns: Self.templateColumns, projectID: projectID, page: page, decode: Self.template, id: \.id)
         return (templates, next)
     }
 

@@ -1,7 +1,7 @@
 import Wire
 
-/// CommsService's methods (`comms.*`): the email channel's outbox, templates, suppressions and provider
-/// events. Every method acts for `CallContext.projectID` (required: a call without it is
+/// CommsService's methods (`comms.*`): the email channel's outbox, templates, suppressions, sender domains
+/// and provider events. Every method acts for `CallContext.projectID` (required: a call without it is
 /// `invalidArgument`), except ``recordDeliveryEvent``, whose message id names its project.
 ///
 /// Errors follow ``WireError/public(_:_:_:_:)``: e.g. `VALIDATION_FAILED` with `field` for a bad address,
@@ -44,6 +44,22 @@ public enum CommsContract {
     /// or complained. Idempotent per `eventID`. An unknown message id is `NOT_FOUND`.
     public static let recordDeliveryEvent = MethodDescriptor<DeliveryEventRequest, Empty>(
         "comms.RecordDeliveryEvent", allowedCallers: .only(["router"]))
+    /// `comms.CreateDomain`: adds a sender domain (`pending`) with a new DKIM key; `CONFLICT` when the
+    /// project has it already.
+    public static let createDomain = MethodDescriptor<CreateDomainRequest, DomainView>(
+        "comms.CreateDomain", allowedCallers: .only(["router"]))
+    /// `comms.ListDomains`: the project's sender domains, newest first.
+    public static let listDomains = MethodDescriptor<PageQuery, Page<DomainView>>(
+        "comms.ListDomains", allowedCallers: .only(["router"]))
+    /// `comms.GetDomain`: one sender domain (`NOT_FOUND` for an unknown or another project's id).
+    public static let getDomain = MethodDescriptor<DomainIDRequest, DomainView>(
+        "comms.GetDomain", allowedCallers: .only(["router"]))
+    /// `comms.VerifyDomain`: looks the domain's records up in DNS and answers its new state.
+    public static let verifyDomain = MethodDescriptor<DomainIDRequest, DomainView>(
+        "comms.VerifyDomain", allowedCallers: .only(["router"]))
+    /// `comms.DeleteDomain`: removes a sender domain and its key; its addresses can no longer send.
+    public static let deleteDomain = MethodDescriptor<DomainIDRequest, Empty>(
+        "comms.DeleteDomain", allowedCallers: .only(["router"]))
 
     /// The typed client stub.
     public struct Client: Sendable {

@@ -22,6 +22,7 @@ enum RouterRoutes {
                 .routes,
             IdentityRoutes(identity: { try services.client(.identity, IdentityContract.Client.init) }).routes,
             CommsRoutes(comms: { try services.client(.comms, CommsContract.Client.init) }).routes,
+            CommsDomainRoutes(comms: { try services.client(.comms, CommsContract.Client.init) }).routes,
         ]
         let routes = groups.flatMap { $0 }
         return routes + [OpenAPIRoute.route(documenting: routes)]

@@ -80,14 +80,14 @@ struct CommsHandlersTests {
     func validation() async throws {
         let harness = try await CommsHarness(transport: ScriptedTransport())
         let cases: [(SendEmailRequest, String)] = [
-            (SendEmailRequest(to: [], subject: "s", text: "t", from: "a@b.test"), "to"),
-            (SendEmailRequest(to: Array(repeating: "a@b.test", count: 51), subject: "s", text: "t", from: "a@b.test"), "to"),
-            (SendEmailRequest(to: ["ok@b.test", "not an address"], subject: "s", text: "t", from: "a@b.test"), "to.1"),
+            (SendEmailRequest(to: [], subject: "s", text: "t", from: "noreply@purrpurr.test"), "to"),
+            (SendEmailRequest(to: Array(repeating: "a@b.test", count: 51), subject: "s", text: "t", from: "noreply@purrpurr.test"), "to"),
+            (SendEmailRequest(to: ["ok@b.test", "not an address"], subject: "s", text: "t", from: "noreply@purrpurr.test"), "to.1"),
             (SendEmailRequest(to: ["ok@b.test"], subject: "s", text: "t", from: "no at sign"), "from"),
-            (SendEmailRequest(to: ["ok@b.test"], subject: "s\r\nBcc: x@evil.test", text: "t", from: "a@b.test"), "subject"),
-            (SendEmailRequest(to: ["ok@b.test"], subject: "s", text: "t", from: "a@b.test", replyTo: "x@y.test\r\nBcc: e@v.test"), "reply_to"),
-            (SendEmailRequest(to: ["ok@b.test"], text: "t", from: "a@b.test"), "subject"),
-            (SendEmailRequest(to: ["ok@b.test"], subject: "s", text: "t", from: "a@b.test", tags: Array(repeating: "t", count: 11)), "tags"),
+            (SendEmailRequest(to: ["ok@b.test"], subject: "s\r\nBcc: x@evil.test", text: "t", from: "noreply@purrpurr.test"), "subject"),
+            (SendEmailRequest(to: ["ok@b.test"], subject: "s", text: "t", from: "noreply@purrpurr.test", replyTo: "x@y.test\r\nBcc: e@v.test"), "reply_to"),
+            (SendEmailRequest(to: ["ok@b.test"], text: "t", from: "noreply@purrpurr.test"), "subject"),
+            (SendEmailRequest(to: ["ok@b.test"], subject: "s", text: "t", from: "noreply@purrpurr.test", tags: Array(repeating: "t", count: 11)), "tags"),
         ]
         for (request, field) in cases {
             let error = await Self.failure { _ = try await harness.send(request) }
@@ -190,10 +190,10 @@ struct CommsHandlersTests {
     func relaySealed() async throws {
         let harness = try await CommsHarness(transport: ScriptedTransport())
         let view = try await harness.handlers.updateSettings(
-            UpdateCommsSettingsRequest(smtpURL: "smtp://mailer:hunter2-pass@smtp.example.test:587", defaultFrom: "Shop <shop@example.test>"),
+            UpdateCommsSettingsRequest(smtpURL: "smtp://mailer:hunter2-pass@smtp.example.test:587", defaultFrom: "Shop <noreply@purrpurr.test>"),
             projectID: CommsHarness.project)
         #expect(view.smtpURL == "smtp://mailer@smtp.example.test:587?tls=starttls")
-        #expect(view.defaultFrom == "Shop <shop@example.test>")
+        #expect(view.defaultFrom == "Shop <noreply@purrpurr.test>")
         let rows = try await harness.pool.query(
             "SELECT relay_sealed, row_to_json(s)::text FROM \(harness.schema).settings s WHERE project_id = $1",
             [CommsHarness.project])
@@ -210,7 +210,7 @@ struct CommsHandlersTests {
         #expect(bad?.field == "smtp_url")
         let cleared = try await harness.handlers.updateSettings(UpdateCommsSettingsRequest(smtpURL: ""), projectID: CommsHarness.project)
         #expect(cleared.smtpURL == nil)
-        #expect(cleared.defaultFrom == "Shop <shop@example.test>")
+        #expect(cleared.defaultFrom == "Shop <noreply@purrpurr.test>")
         await harness.close()
     }
 }

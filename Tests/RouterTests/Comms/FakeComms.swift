@@ -126,5 +126,47 @@ final class FakeComms: Sendable {
             guard request.messageID != "msg_unknown" else { throw PublicError.notFound("No such message.") }
             return Empty()
         }
+        registerDomains(on: server)
+    }
+
+    /// The canned sender domain `dom_1` (`mail.example.com`, pending).
+    static let domain = DomainView(
+        id: "dom_1", name: "mail.example.com", status: "pending", failure: nil,
+        records: [DomainRecordView(type: "TXT", name: "mail.example.com", value: "v=spf1 include:_spf.x ~all", purpose: "spf")],
+        createdAt: created, verifiedAt: nil)
+
+    /// The domain methods: name `taken.example.com` is `CONFLICT`, `bad` is `VALIDATION_FAILED`; only `dom_1` exists
+    /// (verifying it answers `failed` naming DKIM).
+    private func registerDomains(on server: WireServer) {
+        server.register(CommsContract.createDomain) { request, context in
+            try self.record("comms.CreateDomain", request, context)
+            if request.name == "taken.example.com" { throw PublicError.conflict("Taken.", field: "name") }
+            if request.name == "bad" { throw PublicError.validation("name", "Not a domain name.") }
+            var domain = Self.domain
+            domain.name = request.name
+            return domain
+        }
+        server.register(CommsContract.listDomains) { request, context in
+            try self.record("comms.ListDomains", request, context)
+            return Page(data: [Self.domain], nextCursor: request.cursor == nil ? "cur_d" : nil)
+        }
+        server.register(CommsContract.getDomain) { request, context in
+            try self.record("comms.GetDomain", request, context)
+            guard request.id == "dom_1" else { throw PublicError.notFound() }
+            return Self.domain
+        }
+        server.register(CommsContract.verifyDomain) { request, context in
+            try self.record("comms.VerifyDomain", request, context)
+            guard request.id == "dom_1" else { throw PublicError.notFound() }
+            var domain = Self.domain
+            domain.status = "failed"
+            domain.failure = "dkim: no TXT record at pp1._domainkey.mail.example.com"
+            return domain
+        }
+        server.register(CommsContract.deleteDomain) { request, context in
+            try self.record("comms.DeleteDomain", request, context)
+            guard request.id == "dom_1" else { throw PublicError.notFound() }
+            return Empty()
+        }
     }
 }
