@@ -36,7 +36,9 @@ struct DatabaseOutageMeshTests {
             owner: try #require(Self.environment["PURRPURR_TEST_PGOWNER"]))
         defer { cluster.stop() }
         let mesh = try await LocalMesh.start(
-            extra: ["comms": ["COMMS_LEASE_SECONDS": "5"]], environment: ["DATABASE_URL": cluster.url],
+            // A budget the four clients cannot reach: this test is about the database, not the rate limit.
+            extra: ["comms": ["COMMS_LEASE_SECONDS": "5"]],
+            environment: ["DATABASE_URL": cluster.url, "RATE_LIMIT_PER_SECOND": "100000", "RATE_LIMIT_BURST": "100000"],
             restartBackoff: .seconds(1))
         do {
             let project = try await mesh.createProject("outage")
