@@ -83,10 +83,7 @@ final class RefreshRotation: Sendable {
                     UPDATE \(schema).refresh_tokens SET spent_at = $2, successor_hash = $3, successor_sealed = $4
                     WHERE hash = $1
                     """, [presented, now, successor.hash, sealedSuccessor])
-                try await tx.execute("""
-                    INSERT INTO \(schema).refresh_tokens (hash, session_id, project_id, created_at, expires_at)
-                    VALUES ($1, $2, $3, $4, $5)
-                    """, [successor.hash, sessionID, projectID, now, now.addingTimeInterval(issuer.refreshLifetime)])
+                try await issuer.storeRefreshToken(successor, sessionID: sessionID, projectID: projectID, now: now, in: tx)
             }
             try await tx.execute("""
                 UPDATE \(schema).sessions SET access_expires_at = greatest(access_expires_at, $2) WHERE id = $1

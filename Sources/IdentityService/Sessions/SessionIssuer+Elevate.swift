@@ -34,10 +34,7 @@ extension SessionIssuer {
                 WHERE id = $1
                 """, [sessionID, assurance.aal, assurance.amrText, now.addingTimeInterval(TimeInterval(lifetime))])
             try await tx.execute("DELETE FROM \(schema).refresh_tokens WHERE session_id = $1", [sessionID])
-            try await tx.execute("""
-                INSERT INTO \(schema).refresh_tokens (hash, session_id, project_id, created_at, expires_at)
-                VALUES ($1, $2, $3, $4, $5)
-                """, [refresh.hash, sessionID, projectID, now, now.addingTimeInterval(refreshLifetime)])
+            try await storeRefreshToken(refresh, sessionID: sessionID, projectID: projectID, now: now, in: tx)
             let users = try await tx.query(
                 "SELECT \(UserStore.columns) FROM \(schema).users WHERE project_id = $1 AND id = $2", [projectID, userID])
             guard let user = try users.first.map(UserStore.record(from:)) else { throw Self.userGone }

@@ -54,15 +54,22 @@ final class SessionIssuer: Sendable {
                 INSERT INTO \(schema).sessions (id, project_id, user_id, created_at, access_expires_at, aal, amr)
                 VALUES ($1, $2, $3, $4, $5, $6, $7)
                 """, [sessionID, user.projectID, user.id, now, accessExpiresAt, assurance.aal, assurance.amrText])
-            try await tx.execute("""
-                INSERT INTO \(schema).refresh_tokens (hash, session_id, project_id, created_at, expires_at)
-                VALUES ($1, $2, $3, $4, $5)
-                """, [refresh.hash, sessionID, user.projectID, now, now.addingTimeInterval(refreshLifetime)])
+            try await storeRefreshToken(refresh, sessionID: sessionID, projectID: user.projectID, now: now, in: tx)
             return (try UserStore.record(from: row), try await Self.hasVerifiedFactor(projectID: user.projectID, userID: user.id, in: tx, schema: schema))
         }
         return try await view(
             user: signedIn, sessionID: sessionID, refresh: refresh, lifetime: lifetime, now: now,
             assurance: assurance, mfa: mfa)
+    }
+
+    /// Stores the hash of `refresh`, a new live token of `sessionID` that lives ``refreshLifetime``.
+    func storeRefreshToken(
+        _ refresh: RefreshToken, sessionID: String, projectID: String, now: Date, in tx: PostgresTransaction
+    ) async throws {
+        try await tx.execute("""
+            INSERT INTO \(schema).refresh_tokens (hash, session_id, project_id, created_at, expires_at)
+            VALUES ($1, $2, $3, $4, $5)
+            """, [refresh.hash, sessionID, projectID, now, now.addingTimeInterval(refreshLifetime)])
     }
 
     /// Whether `user` has a verified MFA factor (their `aal1` tokens then carry `mfa: true`).

@@ -40,13 +40,6 @@ extension IdentityCoreHarness {
             PasswordGrantRequest(email: email, password: "correct horse"), try context("prj_a"))
     }
 
-    /// The token's claims object, unverified (to read `amr`, which the verifier does not return).
-    static func rawClaims(_ token: String) throws -> [String: Any] {
-        let parts = token.split(separator: ".")
-        let payload = try #require(parts.count == 3 ? Base64URL.decode(parts[1]) : nil)
-        return try #require(try JSONSerialization.jsonObject(with: Data(payload)) as? [String: Any])
-    }
-
     /// The audit actions recorded, oldest first.
     func auditActions() async throws -> [String] {
         try await pool.query("SELECT action FROM \(schema).audit_events ORDER BY seq").map { try $0.decode(String.self, at: 0) }
