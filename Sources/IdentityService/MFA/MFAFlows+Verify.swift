@@ -13,6 +13,7 @@ extension MFAFlows {
         guard let factor = try await factors.factor(projectID: projectID, userID: userID, id: request.factorID) else {
             throw PublicError.notFound("No such factor.")
         }
+        if !factor.verified { try await checkMayAddFactor(projectID: projectID, userID: userID, sessionID: sessionID) }
         let now = clock.now()
         if let lockedUntil = factor.lockedUntil, lockedUntil > now { throw Self.locked(until: lockedUntil, now: now) }
         var passed = false

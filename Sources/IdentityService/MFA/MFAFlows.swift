@@ -27,10 +27,7 @@ final class MFAFlows: Sendable {
     /// user with a verified factor must call from an `aal2` session (an `aal1` one could add the attacker's).
     func enroll(_ context: CallContext) async throws -> MFAEnrollment {
         let (projectID, userID, sessionID) = try IdentityContext.session(context)
-        let assurance = try await liveSession(projectID: projectID, userID: userID, sessionID: sessionID)
-        if assurance.aal != "aal2", try await factors.hasVerified(projectID: projectID, userID: userID) {
-            throw Self.needsAAL2
-        }
+        try await checkMayAddFactor(projectID: projectID, userID: userID, sessionID: sessionID)
         guard let user = try await core.users.find(projectID: projectID, id: userID) else { throw IdentityContext.invalidToken }
         let secret = SecureRandom.bytes(20)
         let codes = RecoveryCodes.generate()
@@ -58,6 +55,15 @@ final class MFAFlows: Sendable {
             projectID: projectID, action: "mfa_factor_deleted", userID: userID, ip: context.clientAddress,
             detail: request.factorID)
         return Empty()
+    }
+
+    /// Adding a factor (enrolling, or verifying a factor for the first time) to a user who already has a verified
+    /// one needs an `aal2` session: else an attacker with a password alone could add a factor of their own.
+    func checkMayAddFactor(projectID: String, userID: String, sessionID: String) async throws {
+        let assurance = try await liveSession(projectID: projectID, userID: userID, sessionID: sessionID)
+        if assurance.aal != "aal2", try await factors.hasVerified(projectID: projectID, userID: userID) {
+            throw Self.needsAAL2
+        }
     }
 
     /// The calling session's stored assurance; `INVALID_TOKEN` when it is revoked or gone.

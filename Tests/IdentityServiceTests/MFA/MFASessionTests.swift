@@ -73,6 +73,22 @@ struct MFASessionTests {
         }
     }
 
+    @Test("an aal1 session of a user with a verified factor cannot verify a new factor (403), only the verified one")
+    func secondFactorNeedsAAL2() async throws {
+        try await IdentityCoreHarness.with { h in
+            let (_, first, elevated) = try await h.verifiedUser()
+            let second = try await h.enroll(elevated)
+            let aal1 = try await h.signIn()
+            h.advance(30)
+            let refused = await expectPublicError("FORBIDDEN") {
+                _ = try await h.verify(aal1, second.factorID, code: try h.code(second))
+            }
+            #expect(refused?.requiredAAL == "aal2")
+            #expect(try await h.count("mfa_factors", where: "verified_at IS NULL") == 1)
+            _ = try await h.verify(aal1, first.factorID, code: try h.code(first))
+        }
+    }
+
     @Test("deleting a factor needs aal2 (403 required_aal); unknown and other users' factors are 404")
     func deleteFactor() async throws {
         try await IdentityCoreHarness.with { h in
