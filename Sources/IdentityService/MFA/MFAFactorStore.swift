@@ -132,6 +132,16 @@ final class MFAFactorStore: Sendable {
             """, [id, projectID, userID]).isEmpty
     }
 
+    /// How long an unverified factor (an enrollment never finished) is kept.
+    static let unverifiedLifetime: TimeInterval = 86_400
+
+    /// Deletes factors still unverified ``unverifiedLifetime`` after they were created (housekeeping).
+    func pruneUnverified(before now: Date) async throws {
+        try await database.execute("""
+            DELETE FROM \(schema).mfa_factors WHERE verified_at IS NULL AND created_at < $1
+            """, [now.addingTimeInterval(-Self.unverifiedLifetime)])
+    }
+
     /// Whether the user has a verified factor.
     func hasVerified(projectID: String, userID: String) async throws -> Bool {
         try await SessionIssuer.hasVerifiedFactor(projectID: projectID, userID: userID, in: database, schema: schema)

@@ -89,6 +89,23 @@ struct MFASessionTests {
         }
     }
 
+    @Test("housekeeping deletes enrollments left unverified for a day, never verified factors")
+    func pruneAbandoned() async throws {
+        try await IdentityCoreHarness.with { h in
+            _ = try await h.verifiedUser()
+            let other = try #require(try await h.signup("prj_a", "eve@example.com").session)
+            _ = try await h.enroll(other)
+            h.advance(86_000)
+            await h.app.housekeeping().runOnce()
+            #expect(try await h.count("mfa_factors") == 2)
+            h.advance(500)
+            await h.app.housekeeping().runOnce()
+            #expect(try await h.count("mfa_factors") == 1)
+            #expect(try await h.count("mfa_factors", where: "verified_at IS NOT NULL") == 1)
+            #expect(try await h.count("mfa_recovery_codes") == 10)
+        }
+    }
+
     @Test("deleting a factor needs aal2 (403 required_aal); unknown and other users' factors are 404")
     func deleteFactor() async throws {
         try await IdentityCoreHarness.with { h in
