@@ -5,7 +5,7 @@ import ServiceKit
 ///
 /// ```swift
 /// let user = try await core.users.find(projectID: project, email: email)
-/// let session = try await core.sessions.issue(for: user, context: context)
+/// let session = try await core.sessions.issue(for: user, method: .password, context: context)
 /// await core.audit.record(projectID: project, action: "login", userID: user.id, ip: context.clientAddress, detail: nil)
 /// ```
 final class IdentityCore: Sendable {

@@ -71,6 +71,7 @@ final class IdentityServiceApp: Sendable {
     let accounts: UserAccounts
     let admin: UserAdmin
     let links: any IdentityLinkFlows
+    let mfa: MFAFlows
     let issuer: String
     let logger: Logger
 
@@ -107,6 +108,8 @@ final class IdentityServiceApp: Sendable {
                 database: database, schema: schema, perAddressPerHour: options.passwordLimits.signupsPerAddressPerHour,
                 perEmailPerHour: options.passwordLimits.signupsPerEmailPerHour))
         self.admin = UserAdmin(core: core, revoker: revoker)
+        self.mfa = MFAFlows(
+            core: core, factors: MFAFactorStore(database: database, schema: schema, masterKey: options.masterKey))
         self.links = links
         self.issuer = options.issuer
         self.logger = logger

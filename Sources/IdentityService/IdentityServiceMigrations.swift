@@ -117,6 +117,7 @@ enum IdentityServiceMigrations {
                     recovery_lifetime = nullif(recovery_lifetime, 3600),
                     confirmation_lifetime = nullif(confirmation_lifetime, 86400);
                 """),
+            MFAMigrations.factors(schema: schema),
         ]
     }
 }

@@ -28,6 +28,11 @@ extension IdentityServiceApp {
         server.register(IdentityContract.updateUser) { request, context in
             try await self.accounts.updateUser(request, context)
         }
+        server.register(IdentityContract.mfaEnroll) { _, context in try await self.mfa.enroll(context) }
+        server.register(IdentityContract.mfaVerify) { request, context in try await self.mfa.verify(request, context) }
+        server.register(IdentityContract.mfaDeleteFactor) { request, context in
+            try await self.mfa.deleteFactor(request, context)
+        }
         server.register(IdentityContract.logout) { request, context in try await self.accounts.logout(request, context) }
         server.register(encoded: IdentityContract.publicKeys) { _, _ in
             try await self.keys.encodedPublicKeys(issuer: self.issuer)

@@ -54,6 +54,7 @@ struct IdentityHousekeeping: Service {
             }),
             ("prune revocations", { try await app.revoker.prune() }),
             ("prune limit hits", { try await WindowLimiter.prune(database: database, schema: schema) }),
+            ("prune abandoned MFA enrollments", { try await app.mfa.factors.pruneUnverified(before: now) }),
         ]
         for (name, chore) in chores {
             do {

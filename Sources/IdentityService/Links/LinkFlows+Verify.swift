@@ -49,7 +49,7 @@ extension LinkFlows {
             .requestID: .string(context.requestID), .projectID: .string(projectID),
             LogKey("link.type"): .string(type.rawValue), LogKey("link.id"): .string(spent.id),
         ])
-        return try await core.sessions.issue(for: user, context: context)
+        return try await core.sessions.issue(for: user, method: type.authMethod, context: context)
     }
 
     /// The user a spent token signs in, its email now confirmed.

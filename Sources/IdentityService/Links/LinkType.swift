@@ -39,3 +39,13 @@ enum LinkType: String, Sendable, CaseIterable {
         }
     }
 }
+
+extension LinkType {
+    /// The session's `amr` method when this link signs in (a confirmation link counts as an email link).
+    var authMethod: AuthMethod {
+        switch self {
+        case .magiclink, .signup: .magiclink
+        case .recovery: .recovery
+        }
+    }
+}

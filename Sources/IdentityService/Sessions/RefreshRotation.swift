@@ -38,7 +38,7 @@ final class RefreshRotation: Sendable {
     private enum Outcome: Sendable {
         case invalid
         case reused(userID: String, sessionID: String)
-        case issued(user: UserRecord, sessionID: String, successor: RefreshToken)
+        case issued(user: UserRecord, sessionID: String, successor: RefreshToken, assurance: SessionAssurance, mfa: Bool)
     }
 
     /// Spends `request.refreshToken` and returns the next session view.
@@ -56,10 +56,10 @@ final class RefreshRotation: Sendable {
             guard let sessionID = try found.first?.decode(String.self, at: 0) else { return .invalid }
             // Every change to a session's tokens happens under this lock.
             let sessions = try await tx.query("""
-                SELECT user_id, revoked_at FROM \(schema).sessions WHERE id = $1 AND project_id = $2 FOR UPDATE
+                SELECT user_id, revoked_at, aal, amr FROM \(schema).sessions WHERE id = $1 AND project_id = $2 FOR UPDATE
                 """, [sessionID, projectID])
             guard let session = sessions.first else { return .invalid }
-            let (userID, revokedAt) = try session.decode((String, Date?).self)
+            let (userID, revokedAt, aal, amr) = try session.decode((String, Date?, String, String).self)
             guard revokedAt == nil else { return .invalid }
             let tokens = try await tx.query("""
                 SELECT expires_at, spent_at, successor_sealed FROM \(schema).refresh_tokens WHERE hash = $1
@@ -83,10 +83,7 @@ final class RefreshRotation: Sendable {
                     UPDATE \(schema).refresh_tokens SET spent_at = $2, successor_hash = $3, successor_sealed = $4
                     WHERE hash = $1
                     """, [presented, now, successor.hash, sealedSuccessor])
-                try await tx.execute("""
-                    INSERT INTO \(schema).refresh_tokens (hash, session_id, project_id, created_at, expires_at)
-                    VALUES ($1, $2, $3, $4, $5)
-                    """, [successor.hash, sessionID, projectID, now, now.addingTimeInterval(issuer.refreshLifetime)])
+                try await issuer.storeRefreshToken(successor, sessionID: sessionID, projectID: projectID, now: now, in: tx)
             }
             try await tx.execute("""
                 UPDATE \(schema).sessions SET access_expires_at = greatest(access_expires_at, $2) WHERE id = $1
@@ -94,7 +91,11 @@ final class RefreshRotation: Sendable {
             let users = try await tx.query(
                 "SELECT \(UserStore.columns) FROM \(schema).users WHERE project_id = $1 AND id = $2", [projectID, userID])
             guard let user = try users.first.map(UserStore.record(from:)) else { return .invalid }
-            return .issued(user: user, sessionID: sessionID, successor: successor)
+            // The session keeps its level; `mfa` is read afresh (a factor verified in another session since).
+            let mfa = try await SessionIssuer.hasVerifiedFactor(projectID: projectID, userID: userID, in: tx, schema: schema)
+            return .issued(
+                user: user, sessionID: sessionID, successor: successor,
+                assurance: SessionAssurance(aal: aal, amrText: amr), mfa: mfa)
         }
         switch outcome {
         case .invalid:
@@ -105,8 +106,10 @@ final class RefreshRotation: Sendable {
                 detail: "session \(sessionID) revoked")
             throw PublicError(
                 .refreshTokenReused, "The refresh token was already used; the session has been ended.")
-        case .issued(let user, let sessionID, let successor):
-            return try await issuer.view(user: user, sessionID: sessionID, refresh: successor, lifetime: lifetime, now: now)
+        case .issued(let user, let sessionID, let successor, let assurance, let mfa):
+            return try await issuer.view(
+                user: user, sessionID: sessionID, refresh: successor, lifetime: lifetime, now: now,
+                assurance: assurance, mfa: mfa)
         }
     }
 

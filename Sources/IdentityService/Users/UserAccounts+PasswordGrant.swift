@@ -58,7 +58,7 @@ extension UserAccounts {
                 UPDATE \(schema).users SET password_hash = $4 WHERE project_id = $1 AND id = $2 AND password_hash = $3
                 """, [projectID, user.id, stored, upgraded])
         }
-        let session = try await core.sessions.issue(for: user, context: context)
+        let session = try await core.sessions.issue(for: user, method: .password, context: context)
         await limits.succeeded(admission)
         await core.audit.record(projectID: projectID, action: "login", userID: user.id, ip: context.clientAddress, detail: "password")
         return session

@@ -63,7 +63,7 @@ final class UserAccounts: Sendable {
             try await links.sendSignupConfirmation(user: user, context: context)
             return SignupResponse(user: user.view, session: nil)
         }
-        let session = try await core.sessions.issue(for: user, context: context)
+        let session = try await core.sessions.issue(for: user, method: .password, context: context)
         return SignupResponse(user: session.user, session: session)
     }
 

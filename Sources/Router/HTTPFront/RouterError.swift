@@ -52,6 +52,8 @@ struct RouterError: Error, Sendable, CustomStringConvertible {
     static let tokenExpired = RouterError(.tokenExpired, "The access token has expired.")
     static let invalidAdminToken = RouterError(.invalidAdminToken, "This route needs a valid X-Admin-Token header.")
     static let forbidden = RouterError(.forbidden, "This credential may not use this route.")
+    static let needsAAL2 = RouterError(
+        .forbidden, "This route needs a session verified with a second factor.", context: [("required_aal", .string("aal2"))])
     static let unsupportedMediaType = RouterError(.unsupportedMediaType, "The body must be application/json.")
     static let malformedJSON = RouterError(.malformedJSON, "The body is not valid JSON.")
     static let idempotencyKeyReused = RouterError(

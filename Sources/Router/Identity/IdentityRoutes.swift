@@ -43,14 +43,14 @@ struct IdentityRoutes {
               body: EmailLinkBody.self, response: .init(status: 202, schema: IdentitySchemas.empty),
               limitsByAddress: true, handler: recover),
         Route(.get, "/v1/auth/user", auth: .keyAndBearer, tag: "auth", summary: "The signed-in user",
-              response: .init(status: 200, schema: IdentitySchemas.user), handler: getUser),
+              response: .init(status: 200, schema: IdentitySchemas.user), acceptsAAL1: true, handler: getUser),
         Route(.put, "/v1/auth/user", auth: .keyAndBearer, tag: "auth",
               summary: "Change the signed-in user's password and/or data",
               body: UpdateUserBody.self, response: .init(status: 200, schema: IdentitySchemas.user),
               handler: updateUser),
         Route(.post, "/v1/auth/logout", auth: .keyAndBearer, tag: "auth",
               summary: "End this session (local) or all the user's sessions (global)",
-              body: LogoutBody.self, response: .init(status: 204, schema: nil), handler: logout),
+              body: LogoutBody.self, response: .init(status: 204, schema: nil), acceptsAAL1: true, handler: logout),
         Route(.get, "/v1/auth/jwks", auth: .anyKey, tag: "auth",
               summary: "The public keys access tokens are signed with (current and still-valid previous)",
               response: .init(status: 200, schema: IdentitySchemas.jwks), handler: jwks),
@@ -71,7 +71,7 @@ struct IdentityRoutes {
               summary: "Change the project's identity settings (fields left out are kept)",
               body: IdentitySettingsBody.self, response: .init(status: 200, schema: IdentitySchemas.settings),
               handler: updateSettings),
-    ] }
+    ] + mfaRoutes }
 
     /// `data` as the contract types carry it: the object's JSON text (the body type checked it is an object).
     static func dataText(_ data: JSONValue?) -> String? { data?.serialized }

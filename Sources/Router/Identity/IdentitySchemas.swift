@@ -27,6 +27,11 @@ enum IdentitySchemas {
         ("kty", ["type": "string", "enum": ["OKP"]]), ("crv", ["type": "string", "enum": ["Ed25519"]]), ("x", string),
         ("kid", string), ("alg", ["type": "string", "enum": ["EdDSA"]]), ("use", ["type": "string", "enum": ["sig"]]),
     ])])])
+    /// `POST /v1/auth/mfa/enroll`'s answer.
+    static let mfaEnrollment = Schemas.object([
+        ("factor_id", string), ("secret", string), ("otpauth_uri", string),
+        ("recovery_codes", ["type": "array", "items": string, "minItems": 10, "maxItems": 10]),
+    ])
     /// `{}`.
     static let empty: JSONValue = ["type": "object"]
 

@@ -7,7 +7,7 @@ import Wire
 ///    routes that `limitsByAddress`;
 /// 3. the route's own ``Route/middleware``;
 /// 4. ``JSONContentType`` (unless the route takes its body raw);
-/// 5. ``BearerAuthentication`` on `.keyAndBearer` routes;
+/// 5. ``BearerAuthentication`` on `.keyAndBearer` routes (with the `aal` gate, ``Route/acceptsAAL1``);
 /// 6. ``IdempotencyStage`` on idempotent routes;
 /// 7. ``DeadlineStage``, then the handler (which decodes its body, ``RequestBody``) and the rendering.
 ///
@@ -59,7 +59,9 @@ struct RouterPipeline: Sendable {
         if route.idempotent {
             next = IdempotencyStage(store: idempotency, route: "\(route.method) \(route.path.text)").wrapping(next)
         }
-        if route.auth == .keyAndBearer { next = BearerAuthentication(bearer: bearer).wrapping(next) }
+        if route.auth == .keyAndBearer {
+            next = BearerAuthentication(bearer: bearer, acceptsAAL1: route.acceptsAAL1).wrapping(next)
+        }
         if !route.rawBody { next = JSONContentType().wrapping(next) }
         for stage in route.middleware.reversed() { next = stage.wrapping(next) }
         if route.limitsByAddress {

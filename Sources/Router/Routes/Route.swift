@@ -37,6 +37,10 @@ final class Route: Sendable {
     /// Whether calls are limited per client address (unkeyed routes, and keyed ones that anyone can reach
     /// with a publishable key and that cost the mesh work per email: signup, magic link, recovery).
     let limitsByAddress: Bool
+    /// Whether an `aal1` access token of a user with a verified second factor may call it (`.keyAndBearer`
+    /// routes: the MFA routes, `GET /v1/auth/user`, logout). Every other bearer route answers such a token 403
+    /// `FORBIDDEN` with `required_aal: "aal2"` (``BearerAuthentication``).
+    let acceptsAAL1: Bool
     /// How long the handler may take before 504 `UPSTREAM_TIMEOUT`.
     let deadline: Duration
     /// Extra stages of this route, run after auth and the rate limit, before the body check.
@@ -61,8 +65,8 @@ final class Route: Sendable {
         _ method: HTTPMethod, _ path: String, auth: RouteAuth, tag: String, summary: String,
         request: JSONValue? = nil, requestRequired: Bool = true, query: [QueryParameter] = [], response: Documented,
         rawBody: Bool = false,
-        idempotent: Bool = false, limitsByAddress: Bool = false, deadline: Duration = .seconds(10),
-        middleware: [any RouteMiddleware] = [], handler: @escaping Handler
+        idempotent: Bool = false, limitsByAddress: Bool = false, acceptsAAL1: Bool = false,
+        deadline: Duration = .seconds(10), middleware: [any RouteMiddleware] = [], handler: @escaping Handler
     ) {
         self.method = method
         self.path = PathTemplate(path)
@@ -70,6 +74,7 @@ final class Route: Sendable {
         self.rawBody = rawBody
         self.idempotent = idempotent
         self.limitsByAddress = limitsByAddress
+        self.acceptsAAL1 = acceptsAAL1
         self.deadline = deadline
         self.middleware = middleware
         self.summary = summary
@@ -86,13 +91,14 @@ final class Route: Sendable {
     convenience init<Body: RequestBody>(
         _ method: HTTPMethod, _ path: String, auth: RouteAuth, tag: String, summary: String, body: Body.Type,
         query: [QueryParameter] = [], response: Documented, idempotent: Bool = false, limitsByAddress: Bool = false,
-        deadline: Duration = .seconds(10), middleware: [any RouteMiddleware] = [],
+        acceptsAAL1: Bool = false, deadline: Duration = .seconds(10), middleware: [any RouteMiddleware] = [],
         handler: @escaping @Sendable (Body, RequestContext) async throws -> RouteResponse
     ) {
         self.init(
             method, path, auth: auth, tag: tag, summary: summary, request: Body.schema,
             requestRequired: Body.fields.contains(where: \.required) || !Body.rules.isEmpty, query: query,
-            response: response, idempotent: idempotent, limitsByAddress: limitsByAddress, deadline: deadline,
+            response: response, idempotent: idempotent, limitsByAddress: limitsByAddress, acceptsAAL1: acceptsAAL1,
+            deadline: deadline,
             middleware: middleware
         ) { context in
             try await handler(try Body.decode(context.request.body), context)

@@ -11,7 +11,9 @@ struct JWTJSONReader {
         /// An integer literal (no fraction, no exponent) that fits in `Int`.
         case integer(Int)
         case null
-        /// Any other valid JSON value (boolean, other number, array, object).
+        /// `true` or `false`.
+        case bool(Bool)
+        /// Any other valid JSON value (other number, array, object).
         case other
     }
 
@@ -92,8 +94,8 @@ struct JWTJSONReader {
         case UInt8(ascii: "{"), UInt8(ascii: "["):
             try self.skipContainer(depth: depth)
             return .other
-        case UInt8(ascii: "t"): try self.readLiteral("true"); return .other
-        case UInt8(ascii: "f"): try self.readLiteral("false"); return .other
+        case UInt8(ascii: "t"): try self.readLiteral("true"); return .bool(true)
+        case UInt8(ascii: "f"): try self.readLiteral("false"); return .bool(false)
         case UInt8(ascii: "n"): try self.readLiteral("null"); return .null
         default: return try self.readNumber()
         }

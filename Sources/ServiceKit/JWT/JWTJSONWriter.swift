@@ -19,6 +19,26 @@ struct JWTJSONWriter {
         self.bytes.append(contentsOf: String(value).utf8)
     }
 
+    /// Appends `"name":true` or `false`.
+    mutating func member(_ name: StaticString, _ value: Bool) {
+        self.name(name)
+        self.bytes.append(contentsOf: (value ? "true" : "false").utf8)
+    }
+
+    /// Appends `"name":[{"method":…,"timestamp":…},…]`.
+    mutating func member(_ name: StaticString, _ methods: [JWTAuthMethod]) {
+        self.name(name)
+        self.bytes.append(UInt8(ascii: "["))
+        for (index, entry) in methods.enumerated() {
+            if index > 0 { self.bytes.append(UInt8(ascii: ",")) }
+            var object = JWTJSONWriter()
+            object.member("method", entry.method)
+            object.member("timestamp", entry.timestamp)
+            self.bytes.append(contentsOf: object.finish())
+        }
+        self.bytes.append(UInt8(ascii: "]"))
+    }
+
     /// Closes the object and returns its bytes.
     mutating func finish() -> [UInt8] {
         self.bytes.append(UInt8(ascii: "}"))

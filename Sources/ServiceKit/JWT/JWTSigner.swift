@@ -6,7 +6,7 @@
 /// ```
 ///
 /// The header is `{"alg":"EdDSA","typ":"JWT","kid":…}`, encoded once. Claims are written in a fixed order
-/// (`iss sub aud exp iat nbf sid role email`; `nbf` and `email` only when set), so signing is deterministic.
+/// (`iss sub aud exp iat nbf sid role email aal amr mfa`; the optional ones only when set), so signing is deterministic.
 public struct JWTSigner: Sendable {
     /// The key id written into every header.
     public let kid: String
@@ -38,6 +38,9 @@ public struct JWTSigner: Sendable {
         payload.member("sid", claims.sid)
         payload.member("role", claims.role)
         if let email = claims.email { payload.member("email", email) }
+        if let aal = claims.aal { payload.member("aal", aal) }
+        if let amr = claims.amr { payload.member("amr", amr) }
+        if let mfa = claims.mfa { payload.member("mfa", mfa) }
 
         var signingInput = self.encodedHeader
         signingInput.append(UInt8(ascii: "."))

@@ -107,8 +107,8 @@ public struct JWTVerifier: Sendable {
 
     /// Parses the claims object; a missing or mistyped claim is malformed.
     private static func claims(payloadBytes: [UInt8]) throws(JWTError) -> JWTClaims {
-        var iss: String?, sub: String?, aud: String?, sid: String?, role: String?, email: String?
-        var exp: Int?, iat: Int?, nbf: Int?
+        var iss: String?, sub: String?, aud: String?, sid: String?, role: String?, email: String?, aal: String?
+        var exp: Int?, iat: Int?, nbf: Int?, mfa: Bool?
         try JWTJSONReader.readObject(payloadBytes) { name, value throws(JWTError) in
             switch (name, value) {
             case ("iss", .string(let v)): iss = v
@@ -117,17 +117,20 @@ public struct JWTVerifier: Sendable {
             case ("sid", .string(let v)): sid = v
             case ("role", .string(let v)): role = v
             case ("email", .string(let v)): email = v
-            case ("email", .null), ("nbf", .null): break
+            case ("aal", .string(let v)): aal = v
+            case ("mfa", .bool(let v)): mfa = v
+            case ("email", .null), ("nbf", .null), ("aal", .null), ("mfa", .null): break
             case ("exp", .integer(let v)): exp = v
             case ("iat", .integer(let v)): iat = v
             case ("nbf", .integer(let v)): nbf = v
             case ("iss", _), ("sub", _), ("aud", _), ("sid", _), ("role", _), ("email", _), ("exp", _), ("iat", _),
-                ("nbf", _):
+                ("nbf", _), ("aal", _), ("mfa", _):
                 throw .malformed
             default: break
             }
         }
         guard let iss, let sub, let aud, let exp, let iat, let sid, let role else { throw .malformed }
-        return JWTClaims(iss: iss, sub: sub, aud: aud, exp: exp, iat: iat, nbf: nbf, sid: sid, role: role, email: email)
+        return JWTClaims(iss: iss, sub: sub, aud: aud, exp: exp, iat: iat, nbf: nbf, sid: sid, role: role, email: email,
+            aal: aal, mfa: mfa)
     }
 }

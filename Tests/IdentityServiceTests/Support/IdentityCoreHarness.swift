@@ -110,10 +110,14 @@ final class IdentityCoreHarness: Sendable {
 
     /// A claim read without verification (to pick the audience before verifying).
     static func unverifiedClaim(_ token: String, _ name: String) throws -> String {
+        try #require(try rawClaims(token)[name] as? String)
+    }
+
+    /// The token's claims object, unverified (also to read `amr`, which the verifier does not return).
+    static func rawClaims(_ token: String) throws -> [String: Any] {
         let parts = token.split(separator: ".")
         let payload = try #require(parts.count == 3 ? Base64URL.decode(parts[1]) : nil)
-        let object = try #require(try JSONSerialization.jsonObject(with: Data(payload)) as? [String: Any])
-        return try #require(object[name] as? String)
+        return try #require(try JSONSerialization.jsonObject(with: Data(payload)) as? [String: Any])
     }
 
     /// Counts rows of a table of the harness's schema matching `condition`.

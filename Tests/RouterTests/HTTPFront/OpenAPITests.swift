@@ -17,6 +17,7 @@ struct OpenAPITests {
         "GET /v1/comms/domains/{id}", "POST /v1/comms/domains/{id}/verify", "DELETE /v1/comms/domains/{id}",
         "POST /v1/auth/signup", "POST /v1/auth/token", "POST /v1/auth/magiclink", "POST /v1/auth/verify",
         "POST /v1/auth/recover", "GET /v1/auth/user", "PUT /v1/auth/user", "POST /v1/auth/logout", "GET /v1/auth/jwks",
+        "POST /v1/auth/mfa/enroll", "POST /v1/auth/mfa/verify", "DELETE /v1/auth/mfa/factors/{id}",
         "GET /v1/auth/admin/users", "DELETE /v1/auth/admin/users/{id}", "GET /v1/auth/admin/audit",
         "GET /v1/auth/admin/settings", "PUT /v1/auth/admin/settings",
     ]

@@ -33,6 +33,7 @@ final class FakeIdentity: Sendable {
         self.registerKeys()
         self.registerUserFlows()
         self.registerAdmin()
+        self.registerMFA()
         try self.server.start()
     }
 
@@ -78,7 +79,7 @@ final class FakeIdentity: Sendable {
             user: user)
     }
 
-    private func record(_ method: String, _ context: CallContext, _ request: String = "") {
+    func record(_ method: String, _ context: CallContext, _ request: String = "") {
         self.state.withLock {
             $0.contexts[method] = context
             $0.requests[method] = request
