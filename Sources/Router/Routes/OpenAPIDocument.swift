@@ -47,6 +47,7 @@ enum OpenAPIDocument {
         case .admin: members.append(("security", [["adminToken": []]]))
         case .anyKey, .secretKey: members.append(("security", [["apiKey": []]]))
         case .keyAndBearer: members.append(("security", [["apiKey": [], "bearer": []]]))
+        case .keyOptionalBearer: members.append(("security", [["apiKey": [], "bearer": []], ["apiKey": []]]))
         }
         if let schema = route.requestSchema {
             members.append(("requestBody", ["required": .bool(route.requestRequired), "content": ["application/json": ["schema": schema]]]))
