@@ -20,17 +20,13 @@ struct VaultHandlers: Sendable {
             return Page(data: try await store.collections(projectID: caller.projectID), nextCursor: nil)
         }
         server.register(VaultContract.getCollection) { request, context in
-            let caller = try Caller(context)
-            try caller.requireSecret()
-            return try await store.collection(projectID: caller.projectID, name: request.name)
+            try await getCollection(request.name, caller: try Caller(context))
         }
         server.register(VaultContract.updateCollection) { request, context in
             try await updateCollection(request, caller: try Caller(context))
         }
         server.register(VaultContract.deleteCollection) { request, context in
-            let caller = try Caller(context)
-            try caller.requireSecret()
-            try await store.deleteCollection(projectID: caller.projectID, name: request.name)
+            try await deleteCollection(request.name, caller: try Caller(context))
             return Empty()
         }
         registerDocuments(on: server)
@@ -47,6 +43,18 @@ struct VaultHandlers: Sendable {
             projectID: caller.projectID, name: request.name, rules: request.rules ?? CollectionRules())
         else { throw PublicError.conflict("A collection with this name already exists.", field: "name") }
         return created
+    }
+
+    /// `vault.GetCollection`.
+    func getCollection(_ name: String, caller: Caller) async throws -> CollectionView {
+        try caller.requireSecret()
+        return try await store.collection(projectID: caller.projectID, name: name)
+    }
+
+    /// `vault.DeleteCollection`.
+    func deleteCollection(_ name: String, caller: Caller) async throws {
+        try caller.requireSecret()
+        try await store.deleteCollection(projectID: caller.projectID, name: name)
     }
 
     /// `vault.UpdateCollection`.

@@ -17,8 +17,9 @@ struct FilterExpression: Sendable, Hashable {
     enum Operand: Sendable, Hashable {
         /// One value (`eq`…`lte`, `like`, `ilike`).
         case value(String)
-        /// `in.(a,b,"c,d")`.
-        case list([String])
+        /// `in.(a,b,"c,d")`: the items that read as JSON numbers (unquoted), and the others (quoted ones are
+        /// always text).
+        case list(numbers: [String], texts: [String])
         /// `is.null|true|false`.
         case literal(Literal)
     }
@@ -54,7 +55,10 @@ struct FilterExpression: Sendable, Hashable {
             }
             operand = .literal(literal)
         case .in:
-            operand = .list(try Self.list(value, field: field))
+            let items = try Self.list(value, field: field)
+            operand = .list(
+                numbers: items.filter { !$0.quoted && JSONNumber.isNumber($0.text) }.map(\.text),
+                texts: items.filter { $0.quoted || !JSONNumber.isNumber($0.text) }.map(\.text))
         default:
             operand = .value(value)
         }
@@ -62,15 +66,16 @@ struct FilterExpression: Sendable, Hashable {
 
     /// `(a,b,"c,d")`: comma-separated, double quotes around items holding commas, parentheses or quotes
     /// (a backslash escapes the next character inside quotes).
-    private static func list(_ text: String, field: String) throws(PublicError) -> [String] {
+    private static func list(_ text: String, field: String) throws(PublicError) -> [(text: String, quoted: Bool)] {
         let malformed = PublicError.validation(field, #"in takes a list in parentheses: in.(a,b,"c,d")."#)
         guard text.hasPrefix("("), text.hasSuffix(")"), text.count >= 2 else { throw malformed }
         let inner = Array(text.dropFirst().dropLast())
-        var items: [String] = []
+        var items: [(text: String, quoted: Bool)] = []
         var index = 0
         while index <= inner.count {
             var item = ""
-            if index < inner.count, inner[index] == "\"" {
+            let quoted = index < inner.count && inner[index] == "\""
+            if quoted {
                 index += 1
                 var closed = false
                 while index < inner.count {
@@ -95,10 +100,10 @@ struct FilterExpression: Sendable, Hashable {
                     index += 1
                 }
             }
-            items.append(item)
+            items.append((item, quoted))
             index += 1
         }
-        guard !(items.count == 1 && items[0].isEmpty) else { throw malformed }
+        guard !(items.count == 1 && items[0].text.isEmpty && !items[0].quoted) else { throw malformed }
         guard items.count <= maxListCount else {
             throw PublicError.validation(field, "in takes at most \(maxListCount) values.")
         }

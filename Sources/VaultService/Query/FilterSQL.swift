@@ -45,9 +45,7 @@ enum FilterSQL {
             }
         case (.like, .value(let value)), (.ilike, .value(let value)):
             return "\(text) \(expression.op == .like ? "LIKE" : "ILIKE") \(parameters.bind(pattern(value)))"
-        case (.in, .list(let items)):
-            let numbers = items.filter(JSONNumber.isNumber)
-            let texts = items.filter { !JSONNumber.isNumber($0) }
+        case (.in, .list(let numbers, let texts)):
             var parts: [String] = []
             if !numbers.isEmpty {
                 parts.append("\(number) = ANY(\(parameters.bind(arrayLiteral(numbers)))::numeric[]) END")
@@ -82,9 +80,9 @@ enum FilterSQL {
             return "false"
         case (.like, .value(let value)) where !isTime, (.ilike, .value(let value)) where !isTime:
             return "\(column) \(expression.op == .like ? "LIKE" : "ILIKE") \(parameters.bind(pattern(value)))"
-        case (.in, .list(let items)):
+        case (.in, .list(let numbers, let texts)):
             var values: [String] = []
-            for item in items { values.append(try checked(item)) }
+            for item in numbers + texts { values.append(try checked(item)) }
             return "\(column) = ANY(\(parameters.bind(arrayLiteral(values)))::\(cast)[])"
         case (let op, .value(let value)):
             guard let comparison = comparisons[op] else { throw invalid(name) }

@@ -47,7 +47,7 @@ final class VaultHarness: Sendable {
 
     /// Lists `collection` with `query` (`field=expression` pairs) as `caller`.
     func list(
-        _ collection: String = "items", _ filters: [(String, String)] = [], order: String? = nil, limit: Int = 50,
+        _ filters: [(String, String)] = [], in collection: String = "items", order: String? = nil, limit: Int = 50,
         cursor: String? = nil, count: Bool = false, as caller: Caller = VaultHarness.secret()
     ) async throws -> DocumentPage {
         try await store.list(ListDocumentsRequest(
@@ -63,6 +63,13 @@ final class VaultHarness: Sendable {
         let request = WriteDocumentRequest(
             document: DocumentRequest(collection: collection, id: id, ifMatch: ifMatch), mode: mode, body: body)
         return try await store.write(request, data: try await store.writeBody(body), caller: caller)
+    }
+
+    /// Makes `owner` the owner of document `id` of `collection` in `project` (as if they had created it).
+    func setOwner(_ id: String, _ owner: String, in collection: String = "items", project: String = "prj_a") async throws {
+        let schema = try await store.schema(project)
+        try await pool.execute(
+            "UPDATE \(schema).documents SET owner_id = $1 WHERE collection = $2 AND id = $3", [owner, collection, id])
     }
 
     /// The `data` of a document view, parsed.
