@@ -33,6 +33,29 @@ public struct CollectionRules: Codable, Sendable, Hashable {
     }
 }
 
+/// A change of a collection's rules: the members given replace those operations' rules, the others stay
+/// (applied in one statement, so concurrent changes of different operations never undo each other).
+public struct CollectionRulesChange: Codable, Sendable, Hashable {
+    public var read: AccessRule?
+    public var create: AccessRule?
+    public var update: AccessRule?
+    public var delete: AccessRule?
+
+    /// A change; nil members are kept.
+    public init(read: AccessRule? = nil, create: AccessRule? = nil, update: AccessRule? = nil, delete: AccessRule? = nil) {
+        self.read = read
+        self.create = create
+        self.update = update
+        self.delete = delete
+    }
+
+    /// The rules after this change of `base`.
+    public func applied(to base: CollectionRules) -> CollectionRules {
+        CollectionRules(
+            read: read ?? base.read, create: create ?? base.create, update: update ?? base.update, delete: delete ?? base.delete)
+    }
+}
+
 /// A declared index: fields (a leading `-` for descending) and whether values must be unique.
 public struct CollectionIndex: Codable, Sendable, Hashable {
     /// Dotted `data` fields or `created_at`/`updated_at`/`id`, each optionally prefixed with `-`.
@@ -68,13 +91,13 @@ public struct CreateCollectionRequest: Codable, Sendable, Hashable {
 public struct UpdateCollectionRequest: Codable, Sendable, Hashable {
     /// The collection.
     public var name: String
-    /// The new rules.
-    public var rules: CollectionRules?
+    /// The rules to change.
+    public var rules: CollectionRulesChange?
     /// The new indexes (refused for now unless empty).
     public var indexes: [CollectionIndex]?
 
     /// Creates a request.
-    public init(name: String, rules: CollectionRules? = nil, indexes: [CollectionIndex]? = nil) {
+    public init(name: String, rules: CollectionRulesChange? = nil, indexes: [CollectionIndex]? = nil) {
         self.name = name
         self.rules = rules
         self.indexes = indexes

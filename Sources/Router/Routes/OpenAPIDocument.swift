@@ -59,7 +59,8 @@ enum OpenAPIDocument {
         let errorResponse: JSONValue = [
             "description": "An error", "content": ["application/json": ["schema": ["$ref": "#/components/schemas/Error"]]],
         ]
-        members.append(("responses", .object([(String(route.response.status), .object(success)), ("default", errorResponse)])))
+        let successes = ([route.response.status] + route.response.alsoStatuses).map { (String($0), JSONValue.object(success)) }
+        members.append(("responses", .object(successes + [("default", errorResponse)])))
         return .object(members)
     }
 }

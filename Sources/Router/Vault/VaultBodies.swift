@@ -15,13 +15,11 @@ struct CollectionRulesBody: RequestBody {
         .string("update", \.update, values: values), .string("delete", \.delete, values: values),
     ]
 
-    /// The rules, absent members taken from `base`.
-    func rules(over base: CollectionRules = CollectionRules()) -> CollectionRules {
-        CollectionRules(
-            read: read.flatMap(AccessRule.init(rawValue:)) ?? base.read,
-            create: create.flatMap(AccessRule.init(rawValue:)) ?? base.create,
-            update: update.flatMap(AccessRule.init(rawValue:)) ?? base.update,
-            delete: delete.flatMap(AccessRule.init(rawValue:)) ?? base.delete)
+    /// The members given, as a change.
+    var change: CollectionRulesChange {
+        CollectionRulesChange(
+            read: read.flatMap(AccessRule.init(rawValue:)), create: create.flatMap(AccessRule.init(rawValue:)),
+            update: update.flatMap(AccessRule.init(rawValue:)), delete: delete.flatMap(AccessRule.init(rawValue:)))
     }
 }
 
@@ -74,11 +72,11 @@ struct UpdateCollectionBody: RequestBody {
 enum DocumentBodies {
     private static let data: JSONValue = ["type": "object", "description": "The document's JSON (at most 1 MiB)."]
 
-    /// `{"id"?,"data"}`.
+    /// `{"id"?,"data"}` (a `null` id counts as absent, as in every body).
     static let one: JSONValue = [
         "type": "object",
         "properties": [
-            "id": ["type": "string", "pattern": .string(VaultLimits.documentIDPattern)], "data": data,
+            "id": ["type": ["string", "null"], "pattern": .string(VaultLimits.documentIDPattern)], "data": data,
         ],
         "required": ["data"],
     ]

@@ -31,7 +31,7 @@ struct VaultRoutes {
 
     @Sendable private func create(_ body: CreateCollectionBody, _ context: RequestContext) async throws -> RouteResponse {
         let vault = try vault()
-        let request = CreateCollectionRequest(name: body.name, rules: body.rules?.rules())
+        let request = CreateCollectionRequest(name: body.name, rules: body.rules?.change.applied(to: CollectionRules()))
         let collection = try await upstream { try await vault.call(VaultContract.createCollection, request, context.callContext) }
         return .json(collection.json, status: 201)
     }
@@ -50,15 +50,7 @@ struct VaultRoutes {
 
     @Sendable private func update(_ body: UpdateCollectionBody, _ context: RequestContext) async throws -> RouteResponse {
         let vault = try vault()
-        let name = context.parameter("name")
-        var rules: CollectionRules?
-        if let changed = body.rules {
-            let current = try await upstream {
-                try await vault.call(VaultContract.getCollection, CollectionNameRequest(name: name), context.callContext)
-            }
-            rules = changed.rules(over: current.rules)
-        }
-        let request = UpdateCollectionRequest(name: name, rules: rules)
+        let request = UpdateCollectionRequest(name: context.parameter("name"), rules: body.rules?.change)
         return .json(try await upstream { try await vault.call(VaultContract.updateCollection, request, context.callContext) }.json)
     }
 

@@ -61,8 +61,8 @@ struct VaultHandlers: Sendable {
     func updateCollection(_ request: UpdateCollectionRequest, caller: Caller) async throws -> CollectionView {
         try caller.requireSecret()
         try Self.check(name: nil, indexes: request.indexes)
-        if let rules = request.rules {
-            try await store.updateRules(projectID: caller.projectID, name: request.name, rules: rules)
+        if let change = request.rules {
+            try await store.updateRules(projectID: caller.projectID, name: request.name, change: change)
         }
         return try await store.collection(projectID: caller.projectID, name: request.name)
     }

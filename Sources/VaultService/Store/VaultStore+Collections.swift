@@ -47,11 +47,11 @@ extension VaultStore {
         return try Self.collection(row)
     }
 
-    /// Sets a collection's rules; `NOT_FOUND` when absent.
-    func updateRules(projectID: String, name: String, rules: CollectionRules) async throws {
+    /// Changes the operations `change` names (one statement: `rules || change`); `NOT_FOUND` when absent.
+    func updateRules(projectID: String, name: String, change: CollectionRulesChange) async throws {
         let schema = try await schema(projectID)
         let updated = try await pool.execute(
-            "UPDATE \(schema).collections SET rules = $2::jsonb WHERE name = $1", [name, PostgresJSON(rules)])
+            "UPDATE \(schema).collections SET rules = rules || $2::jsonb WHERE name = $1", [name, PostgresJSON(change)])
         guard updated == 1 else { throw Self.noCollection }
     }
 

@@ -50,7 +50,7 @@ final class FakeVault: Sendable {
         server.register(VaultContract.updateCollection) { request, context in
             try self.record("UpdateCollection", request, context, collection: request.name)
             var updated = collection
-            updated.rules = request.rules ?? collection.rules
+            updated.rules = request.rules?.applied(to: collection.rules) ?? collection.rules
             return updated
         }
         server.register(VaultContract.deleteCollection) { request, context in

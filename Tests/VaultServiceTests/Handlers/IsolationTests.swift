@@ -11,7 +11,7 @@ struct IsolationTests {
         ("GetCollection", { vault, caller in _ = try await vault.handlers.getCollection("secret_stuff", caller: caller) }),
         ("UpdateCollection", { vault, caller in
             _ = try await vault.handlers.updateCollection(
-                UpdateCollectionRequest(name: "secret_stuff", rules: CollectionRules(read: .public)), caller: caller)
+                UpdateCollectionRequest(name: "secret_stuff", rules: CollectionRulesChange(read: .public)), caller: caller)
         }),
         ("DeleteCollection", { vault, caller in try await vault.handlers.deleteCollection("secret_stuff", caller: caller) }),
         ("CreateDocuments", { vault, caller in _ = try await vault.create(#"{"id":"x","data":{}}"#, in: "secret_stuff", as: caller) }),

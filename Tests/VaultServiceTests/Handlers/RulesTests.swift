@@ -70,8 +70,10 @@ struct RulesTests {
         let vault = try await VaultHarness()
         try await vault.collection("items")
         #expect(await publicError { try await vault.list(as: Self.anonymous) }?.code == .forbidden)
-        try await vault.store.updateRules(projectID: "prj_a", name: "items", rules: CollectionRules(read: .public))
+        try await vault.store.updateRules(projectID: "prj_a", name: "items", change: CollectionRulesChange(read: .public))
         #expect(try await vault.list(as: Self.anonymous).data.isEmpty)
+        try await vault.store.updateRules(projectID: "prj_a", name: "items", change: CollectionRulesChange(delete: .owner))
+        #expect(try await vault.store.collection(projectID: "prj_a", name: "items").rules == CollectionRules(read: .public, delete: .owner))
         let managed = await publicError {
             try await vault.handlers.createCollection(CreateCollectionRequest(name: "x"), caller: Self.ana)
         }
