@@ -34,7 +34,8 @@ struct VaultDocumentRoutes {
     var routes: [Route] { [
         Route(.post, Self.all, auth: .keyOptionalBearer, tag: "vault",
               summary: "Create a document, or a batch of up to 500 (all or nothing)",
-              request: DocumentBodies.create, response: .init(status: 201, schema: VaultSchemas.created), handler: create),
+              request: DocumentBodies.create, response: .init(status: 201, schema: VaultSchemas.created), idempotent: true,
+              handler: create),
         Route(.get, Self.all, auth: .keyOptionalBearer, tag: "vault", summary: "List documents: filters, order, keyset cursor",
               query: Self.listParameters, response: .init(status: 200, schema: VaultSchemas.documents), handler: list),
         Route(.get, Self.one, auth: .keyOptionalBearer, tag: "vault", summary: "A document (ETag: its version)",

@@ -107,4 +107,25 @@ struct VaultRoutesTests {
         #expect((fixture.vault.calls.last?.request as? TenantRequest)?.projectID == fixture.project.id)
         await fixture.shutdown()
     }
+
+    @Test("POST documents honours Idempotency-Key, per key kind and user: another user's same key is not a replay")
+    func idempotency() async throws {
+        let fixture = try await VaultFixture()
+        let base = "/v1/vault/collections/items/documents"
+        let body = #"{"data":{"n":1}}"#
+        let key = ["Idempotency-Key": "k-1"]
+        let ana = try fixture.token(sub: "usr_ana")
+        let first = try await fixture.send("POST", base, key: fixture.project.publishable, token: ana, body: body, headers: key)
+        let replay = try await fixture.send("POST", base, key: fixture.project.publishable, token: ana, body: body, headers: key)
+        #expect(first.status == 201 && replay.status == 201 && replay.header("Idempotent-Replayed") == "true")
+        #expect(fixture.vault.calls.filter { $0.method == "CreateDocuments" }.count == 1)
+        let bo = try await fixture.send(
+            "POST", base, key: fixture.project.publishable, token: try fixture.token(sub: "usr_bo"), body: body, headers: key)
+        let secret = try await fixture.send("POST", base, body: body, headers: key)
+        #expect(bo.header("Idempotent-Replayed") == nil && secret.header("Idempotent-Replayed") == nil)
+        #expect(fixture.vault.calls.filter { $0.method == "CreateDocuments" }.map(\.context.subject) == ["usr_ana", "usr_bo", nil])
+        let reused = try await fixture.send("POST", base, body: #"{"data":{"n":2}}"#, headers: key)
+        #expect(reused.status == 422)
+        await fixture.shutdown()
+    }
 }
