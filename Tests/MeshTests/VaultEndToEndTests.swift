@@ -52,14 +52,41 @@ struct VaultEndToEndTests {
 
             let tenant = try await mesh.http("GET", "/v1/admin/projects/\(project.id)/vault", admin: true)
             #expect(tenant.status == 200 && tenant[string: "tier"] == "shared" && tenant.json["documents"] as? Int == 5)
-            let other = try await mesh.createProject("other")
-            let hidden = try await mesh.http("GET", "/v1/vault/collections/orders/documents/o1", key: other.secretKey)
-            #expect(hidden.status == 404)
+            try await isolation(mesh, owner: project)
         } catch {
             Issue.record("vault log: \(mesh.log("vault").suffix(3000))")
             try await mesh.stop()
             throw error
         }
         try await mesh.stop()
+    }
+
+    /// Every vault route, called with another project's keys on this project's names and ids: 404 (403 for a
+    /// publishable key on the secret-only collection routes), and nothing of it changes.
+    private func isolation(_ mesh: LocalMesh, owner: MeshProject) async throws {
+        let other = try await mesh.createProject("other")
+        let one = "/v1/vault/collections/orders/documents/o1"
+        let routes: [(method: String, path: String, body: [String: Any]?, secretOnly: Bool)] = [
+            ("GET", "/v1/vault/collections/orders", nil, true),
+            ("PATCH", "/v1/vault/collections/orders", ["rules": ["read": "public"]], true),
+            ("DELETE", "/v1/vault/collections/orders", nil, true),
+            ("POST", "/v1/vault/collections/orders/documents", ["id": "o9", "data": [:]], false),
+            ("GET", "/v1/vault/collections/orders/documents?total=gt.0", nil, false),
+            ("GET", one, nil, false), ("PATCH", one, ["data": ["x": 1]], false), ("PUT", one, ["data": ["x": 1]], false),
+            ("DELETE", one, nil, false),
+        ]
+        for key in [other.secretKey, other.publishableKey] {
+            for route in routes {
+                let answer = try await mesh.http(route.method, route.path, key: key, body: route.body)
+                let expected = key == other.publishableKey && route.secretOnly ? 403 : 404
+                #expect(answer.status == expected, "\(route.method) \(route.path): \(answer.json)")
+            }
+        }
+        let listed = try await mesh.http("GET", "/v1/vault/collections", key: other.secretKey)
+        #expect(listed.status == 200 && (listed.json["data"] as? [Any])?.isEmpty == true)
+        let mine = try await mesh.http("GET", one, key: owner.secretKey)
+        #expect(mine.status == 200 && mine.headers["etag"] == "\"2\"")
+        let collection = try await mesh.http("GET", "/v1/vault/collections/orders", key: owner.secretKey)
+        #expect(collection.json["document_count"] as? Int == 5)
     }
 }

@@ -52,6 +52,15 @@ struct PaginationTests {
         let initial = (0..<60).map { #"{"id":"old\#($0)","data":{"rank":\#($0 % 10)}}"# }
         _ = try await vault.create("[" + initial.joined(separator: ",") + "]")
         let stable = Set((0..<60).filter { $0 % 6 != 0 }.map { "old\($0)" })
+        // A writer inserting on its own the whole time, besides the inserts and deletes between pages.
+        let writer = Task {
+            var count = 0
+            while !Task.isCancelled, count < 400 {
+                _ = try? await vault.create(#"{"data":{"rank":\#(count % 12 - 1)}}"#)
+                count += 1
+            }
+            return count
+        }
         for order in [nil, "rank.desc"] as [String?] {
             var added = 0
             let seen = try await walk(vault, order: order, limit: 5) { page in
@@ -65,6 +74,8 @@ struct PaginationTests {
             #expect(stable.isSubset(of: Set(seen)), "skipped rows in \(order ?? "default")")
             #expect(added > 0)
         }
+        writer.cancel()
+        #expect(await writer.value > 0)
         try await vault.drop()
     }
 }
