@@ -1,10 +1,57 @@
+import Contracts
 import ServiceKit
 
-/// The ordered schema steps of the `vault` schema (tenant catalog), applied at start under an advisory lock.
+/// The ordered schema steps of the `vault` schema (the tenant catalog and the shared functions), applied at
+/// start under an advisory lock. The projects' own tables are in their tenant schemas
+/// (``TenantMigrations``).
 ///
 /// Append only: a step that has shipped is never edited or reordered (the migrator checks names of
-/// applied steps on every start). The steps arrive with the work that needs them.
+/// applied steps on every start). The schema name is a parameter so tests can each use their own.
 enum VaultServiceMigrations {
-    /// Every step, in order.
-    static let all: [Migration] = []
+    /// The schema this service owns in its database.
+    static let schema = MeshService.vault.name
+    /// Every step, in order, for the production schema.
+    static let all: [Migration] = steps(schema: schema)
+
+    /// Every step, in order, in `schema` (a plain lowercase identifier).
+    static func steps(schema: String) -> [Migration] {
+        [
+            Migration(version: 1, name: "tenant catalog, json merge patch", sql: """
+                CREATE TABLE \(schema).tenants (
+                    project_id text PRIMARY KEY,
+                    tier text NOT NULL DEFAULT 'shared' CHECK (tier IN ('shared', 'dedicated')),
+                    location text NOT NULL UNIQUE,
+                    schema_version integer NOT NULL,
+                    created_at timestamptz NOT NULL DEFAULT now()
+                );
+                -- RFC 7396 JSON Merge Patch: a non-object patch replaces; null members remove; objects merge.
+                CREATE FUNCTION \(schema).json_merge_patch(target jsonb, patch jsonb) RETURNS jsonb
+                LANGUAGE plpgsql IMMUTABLE AS $fn$
+                DECLARE
+                    member text;
+                    value jsonb;
+                    result jsonb;
+                BEGIN
+                    IF jsonb_typeof(patch) IS DISTINCT FROM 'object' THEN
+                        RETURN patch;
+                    END IF;
+                    IF jsonb_typeof(target) IS DISTINCT FROM 'object' THEN
+                        result := '{}'::jsonb;
+                    ELSE
+                        result := target;
+                    END IF;
+                    FOR member, value IN SELECT key, patch_value FROM jsonb_each(patch) AS each(key, patch_value) LOOP
+                        IF jsonb_typeof(value) = 'null' THEN
+                            result := result - member;
+                        ELSE
+                            result := jsonb_set(result, ARRAY[member],
+                                                \(schema).json_merge_patch(result -> member, value));
+                        END IF;
+                    END LOOP;
+                    RETURN result;
+                END
+                $fn$;
+                """),
+        ]
+    }
 }

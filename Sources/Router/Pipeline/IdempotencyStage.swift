@@ -6,7 +6,9 @@ import Wire
 ///
 /// Only responses below 500 are stored (a failure may be retried). Two identical requests racing with a
 /// new key may both run; the first stored response wins for later replays. The scope is the project (or
-/// `admin`), the method and the route template.
+/// `admin`), the method and the route template — and, on routes a publishable key reaches (the vault's
+/// documents), the key's kind and the end user, so one caller never replays another's answer.
+/// Replays carry the stored status and body only (not the route's other headers, e.g. `ETag`).
 struct IdempotencyStage: RouteMiddleware {
     /// Stored first responses.
     let store: IdempotencyStore
@@ -18,7 +20,8 @@ struct IdempotencyStage: RouteMiddleware {
         guard (1...IdempotencyStore.maximumKeyLength).contains(key.utf8.count) else {
             throw RouterError.validation("Idempotency-Key", "Idempotency-Key must be 1 to 255 characters.")
         }
-        let scope = "\(context.key?.projectID ?? "admin") \(route)"
+        var scope = "\(context.key?.projectID ?? "admin") \(route)"
+        if let kind = context.keyKind, kind != .secret { scope += " \(kind.rawValue) \(context.subject ?? "-")" }
         let http = context.request
         let hash = IdempotencyStore.requestHash(method: http.method.rawValue, path: String(http.path), body: http.body)
         if let stored = try await store.lookUp(scope: scope, key: key, now: context.now) {

@@ -25,7 +25,7 @@ struct RequestContext: Sendable {
     let eventLoop: EventLoop
     /// When the request reached the pipeline (auth and idempotency read the same instant).
     let now: Date
-    /// The authenticated API key (`.anyKey`, `.secretKey`, `.keyAndBearer` routes), set by ``APIKeyAuthentication``.
+    /// The authenticated API key (keyed routes), set by ``APIKeyAuthentication``.
     var key: KeyRecord?
     /// The end user (JWT `sub`) of a verified bearer token, set by ``BearerAuthentication``.
     var subject: String?
@@ -48,10 +48,10 @@ struct RequestContext: Sendable {
     func query(_ name: String) throws(RouterError) -> String? { try request.queryParameter(name) }
 
     /// The Wire metadata for calls made on behalf of this request: the request id, the key's project, the
-    /// verified end user and session (bearer routes), the client address and the route's deadline.
+    /// key's kind, the verified end user and session (bearer routes), the client address and the route's deadline.
     var callContext: CallContext {
         CallContext(
             requestID: requestID, projectID: key?.projectID, subject: subject, sessionID: sessionID,
-            clientAddress: clientAddress, deadline: deadline)
+            clientAddress: clientAddress, keyKind: key?.kind.rawValue, deadline: deadline)
     }
 }

@@ -7,7 +7,8 @@ import Wire
 ///    routes that `limitsByAddress`;
 /// 3. the route's own ``Route/middleware``;
 /// 4. ``JSONContentType`` (unless the route takes its body raw);
-/// 5. ``BearerAuthentication`` on `.keyAndBearer` routes (with the `aal` gate, ``Route/acceptsAAL1``);
+/// 5. ``BearerAuthentication`` on `.keyAndBearer` routes (and `.keyOptionalBearer` ones, when a publishable
+///    key sends `Authorization`), with the `aal` gate (``Route/acceptsAAL1``);
 /// 6. ``IdempotencyStage`` on idempotent routes;
 /// 7. ``DeadlineStage``, then the handler (which decodes its body, ``RequestBody``) and the rendering.
 ///
@@ -59,8 +60,10 @@ struct RouterPipeline: Sendable {
         if route.idempotent {
             next = IdempotencyStage(store: idempotency, route: "\(route.method) \(route.path.text)").wrapping(next)
         }
-        if route.auth == .keyAndBearer {
-            next = BearerAuthentication(bearer: bearer, acceptsAAL1: route.acceptsAAL1).wrapping(next)
+        if route.auth == .keyAndBearer || route.auth == .keyOptionalBearer {
+            next = BearerAuthentication(
+                bearer: bearer, acceptsAAL1: route.acceptsAAL1, optional: route.auth == .keyOptionalBearer
+            ).wrapping(next)
         }
         if !route.rawBody { next = JSONContentType().wrapping(next) }
         for stage in route.middleware.reversed() { next = stage.wrapping(next) }
@@ -76,7 +79,7 @@ struct RouterPipeline: Sendable {
             next = AdminAuthentication(
                 token: adminToken, limiter: limiter, wrongTokenLimit: wrongAdminTokenLimit, metrics: metrics
             ).wrapping(next)
-        case .anyKey, .keyAndBearer:
+        case .anyKey, .keyAndBearer, .keyOptionalBearer:
             next = APIKeyAuthentication(registry: registry, usage: usage, secretOnly: false).wrapping(next)
         case .secretKey:
             next = APIKeyAuthentication(registry: registry, usage: usage, secretOnly: true).wrapping(next)

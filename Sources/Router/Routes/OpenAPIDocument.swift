@@ -47,6 +47,7 @@ enum OpenAPIDocument {
         case .admin: members.append(("security", [["adminToken": []]]))
         case .anyKey, .secretKey: members.append(("security", [["apiKey": []]]))
         case .keyAndBearer: members.append(("security", [["apiKey": [], "bearer": []]]))
+        case .keyOptionalBearer: members.append(("security", [["apiKey": [], "bearer": []], ["apiKey": []]]))
         }
         if let schema = route.requestSchema {
             members.append(("requestBody", ["required": .bool(route.requestRequired), "content": ["application/json": ["schema": schema]]]))
@@ -58,7 +59,8 @@ enum OpenAPIDocument {
         let errorResponse: JSONValue = [
             "description": "An error", "content": ["application/json": ["schema": ["$ref": "#/components/schemas/Error"]]],
         ]
-        members.append(("responses", .object([(String(route.response.status), .object(success)), ("default", errorResponse)])))
+        let successes = ([route.response.status] + route.response.alsoStatuses).map { (String($0), JSONValue.object(success)) }
+        members.append(("responses", .object(successes + [("default", errorResponse)])))
         return .object(members)
     }
 }

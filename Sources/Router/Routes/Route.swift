@@ -22,6 +22,8 @@ final class Route: Sendable {
         let status: Int
         /// The body's JSON Schema, or nil for no body.
         let schema: JSONValue?
+        /// Other success statuses with the same body (`PUT` that creates: 201 beside 200).
+        var alsoStatuses: [Int] = []
     }
 
     /// The method.

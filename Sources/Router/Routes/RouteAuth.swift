@@ -11,7 +11,11 @@ enum RouteAuth: String, Sendable, Hashable, CaseIterable {
     /// An API key and an end user's `Authorization: Bearer` access token, verified locally with Identity's
     /// keys for the key's project (``BearerAuthenticator``): 401 `INVALID_TOKEN` / `TOKEN_EXPIRED` when refused.
     case keyAndBearer
+    /// Any API key, and with a publishable key an end user's bearer token if one is sent: verified as for
+    /// ``keyAndBearer`` (a bad one is 401), absent is fine. The service decides what the caller may do
+    /// (the vault's collection rules) from the key kind and the user in the ``CallContext``.
+    case keyOptionalBearer
 
     /// Whether the route needs an API key (and so counts against the project's rate limit).
-    var needsKey: Bool { self == .anyKey || self == .secretKey || self == .keyAndBearer }
+    var needsKey: Bool { self != .none && self != .admin }
 }

@@ -9,6 +9,9 @@ struct RouteResponse: Sendable {
     var body: JSONValue?
     /// A plain-text body (Prometheus), used when `body` is nil.
     var text: String?
+    /// JSON already serialized by a service (the vault's documents, whose numbers must keep every digit),
+    /// used when `body` and `text` are nil.
+    var rawJSON: [UInt8]?
     /// Extra headers.
     var headers: [(String, String)] = []
 
@@ -25,6 +28,13 @@ struct RouteResponse: Sendable {
         RouteResponse(status: status, body: body)
     }
 
+    /// A JSON response whose bytes a service made.
+    static func rawJSON(_ bytes: [UInt8], status: Int = 200, headers: [(String, String)] = []) -> RouteResponse {
+        var response = RouteResponse(status: status, body: nil, headers: headers)
+        response.rawJSON = bytes
+        return response
+    }
+
     /// 204 No Content.
     static let noContent = RouteResponse(status: 204, body: nil)
 
@@ -38,6 +48,9 @@ struct RouteResponse: Sendable {
             if let text {
                 response.headers.add(name: "Content-Type", value: MetricsRegistry.contentType)
                 response.body = Array(text.utf8)
+            } else if let rawJSON {
+                response.headers.add(name: "Content-Type", value: "application/json; charset=utf-8")
+                response.body = rawJSON
             }
         }
         for (name, value) in headers { response.headers.add(name: name, value: value) }

@@ -23,6 +23,8 @@ enum RouterRoutes {
             IdentityRoutes(identity: { try services.client(.identity, IdentityContract.Client.init) }).routes,
             CommsRoutes(comms: { try services.client(.comms, CommsContract.Client.init) }).routes,
             CommsDomainRoutes(comms: { try services.client(.comms, CommsContract.Client.init) }).routes,
+            VaultRoutes(vault: { try services.client(.vault, VaultContract.Client.init) }).routes,
+            VaultDocumentRoutes(vault: { try services.client(.vault, VaultContract.Client.init) }).routes,
         ]
         let routes = groups.flatMap { $0 }
         return routes + [OpenAPIRoute.route(documenting: routes)]

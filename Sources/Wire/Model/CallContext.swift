@@ -18,6 +18,9 @@ public struct CallContext: Sendable, Hashable {
     public var sessionID: String?
     /// The end user's network address as the Router saw it (for per-address limits and audit), if any.
     public var clientAddress: String?
+    /// The kind of API key the request came with (`secret` or `publishable`), if any: services that let a
+    /// publishable key in (the vault's document rules) decide by it.
+    public var keyKind: String?
     /// The calling service as proven by its mesh certificate; set by the server, never read from the bytes.
     public var callerService: String?
     /// When the caller stops waiting; nil for no deadline.
@@ -30,6 +33,7 @@ public struct CallContext: Sendable, Hashable {
         subject: String? = nil,
         sessionID: String? = nil,
         clientAddress: String? = nil,
+        keyKind: String? = nil,
         callerService: String? = nil,
         deadline: ContinuousClock.Instant? = nil
     ) {
@@ -38,6 +42,7 @@ public struct CallContext: Sendable, Hashable {
         self.subject = subject
         self.sessionID = sessionID
         self.clientAddress = clientAddress
+        self.keyKind = keyKind
         self.callerService = callerService
         self.deadline = deadline
     }

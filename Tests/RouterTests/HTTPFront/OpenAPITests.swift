@@ -20,6 +20,12 @@ struct OpenAPITests {
         "POST /v1/auth/mfa/enroll", "POST /v1/auth/mfa/verify", "DELETE /v1/auth/mfa/factors/{id}",
         "GET /v1/auth/admin/users", "DELETE /v1/auth/admin/users/{id}", "GET /v1/auth/admin/audit",
         "GET /v1/auth/admin/settings", "PUT /v1/auth/admin/settings",
+        "POST /v1/vault/collections", "GET /v1/vault/collections", "GET /v1/vault/collections/{name}",
+        "PATCH /v1/vault/collections/{name}", "DELETE /v1/vault/collections/{name}",
+        "POST /v1/vault/collections/{name}/documents", "GET /v1/vault/collections/{name}/documents",
+        "GET /v1/vault/collections/{name}/documents/{id}", "PATCH /v1/vault/collections/{name}/documents/{id}",
+        "PUT /v1/vault/collections/{name}/documents/{id}", "DELETE /v1/vault/collections/{name}/documents/{id}",
+        "GET /v1/admin/projects/{id}/vault",
     ]
 
     @Test("every route has an entry, and the document and the table agree")

@@ -14,10 +14,13 @@ final class IdentityFixture: Sendable {
     let refreshers: [Task<Void, Never>]
     let project: (id: String, publishable: String, secret: String)
 
-    init() async throws {
+    /// `services` starts more in-test services on the mesh and returns their `<NAME>_WIRE_ENDPOINTS`.
+    init(services: (ReadyzMesh) throws -> [String: String] = { _ in [:] }) async throws {
         let mesh = try ReadyzMesh()
         let identity = try FakeIdentity(mesh: mesh)
-        let environment = mesh.meshEnvironment.merging(["IDENTITY_WIRE_ENDPOINTS": "127.0.0.1:\(identity.server.port)"]) { $1 }
+        let environment = mesh.meshEnvironment
+            .merging(["IDENTITY_WIRE_ENDPOINTS": "127.0.0.1:\(identity.server.port)"]) { $1 }
+            .merging(try services(mesh)) { $1 }
         let config = try RouterConfig(environment: RouterHarness.environment(environment))
         let directory = try #require(try WireServiceDirectory(config: config, group: mesh.group))
         let router = try await RouterHarness(environment: environment, services: directory)

@@ -40,6 +40,20 @@ struct TestHTTPClient: Sendable {
         }
     }
 
+    /// Sends `body` as raw bytes (e.g. bytes that are not UTF-8), as `application/json`.
+    func sendBytes(_ method: String, _ target: String, headers: [String: String] = [:], body: [UInt8]) async throws -> Response {
+        var text = "\(method) \(target) HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n"
+        for (name, value) in headers { text += "\(name): \(value)\r\n" }
+        text += "Content-Type: application/json\r\nContent-Length: \(body.count)\r\n\r\n"
+        let bytes = Array(text.utf8) + body
+        let port = self.port
+        return try await withCheckedThrowingContinuation { continuation in
+            DispatchQueue.global().async {
+                continuation.resume(with: Result { try Self.exchange(bytes, port: port) })
+            }
+        }
+    }
+
     private static func exchange(_ request: [UInt8], port: Int) throws -> Response {
         let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
         guard fd >= 0 else { throw POSIXError(.EIO) }

@@ -37,7 +37,7 @@ struct WireModelTests {
     @Test func contextCrossesTheWireWithoutTheCallerService() throws {
         let now = ContinuousClock.now
         let context = CallContext(requestID: "req", projectID: "p", subject: "s", sessionID: "sess",
-                                  callerService: "router", deadline: now + .milliseconds(250))
+                                  keyKind: "publishable", callerService: "router", deadline: now + .milliseconds(250))
         var encoder = FrameEncoder()
         try encoder.appendRequest(callID: 1, method: "m", context: context, body: [UInt8](), now: now)
         var decoder = FrameDecoder()

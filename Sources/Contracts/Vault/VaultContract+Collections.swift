@@ -1,0 +1,172 @@
+import Foundation
+import Wire
+
+/// Who may do one operation on a collection's documents with a publishable key.
+public enum AccessRule: String, Codable, Sendable, Hashable, CaseIterable {
+    /// Only the secret key (the default).
+    case none
+    /// Any publishable key, signed in or not.
+    case `public`
+    /// A publishable key with a valid bearer token of one of the project's users.
+    case authenticated
+    /// Signed in, and only documents whose `owner_id` is that user.
+    case owner
+}
+
+/// A collection's rules, one per operation.
+public struct CollectionRules: Codable, Sendable, Hashable {
+    /// Reading (one document, lists).
+    public var read: AccessRule
+    /// Creating (`POST`, and `PUT` of an absent id).
+    public var create: AccessRule
+    /// Changing (`PATCH`, `PUT` of an existing id).
+    public var update: AccessRule
+    /// Deleting.
+    public var delete: AccessRule
+
+    /// Rules; every operation defaults to ``AccessRule/none``.
+    public init(read: AccessRule = .none, create: AccessRule = .none, update: AccessRule = .none, delete: AccessRule = .none) {
+        self.read = read
+        self.create = create
+        self.update = update
+        self.delete = delete
+    }
+}
+
+/// A change of a collection's rules: the members given replace those operations' rules, the others stay
+/// (applied in one statement, so concurrent changes of different operations never undo each other).
+public struct CollectionRulesChange: Codable, Sendable, Hashable {
+    public var read: AccessRule?
+    public var create: AccessRule?
+    public var update: AccessRule?
+    public var delete: AccessRule?
+
+    /// A change; nil members are kept.
+    public init(read: AccessRule? = nil, create: AccessRule? = nil, update: AccessRule? = nil, delete: AccessRule? = nil) {
+        self.read = read
+        self.create = create
+        self.update = update
+        self.delete = delete
+    }
+
+    /// The rules after this change of `base`.
+    public func applied(to base: CollectionRules) -> CollectionRules {
+        CollectionRules(
+            read: read ?? base.read, create: create ?? base.create, update: update ?? base.update, delete: delete ?? base.delete)
+    }
+}
+
+/// A declared index: fields (a leading `-` for descending) and whether values must be unique.
+public struct CollectionIndex: Codable, Sendable, Hashable {
+    /// Dotted `data` fields or `created_at`/`updated_at`/`id`, each optionally prefixed with `-`.
+    public var fields: [String]
+    /// Whether the combination must be unique.
+    public var unique: Bool
+
+    /// Creates an index declaration.
+    public init(fields: [String], unique: Bool = false) {
+        self.fields = fields
+        self.unique = unique
+    }
+}
+
+/// `vault.CreateCollection`'s request.
+public struct CreateCollectionRequest: Codable, Sendable, Hashable {
+    /// The name (``VaultLimits/collectionNamePattern``).
+    public var name: String
+    /// The rules (absent: every operation `none`).
+    public var rules: CollectionRules?
+    /// The indexes (refused for now: `VALIDATION_FAILED` unless empty).
+    public var indexes: [CollectionIndex]?
+
+    /// Creates a request.
+    public init(name: String, rules: CollectionRules? = nil, indexes: [CollectionIndex]? = nil) {
+        self.name = name
+        self.rules = rules
+        self.indexes = indexes
+    }
+}
+
+/// `vault.UpdateCollection`'s request: absent members keep their value.
+public struct UpdateCollectionRequest: Codable, Sendable, Hashable {
+    /// The collection.
+    public var name: String
+    /// The rules to change.
+    public var rules: CollectionRulesChange?
+    /// The new indexes (refused for now unless empty).
+    public var indexes: [CollectionIndex]?
+
+    /// Creates a request.
+    public init(name: String, rules: CollectionRulesChange? = nil, indexes: [CollectionIndex]? = nil) {
+        self.name = name
+        self.rules = rules
+        self.indexes = indexes
+    }
+}
+
+/// Names one collection.
+public struct CollectionNameRequest: Codable, Sendable, Hashable {
+    /// The name.
+    public var name: String
+
+    /// Creates a request.
+    public init(name: String) { self.name = name }
+}
+
+/// A collection as shown.
+public struct CollectionView: Codable, Sendable, Hashable {
+    /// The name.
+    public var name: String
+    /// Its indexes.
+    public var indexes: [CollectionIndex]
+    /// Its rules.
+    public var rules: CollectionRules
+    /// How many documents it holds.
+    public var documentCount: Int64
+    /// When it was created.
+    public var createdAt: Date
+
+    /// Creates a view.
+    public init(name: String, indexes: [CollectionIndex], rules: CollectionRules, documentCount: Int64, createdAt: Date) {
+        self.name = name
+        self.indexes = indexes
+        self.rules = rules
+        self.documentCount = documentCount
+        self.createdAt = createdAt
+    }
+}
+
+/// `vault.Tenant`'s request.
+public struct TenantRequest: Codable, Sendable, Hashable {
+    /// The project.
+    public var projectID: String
+
+    /// Creates a request.
+    public init(projectID: String) { self.projectID = projectID }
+}
+
+/// Where a project's vault lives and its size.
+public struct TenantView: Codable, Sendable, Hashable {
+    /// `shared` (or, later, `dedicated`).
+    public var tier: String
+    /// The schema (shared tier) holding the project's collections; nil before its first collection.
+    public var location: String?
+    /// The tenant-schema version it is at (0 before its first collection).
+    public var schemaVersion: Int
+    /// Its collections.
+    public var collections: Int64
+    /// Its documents.
+    public var documents: Int64
+    /// The bytes its tables take (with indexes and TOAST).
+    public var sizeBytes: Int64
+
+    /// Creates a view.
+    public init(tier: String, location: String?, schemaVersion: Int, collections: Int64, documents: Int64, sizeBytes: Int64) {
+        self.tier = tier
+        self.location = location
+        self.schemaVersion = schemaVersion
+        self.collections = collections
+        self.documents = documents
+        self.sizeBytes = sizeBytes
+    }
+}

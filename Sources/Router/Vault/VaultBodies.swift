@@ -1,0 +1,91 @@
+import Contracts
+import Wire
+
+/// `rules` of a collection: one of `none`, `public`, `authenticated`, `owner` per operation (absent: `none`
+/// on create, unchanged on update).
+struct CollectionRulesBody: RequestBody {
+    var read: String?
+    var create: String?
+    var update: String?
+    var delete: String?
+
+    private static let values = AccessRule.allCases.map(\.rawValue)
+    static let fields: [BodyField<Self>] = [
+        .string("read", \.read, values: values), .string("create", \.create, values: values),
+        .string("update", \.update, values: values), .string("delete", \.delete, values: values),
+    ]
+
+    /// The members given, as a change.
+    var change: CollectionRulesChange {
+        CollectionRulesChange(
+            read: read.flatMap(AccessRule.init(rawValue:)), create: create.flatMap(AccessRule.init(rawValue:)),
+            update: update.flatMap(AccessRule.init(rawValue:)), delete: delete.flatMap(AccessRule.init(rawValue:)))
+    }
+}
+
+/// `indexes`: declared expression indexes are not built yet, so the document (and the Router) accept only
+/// an empty list.
+enum CollectionIndexesField {
+    static func field<Root: RequestBody>() -> BodyField<Root> {
+        .custom("indexes", schema: [
+            "type": ["array", "null"], "maxItems": 0,
+            "description": "Declared indexes are not built yet: only an empty list is accepted.",
+        ], required: false) { container, _, prefix in
+            guard let items = try BodyField<Root>.value([JSONValue].self, container, "indexes", prefix, expected: "an array"),
+                  !items.isEmpty
+            else { return }
+            throw RouterError.validation(prefix + "indexes", "Declared indexes are not supported yet; send none.")
+        }
+    }
+}
+
+/// `POST /v1/vault/collections`.
+struct CreateCollectionBody: RequestBody {
+    var name = ""
+    var rules: CollectionRulesBody?
+
+    static let fields: [BodyField<Self>] = [
+        .custom("name", schema: ["type": "string", "pattern": .string(VaultLimits.collectionNamePattern)], required: true) {
+            container, body, prefix in
+            guard let name = try BodyField<Self>.value(String.self, container, "name", prefix, expected: "a string") else {
+                throw RouterError.validation(prefix + "name", "A required field is missing.")
+            }
+            guard VaultLimits.isCollectionName(name) else {
+                throw RouterError.validation(prefix + "name", "name must match \(VaultLimits.collectionNamePattern).")
+            }
+            body.name = name
+        },
+        .object("rules", \.rules), CollectionIndexesField.field(),
+    ]
+}
+
+/// `PATCH /v1/vault/collections/{name}`: absent members keep their value.
+struct UpdateCollectionBody: RequestBody {
+    var rules: CollectionRulesBody?
+
+    static let fields: [BodyField<Self>] = [.object("rules", \.rules), CollectionIndexesField.field()]
+}
+
+/// The document bodies, for the OpenAPI document only: the Router forwards the body's text as received
+/// and VaultService reads it with PostgreSQL's JSON parser (numbers keep every digit), checking the same
+/// limits (`id` pattern, `data` an object of at most 1 MiB, batches of at most 500).
+enum DocumentBodies {
+    private static let data: JSONValue = ["type": "object", "description": "The document's JSON (at most 1 MiB)."]
+
+    /// `{"id"?,"data"}` (a `null` id counts as absent, as in every body).
+    static let one: JSONValue = [
+        "type": "object",
+        "properties": [
+            "id": ["type": ["string", "null"], "pattern": .string(VaultLimits.documentIDPattern)], "data": data,
+        ],
+        "required": ["data"],
+    ]
+
+    /// One document or an array of them.
+    static let create: JSONValue = [
+        "oneOf": [one, ["type": "array", "items": one, "minItems": 1, "maxItems": .int(VaultLimits.maxBatch)]],
+    ]
+
+    /// `{"data"}` of `PUT` and `PATCH` (a JSON Merge Patch of `data` for `PATCH`).
+    static let write: JSONValue = ["type": "object", "properties": ["data": data], "required": ["data"]]
+}

@@ -1,0 +1,71 @@
+import Contracts
+import Foundation
+import ServiceKit
+
+extension VaultStore {
+    private static let collectionColumns = """
+        c.name, c.rules, c.indexes, c.created_at,
+        (SELECT count(*) FROM %@.documents d WHERE d.collection = c.name)
+        """
+
+    private func columns(_ schema: String) -> String {
+        Self.collectionColumns.replacingOccurrences(of: "%@", with: schema)
+    }
+
+    private static func collection(_ row: PostgresRow) throws -> CollectionView {
+        let (name, rules, indexes, createdAt, count) = try row.decode(
+            (String, PostgresJSON<CollectionRules>, PostgresJSON<[CollectionIndex]>, Date, Int64).self)
+        return CollectionView(
+            name: name, indexes: indexes.value, rules: rules.value, documentCount: count, createdAt: createdAt)
+    }
+
+    /// Creates a collection (and the project's schema on its first); nil when the name is taken.
+    func createCollection(projectID: String, name: String, rules: CollectionRules) async throws -> CollectionView? {
+        let schema = try await tenants.ensure(projectID: projectID)
+        let rows = try await pool.query("""
+            WITH c AS (INSERT INTO \(schema).collections (name, rules) VALUES ($1, $2::jsonb)
+                       ON CONFLICT (name) DO NOTHING RETURNING *)
+            SELECT c.name, c.rules, c.indexes, c.created_at, 0::bigint FROM c
+            """, [name, PostgresJSON(rules)])
+        return try rows.first.map(Self.collection)
+    }
+
+    /// The project's collections by name (none before its first).
+    func collections(projectID: String) async throws -> [CollectionView] {
+        guard let tenant = try await tenants.tenant(projectID: projectID) else { return [] }
+        let rows = try await pool.query(
+            "SELECT \(columns(tenant.location)) FROM \(tenant.location).collections c ORDER BY c.name COLLATE \"C\"", [])
+        return try rows.map(Self.collection)
+    }
+
+    /// One collection; `NOT_FOUND` when the project has none of that name.
+    func collection(projectID: String, name: String) async throws -> CollectionView {
+        let schema = try await schema(projectID)
+        let rows = try await pool.query(
+            "SELECT \(columns(schema)) FROM \(schema).collections c WHERE c.name = $1", [name])
+        guard let row = rows.first else { throw Self.noCollection }
+        return try Self.collection(row)
+    }
+
+    /// Changes the operations `change` names (one statement: `rules || change`); `NOT_FOUND` when absent.
+    func updateRules(projectID: String, name: String, change: CollectionRulesChange) async throws {
+        let schema = try await schema(projectID)
+        let updated = try await pool.execute(
+            "UPDATE \(schema).collections SET rules = rules || $2::jsonb WHERE name = $1", [name, PostgresJSON(change)])
+        guard updated == 1 else { throw Self.noCollection }
+    }
+
+    /// Deletes a collection and its documents; `NOT_FOUND` when absent.
+    func deleteCollection(projectID: String, name: String) async throws {
+        let schema = try await schema(projectID)
+        let deleted = try await pool.execute("DELETE FROM \(schema).collections WHERE name = $1", [name])
+        guard deleted == 1 else { throw Self.noCollection }
+    }
+
+    /// A collection's rules, read in `client` (a transaction, or the pool); `NOT_FOUND` when absent.
+    func rules(_ client: some PostgresClient, schema: String, collection: String) async throws -> CollectionRules {
+        let rows = try await client.query("SELECT rules FROM \(schema).collections WHERE name = $1", [collection])
+        guard let row = rows.first else { throw Self.noCollection }
+        return try row.decode(PostgresJSON<CollectionRules>.self, at: 0).value
+    }
+}

@@ -1,0 +1,54 @@
+import Foundation
+import ServiceKit
+
+/// The catalog of tenants (`<catalog>.tenants`): which schema holds each project's collections. A project
+/// has no row until its first collection; ``ensure(projectID:)`` then creates its schema at the latest
+/// ``TenantMigrations`` version in the same transaction as the row (concurrent first calls wait on the
+/// row's key and find it made).
+struct TenantCatalog: Sendable {
+    /// The pool.
+    let pool: PostgresPool
+    /// The vault's own schema.
+    let catalog: String
+
+    /// One project's entry.
+    struct Tenant: Sendable, Hashable {
+        let tier: String
+        let location: String
+        let schemaVersion: Int
+    }
+
+    /// The schema of `projectID`'s collections: `<catalog>_t_` and 32 hex digits of SHA-256 of the id, so
+    /// no caller text ever becomes an identifier.
+    static func schemaName(catalog: String, projectID: String) -> String {
+        let digest = SHA256.hash(projectID).prefix(16)
+        return catalog + "_t_" + digest.map { String(format: "%02x", $0) }.joined()
+    }
+
+    /// The project's entry, nil before its first collection.
+    func tenant(projectID: String) async throws -> Tenant? {
+        let rows = try await pool.query(
+            "SELECT tier, location, schema_version FROM \(catalog).tenants WHERE project_id = $1", [projectID])
+        return try rows.first.map { row in
+            let (tier, location, version) = try row.decode((String, String, Int).self)
+            return Tenant(tier: tier, location: location, schemaVersion: version)
+        }
+    }
+
+    /// The project's schema, creating it (at the latest tenant version) if it has none yet.
+    func ensure(projectID: String) async throws -> String {
+        if let tenant = try await tenant(projectID: projectID) { return tenant.location }
+        let schema = Self.schemaName(catalog: catalog, projectID: projectID)
+        try await pool.withTransaction { tx in
+            let inserted = try await tx.query("""
+                INSERT INTO \(catalog).tenants (project_id, tier, location, schema_version)
+                VALUES ($1, 'shared', $2, $3) ON CONFLICT (project_id) DO NOTHING RETURNING project_id
+                """, [projectID, schema, TenantMigrations.latest])
+            guard inserted.count == 1 else { return }
+            for step in TenantMigrations.all {
+                for statement in step.statements(schema) { try await tx.execute(statement) }
+            }
+        }
+        return try await tenant(projectID: projectID)?.location ?? schema
+    }
+}
