@@ -31,18 +31,7 @@ public enum TCPConnector {
         timeout: Duration = .seconds(10),
         handler: @escaping @Sendable (Connection) -> any ConnectionHandler
     ) async throws -> Connection {
-        let addresses: [SocketAddress]
-        if let numeric = try? SocketAddress(ipAddress: host, port: port) {
-            addresses = [numeric]
-        } else {
-            addresses = try await withCheckedThrowingContinuation { continuation in
-                DispatchQueue.global().async {
-                    continuation.resume(with: Result { () throws(TCPError) in
-                        try SocketAddress.resolve(host: host, port: port)
-                    })
-                }
-            }
-        }
+        let addresses = try await SocketAddress.lookUp(host: host, port: port)
         return try await connect(
             to: addresses, on: loop, options: options, tls: tls, serverName: serverName ?? host, timeout: timeout,
             handler: handler)

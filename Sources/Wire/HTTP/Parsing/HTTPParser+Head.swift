@@ -46,8 +46,19 @@ extension HTTPParser {
     /// line; returns the index after it, or nil if it has not arrived. Throws on a bare LF or CR, and once
     /// the section reaches `budget` bytes without ending.
     mutating func findSectionEnd(from start: Int, budget: Int) throws(HTTPParserError) -> Int? {
-        let from = max(self.scanIndex, start)
-        let outcome: (found: Int?, scanned: Int, error: HTTPParserError.Kind?) = self.buffer.withUnsafeBufferPointer {
+        let (found, scanned) = try Self.scanSectionEnd(self.buffer, start: start, from: self.scanIndex, budget: budget)
+        self.scanIndex = scanned
+        return found
+    }
+
+    /// The scan behind ``findSectionEnd(from:budget:)``, shared with the client's response parser: looks in
+    /// `buffer` from `from` (where an earlier scan stopped) for the CRLF CRLF ending the section starting at
+    /// `start`. Returns the index after it (or nil) and where to resume.
+    static func scanSectionEnd(
+        _ buffer: [UInt8], start: Int, from: Int, budget: Int
+    ) throws(HTTPParserError) -> (found: Int?, scanned: Int) {
+        let from = max(from, start)
+        let outcome: (found: Int?, scanned: Int, error: HTTPParserError.Kind?) = buffer.withUnsafeBufferPointer {
             bytes in
             var index = from
             while index < bytes.count {
@@ -64,8 +75,7 @@ extension HTTPParser {
             return (nil, index, nil)
         }
         if let kind = outcome.error { throw HTTPParserError(kind) }
-        self.scanIndex = outcome.scanned
-        return outcome.found
+        return (outcome.found, outcome.scanned)
     }
 
     /// Parses the head's lines (`head` excludes the final empty line's CRLF; each line ends in CRLF,
@@ -113,7 +123,7 @@ extension HTTPParser {
     }
 
     /// `HTTP/1.1` or `HTTP/1.0`; another `HTTP/d.d` is 505, anything else 400.
-    private static func parseVersion(_ bytes: ArraySlice<UInt8>) throws(HTTPParserError) -> HTTPVersion {
+    static func parseVersion(_ bytes: ArraySlice<UInt8>) throws(HTTPParserError) -> HTTPVersion {
         guard bytes.count == 8, bytes.prefix(5).elementsEqual("HTTP/".utf8),
             bytes[bytes.startIndex + 6] == UInt8(ascii: "."),
             case let major = bytes[bytes.startIndex + 5], case let minor = bytes[bytes.startIndex + 7],
@@ -148,7 +158,7 @@ extension HTTPParser {
     }
 
     /// A field value as text: ASCII as is, obs-text only if the bytes are valid UTF-8.
-    private static func text(_ value: ArraySlice<UInt8>) -> String? {
+    static func text(_ value: ArraySlice<UInt8>) -> String? {
         if value.allSatisfy({ $0 < 0x80 }) { return String(decoding: value, as: UTF8.self) }
         return String(validating: value, as: UTF8.self)
     }
