@@ -37,7 +37,9 @@ struct DatabaseOutageMeshTests {
         defer { cluster.stop() }
         let mesh = try await LocalMesh.start(
             // A budget the four clients cannot reach: this test is about the database, not the rate limit.
-            extra: ["comms": ["COMMS_LEASE_SECONDS": "5"]],
+            // And a send rate that keeps up with the accepts (fair use, 10/s per project by default, is another test's).
+            extra: ["comms": ["COMMS_LEASE_SECONDS": "5", "COMMS_PROJECT_RATE_PER_SECOND": "10000",
+                              "COMMS_WORKERS": "8", "COMMS_WORKERS_PER_PROJECT": "8"]],
             environment: ["DATABASE_URL": cluster.url, "RATE_LIMIT_PER_SECOND": "100000", "RATE_LIMIT_BURST": "100000"],
             restartBackoff: .seconds(1))
         do {
@@ -93,7 +95,12 @@ struct DatabaseOutageMeshTests {
                 missing = missing.filter { !all.contains("<\($0)@mesh.purrpurr.test>") }
                 if !missing.isEmpty { try await Task.sleep(for: .milliseconds(250)) }
             }
-            #expect(missing.isEmpty, "accepted but never delivered: \(missing.count) of \(seen.accepted.count)")
+            var states: [String] = []
+            for id in missing.sorted().prefix(5) {
+                let answer = try await mesh.http("GET", "/v1/comms/messages/\(id)", key: project.secretKey)
+                states.append("\(id): \(answer.status) \(answer[string: "status"] ?? "") \(answer.json["events"] ?? "")")
+            }
+            #expect(missing.isEmpty, "accepted but never delivered: \(missing.count) of \(seen.accepted.count): \(states)")
             for raw in try mesh.rawMail(to: "outage@example.test") {
                 #expect(raw.components(separatedBy: "Message-ID: <msg_").count == 2, "not exactly one Message-ID")
             }
