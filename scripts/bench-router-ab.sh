@@ -15,10 +15,12 @@ source scripts/lib/postgres.sh
 ensure_packages "${PURRPURR_TEST_PACKAGES[@]}" wrk
 work=$(mktemp -d /tmp/purrpurr-ab.XXXXXX)
 chmod 0755 "$work"
-pids=()
-cleanup() {
-    for pid in "${pids[@]}"; do kill -TERM "$pid" 2>/dev/null || true; done
-    for pid in "${pids[@]}"; do wait "$pid" 2>/dev/null || true; done
+cleanup() {  # each `purrpurr up` by its PID (recorded in a file: start() runs in a subshell), which stops its children
+    local pid
+    for pid in $(cat "$work/pids" 2>/dev/null); do kill -TERM "$pid" 2>/dev/null || true; done
+    for pid in $(cat "$work/pids" 2>/dev/null); do
+        for _ in $(seq 200); do kill -0 "$pid" 2>/dev/null || break; sleep 0.1; done
+    done
     rm -rf "$work"
 }
 trap cleanup EXIT INT TERM
@@ -29,10 +31,10 @@ start() {  # SIDE CHECKOUT: builds and starts its mesh; prints "PORT SECRET_KEY 
     bin=$(cd "$checkout" && swift build -c release --show-bin-path)
     port=$(pg_free_port)
     mkdir -p "$work/$side"
-    (cd "$checkout" && env LOG_LEVEL=warning PURRPURR_HTTP_PORT="$port" RATE_LIMIT_PER_SECOND=1000000 \
+    (cd "$checkout" && exec env LOG_LEVEL=warning PURRPURR_HTTP_PORT="$port" RATE_LIMIT_PER_SECOND=1000000 \
         RATE_LIMIT_BURST=100000 "$bin/purrpurr" up --no-build --dir "$work/$side/purrpurr" \
         >"$work/$side/up.out" 2>"$work/$side/up.log") &
-    pids+=($!)
+    echo $! >>"$work/pids"
     for _ in $(seq 1200); do
         grep -q "Ctrl-C stops everything" "$work/$side/up.out" 2>/dev/null && break
         sleep 0.1
