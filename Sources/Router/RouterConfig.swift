@@ -37,6 +37,8 @@ struct RouterConfig: ServiceConfiguration {
     /// `<NAME>_WIRE_ENDPOINTS` for each service of the registry (``MeshService``): the configured ones, in
     /// the registry's order, each with its endpoints (`host:port`, comma-separated).
     let wireEndpoints: [(service: MeshService, endpoints: [WireEndpoint])]
+    /// The onboarding variables (`CONSOLE_PROJECT_ID`, `SIGNUP_*`).
+    let onboarding: OnboardingConfig
 
     /// The prefix of the inbound webhook secret variables.
     static let webhookSecretPrefix = "WEBHOOK_SECRET_"
@@ -101,6 +103,7 @@ struct RouterConfig: ServiceConfiguration {
             let key = reader.existingFile("MESH_KEY_PATH", expected: "the path of the Router's mesh private key, PEM" + why)
             if let ca, let certificate, let key { mesh = (ca, certificate, key) }
         }
+        let onboarding = OnboardingConfig(reader: &reader)
         try reader.finish()
         // The unwraps cannot fail: finish() throws whenever a required getter returned nil.
         self.logLevel = logLevel
@@ -118,6 +121,7 @@ struct RouterConfig: ServiceConfiguration {
         self.defaultRateLimit = RateLimit(perSecond: Double(perSecond), burst: burst)
         self.mesh = mesh
         self.wireEndpoints = wireEndpoints
+        self.onboarding = onboarding
     }
 }
 

@@ -69,6 +69,34 @@ enum RouterMigrations {
                     updated_at timestamptz NOT NULL DEFAULT now()
                 );
                 """),
+            Migration(version: 5, name: "onboarding: owners and signup sagas", sql: """
+                CREATE TABLE \(schema).project_members (
+                    project_id text NOT NULL REFERENCES \(schema).projects (id) ON DELETE CASCADE,
+                    user_id text NOT NULL,
+                    role text NOT NULL CHECK (role IN ('owner')),
+                    created_at timestamptz NOT NULL,
+                    PRIMARY KEY (project_id, user_id)
+                );
+                CREATE INDEX project_members_user ON \(schema).project_members (user_id, created_at, project_id);
+                CREATE TABLE \(schema).signup_sagas (
+                    id text PRIMARY KEY,
+                    idempotency_key text,
+                    request_hash bytea NOT NULL,
+                    state text NOT NULL CHECK (state IN ('running', 'completed', 'undone')),
+                    steps text NOT NULL DEFAULT '',
+                    user_id text NOT NULL,
+                    project_id text NOT NULL,
+                    business_name text NOT NULL,
+                    referral_code text,
+                    sealed_keys bytea,
+                    lease_until timestamptz NOT NULL,
+                    created_at timestamptz NOT NULL,
+                    updated_at timestamptz NOT NULL
+                );
+                CREATE UNIQUE INDEX signup_sagas_running_key ON \(schema).signup_sagas (idempotency_key)
+                    WHERE state = 'running' AND idempotency_key IS NOT NULL;
+                CREATE INDEX signup_sagas_running ON \(schema).signup_sagas (updated_at) WHERE state = 'running';
+                """),
         ]
     }
 }

@@ -9,12 +9,16 @@ public struct SignupRequest: Codable, Sendable, Hashable {
     public var password: String
     /// The user's own data: a JSON object as text, or nil for `{}`.
     public var data: String?
+    /// The new user's id (`usr_` and 16–40 letters or digits), chosen by the caller so that a caller that
+    /// crashed mid-call can tell whether the user was made (onboarding's saga); nil: IdentityService picks one.
+    public var userID: String?
 
     /// Creates a request.
-    public init(email: String, password: String, data: String? = nil) {
+    public init(email: String, password: String, data: String? = nil, userID: String? = nil) {
         self.email = email
         self.password = password
         self.data = data
+        self.userID = userID
     }
 }
 

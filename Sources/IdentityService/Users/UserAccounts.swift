@@ -46,17 +46,22 @@ final class UserAccounts: Sendable {
         let email = try IdentityEmail.normalize(request.email)
         try PasswordPolicy.validate(request.password)
         let data = try UserData.validate(request.data)
+        let userID = try Self.chosenUserID(request.userID)
         try await signupLimits.admit(projectID: projectID, email: email, address: context.clientAddress)
-        guard try await core.users.find(projectID: projectID, email: email) == nil else { throw Self.emailTaken }
+        guard try await core.users.find(projectID: projectID, email: email) == nil else {
+            // The same work as a new signup before the answer, so its timing does not tell a taken email.
+            _ = try await passwords.hash(request.password)
+            throw Self.emailTaken
+        }
         let settings = try await core.settings.settings(projectID: projectID)
         let hash = try await passwords.hash(request.password)
         try Task.checkCancellation()
         let rows = try await database.query("""
             INSERT INTO \(schema).users (id, project_id, email, password_hash, created_at, data)
             VALUES ($1, $2, $3, $4, $5, $6)
-            ON CONFLICT (project_id, email) DO NOTHING
+            ON CONFLICT DO NOTHING
             RETURNING \(UserStore.columns)
-            """, [RandomIdentifier.make("usr"), projectID, email, hash, core.sessions.clock.now(), data])
+            """, [userID, projectID, email, hash, core.sessions.clock.now(), data])
         guard let user = try rows.first.map(UserStore.record(from:)) else { throw Self.emailTaken }
         await core.audit.record(projectID: projectID, action: "signup", userID: user.id, ip: context.clientAddress, detail: nil)
         if settings.confirmEmail {
@@ -65,6 +70,16 @@ final class UserAccounts: Sendable {
         }
         let session = try await core.sessions.issue(for: user, method: .password, context: context)
         return SignupResponse(user: session.user, session: session)
+    }
+
+    /// The caller's chosen user id if it has the shape of ours (`usr_` and 16–40 letters or digits), else a new one.
+    private static func chosenUserID(_ chosen: String?) throws(PublicError) -> String {
+        guard let chosen else { return RandomIdentifier.make("usr") }
+        let tail = chosen.utf8.dropFirst(4)
+        guard chosen.hasPrefix("usr_"), (16...40).contains(tail.count),
+              tail.allSatisfy({ (48...57).contains($0) || (65...90).contains($0) || (97...122).contains($0) })
+        else { throw PublicError.validation("user_id", "user_id must be usr_ and 16 to 40 letters or digits.") }
+        return chosen
     }
 
     /// 409 `CONFLICT` (`field: "email"`): the email is already a user of the project.

@@ -52,7 +52,8 @@ enum RouterServices {
         context.logger.info("metrics listening", metadata: [LogKey("metrics.port"): .int(metrics.server.port)])
         // Identity's signing keys and session revocations stay current in their own services (none when
         // identity is not configured), started before the HTTP server, which comes last.
-        return [database, sync, app.rateLimitSync(), Housekeeping(app: app)] + app.identityServices + [metrics, http]
+        return [database, sync, app.rateLimitSync(), Housekeeping(app: app), SignupSweeper(saga: app.signupSaga)]
+            + app.identityServices + [metrics, http]
     }
 }
 

@@ -45,7 +45,11 @@ struct KeySync: Service {
 
     /// Reloads key `id` (after a `NOTIFY`).
     func reloadKey(id: String) async throws {
-        guard let record = try await keys.key(id: id) else { return }
+        guard let record = try await keys.key(id: id) else {
+            // Deleted with its project (an onboarding undone): refuse it from now on.
+            registry.revoke(id: id, at: Date())
+            return
+        }
         registry.upsert(record)
         if let revokedAt = record.revokedAt { registry.revoke(id: id, at: revokedAt) }
     }

@@ -8,22 +8,7 @@ struct CreateProjectBody: RequestBody {
 
     var name = ""
 
-    static let fields: [BodyField<Self>] = [
-        .custom("name", schema: [
-            "type": "string", "minLength": .int(nameLength.lowerBound), "maxLength": .int(nameLength.upperBound),
-            "pattern": #"\S"#, "description": "Stored without leading and trailing blanks.",
-        ], required: true) { container, body, prefix in
-            guard let name = try BodyField<Self>.value(String.self, container, "name", prefix, expected: "a string") else {
-                throw BodyField<Self>.missing("name", prefix)
-            }
-            let trimmed = BlankCharacters.trimming(name)
-            guard nameLength.contains(name.schemaLength), !trimmed.isEmpty else {
-                throw RouterError.validation(
-                    prefix + "name", "name must be 1 to 200 characters, not all of them blank.")
-            }
-            body.name = trimmed
-        },
-    ]
+    static let fields: [BodyField<Self>] = [.displayName("name", \.name, length: nameLength)]
 }
 
 /// `PATCH /v1/admin/projects/{id}`: `{"rate_limit"?:{"per_second","burst"},"publishable_rate_limit"?:{…},

@@ -21,6 +21,8 @@ struct RateLimitKey: Sendable, Hashable, CustomStringConvertible {
         case email
         /// A client address that presented a wrong admin token (a budget of its own, see ``AdminAuthentication``).
         case adminAddress
+        /// A client address's signups (`POST /v1/signup`, an hourly budget of its own).
+        case signupAddress
     }
 
     /// The longest value kept (longer input is cut, so a bucket's size stays bounded).
@@ -58,6 +60,11 @@ struct RateLimitKey: Sendable, Hashable, CustomStringConvertible {
     /// The budget of wrong admin tokens from a client address (normalised as ``address(_:)``).
     static func adminAddress(_ address: String) -> RateLimitKey {
         RateLimitKey(scope: .adminAddress, value: ClientAddress.limitKey(address))
+    }
+
+    /// The signups of a client address (normalised as ``address(_:)``).
+    static func signupAddress(_ address: String) -> RateLimitKey {
+        RateLimitKey(scope: .signupAddress, value: ClientAddress.limitKey(address))
     }
 
     /// The budget of an email address, case-insensitively and ignoring surrounding whitespace.

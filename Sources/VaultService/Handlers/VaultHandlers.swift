@@ -30,6 +30,7 @@ struct VaultHandlers: Sendable {
             return Empty()
         }
         registerDocuments(on: server)
+        registerLifecycle(on: server)
         server.register(VaultContract.tenant) { request, _ in
             try await store.tenantView(projectID: request.projectID)
         }

@@ -52,3 +52,18 @@ struct TenantCatalog: Sendable {
         return try await tenant(projectID: projectID)?.location ?? schema
     }
 }
+
+extension TenantCatalog {
+    /// Removes `projectID`'s schema (collections, documents) and its catalog row in one transaction; nothing
+    /// to do when it has none. The row is locked first, so a concurrent ``ensure(projectID:)`` either sees the
+    /// tenant whole or not at all.
+    func drop(projectID: String) async throws {
+        try await pool.withTransaction { tx in
+            let rows = try await tx.query(
+                "DELETE FROM \(catalog).tenants WHERE project_id = $1 RETURNING location", [projectID])
+            guard let location = try rows.first?.decode(String.self, at: 0) else { return }
+            // `location` was made by `schemaName`, never from caller text.
+            try await tx.execute("DROP SCHEMA IF EXISTS \(location) CASCADE")
+        }
+    }
+}

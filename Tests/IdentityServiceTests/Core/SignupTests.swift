@@ -40,6 +40,31 @@ struct SignupTests {
         }
     }
 
+    @Test("a caller may choose the user id (onboarding's saga); a malformed or taken one is refused")
+    func chosenUserID() async throws {
+        try await IdentityCoreHarness.with { h in
+            let id = "usr_" + String(repeating: "a1", count: 11)
+            let context = try h.context("prj_a")
+            let made = try await h.app.accounts.signup(
+                SignupRequest(email: "ada@example.com", password: "correct horse", userID: id), context)
+            #expect(made.user.id == id)
+            for bad in ["usr_short", "usr_" + String(repeating: "x", count: 41), "prj_" + String(repeating: "a", count: 22),
+                        "usr_" + String(repeating: "a", count: 20) + "'--"] {
+                let error = await expectPublicError("VALIDATION_FAILED") {
+                    _ = try await h.app.accounts.signup(
+                        SignupRequest(email: "bob@example.com", password: "correct horse", userID: bad), context)
+                }
+                #expect(error?.field == "user_id")
+            }
+            // The same id again (a saga's retry) is a conflict, whatever the email.
+            await expectPublicError("CONFLICT") {
+                _ = try await h.app.accounts.signup(
+                    SignupRequest(email: "carol@example.com", password: "correct horse", userID: id), context)
+            }
+            #expect(try await h.count("users") == 1)
+        }
+    }
+
     @Test("SQL-looking and unicode emails are plain data")
     func oddEmails() async throws {
         try await IdentityCoreHarness.with { h in

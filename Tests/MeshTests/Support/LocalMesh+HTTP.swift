@@ -40,7 +40,7 @@ extension LocalMesh {
         if let bearer { request.setValue("Bearer " + bearer, forHTTPHeaderField: "Authorization") }
         if admin { request.setValue(adminToken, forHTTPHeaderField: "X-Admin-Token") }
         for (name, value) in headers { request.setValue(value, forHTTPHeaderField: name) }
-        if let body { request.httpBody = try JSONSerialization.data(withJSONObject: body) }
+        if let body { request.httpBody = try JSONSerialization.data(withJSONObject: body, options: [.sortedKeys]) }
         if let rawBody { request.httpBody = rawBody }
         if request.httpBody != nil { request.setValue("application/json", forHTTPHeaderField: "Content-Type") }
         let (data, response) = try await URLSession.shared.data(for: request)
