@@ -10,6 +10,7 @@ struct OpenAPITests {
         "GET /healthz", "GET /readyz", "GET /v1/openapi.json",  // GET /metrics: its own listener, not in the table
         "POST /v1/admin/projects", "GET /v1/admin/projects", "PATCH /v1/admin/projects/{id}",
         "GET /v1/whoami", "GET /v1/keys", "POST /v1/keys", "POST /v1/keys/{id}/rotate", "DELETE /v1/keys/{id}",
+        "POST /v1/signup", "GET /v1/console/projects",
         "POST /v1/webhooks/inbound/{source}",
         "POST /v1/comms/email", "GET /v1/comms/messages/{id}", "GET /v1/comms/messages", "POST /v1/comms/templates",
         "GET /v1/comms/templates", "GET /v1/comms/suppressions", "DELETE /v1/comms/suppressions/{email}",
