@@ -39,6 +39,9 @@ enum UpBanner {
             ]
         }
         lines += [
+            "  curl -s -X POST \(url)/v1/signup -H 'Content-Type: application/json' \\",
+            "       -d '{\"email\":\"owner@example.com\",\"password\":\"correct horse battery\",\"business_name\":\"My Shop\"}'",
+            "       # one call: an owner, a project with its keys and vault, a trial, a session (docs/onboarding.md)",
             "  curl -s \(url)/v1/admin/projects -H 'X-Admin-Token: \(mesh.adminToken)'",
             "",
             "Ctrl-C stops everything; the next run reuses the data, the keys and the token.",
