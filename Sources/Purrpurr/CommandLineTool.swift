@@ -24,6 +24,10 @@ enum CommandLineTool {
                   [--dir DIR (default .purrpurr/mail)] [--limit N] [--json] | show NAME
           services  print the registry of mesh services, one a line, tab-separated:
                   name, Wire port, database, certificate, executable
+          whatsapp  list the texts the development WhatsApp gateway of `up` received
+                  [--dir DIR (default .purrpurr/whatsapp)] [--limit N]
+          whatsapp-gateway  run the development WhatsApp gateway (Evolution API paths) alone
+                  [--dir DIR] [--port N] [--api-key KEY] [--control]
 
         environment: see docs/configuration.md
         """
@@ -53,6 +57,12 @@ enum CommandLineTool {
             return ServicesCommand.run(arguments: Array(arguments.dropFirst()), output: output, errorOutput: errorOutput)
         case "mail":
             return MailCommand.run(
+                arguments: Array(arguments.dropFirst()), environment: environment, output: output,
+                errorOutput: errorOutput)
+        case "whatsapp":
+            return WhatsAppCommand.list(arguments: Array(arguments.dropFirst()), output: output, errorOutput: errorOutput)
+        case "whatsapp-gateway":
+            return await WhatsAppCommand.serve(
                 arguments: Array(arguments.dropFirst()), environment: environment, output: output,
                 errorOutput: errorOutput)
         default:
