@@ -12,13 +12,18 @@ public struct SignupRequest: Codable, Sendable, Hashable {
     /// The new user's id (`usr_` and 16–40 letters or digits), chosen by the caller so that a caller that
     /// crashed mid-call can tell whether the user was made (onboarding's saga); nil: IdentityService picks one.
     public var userID: String?
+    /// Whether a taken email is refused only after the same password derivation a new user costs, so the
+    /// answer's timing does not tell (onboarding asks for it); by default a taken email is refused at once,
+    /// saving the derivation (the status tells anyway).
+    public var equalWork: Bool
 
     /// Creates a request.
-    public init(email: String, password: String, data: String? = nil, userID: String? = nil) {
+    public init(email: String, password: String, data: String? = nil, userID: String? = nil, equalWork: Bool = false) {
         self.email = email
         self.password = password
         self.data = data
         self.userID = userID
+        self.equalWork = equalWork
     }
 }
 

@@ -49,8 +49,8 @@ final class UserAccounts: Sendable {
         let userID = try Self.chosenUserID(request.userID)
         try await signupLimits.admit(projectID: projectID, email: email, address: context.clientAddress)
         guard try await core.users.find(projectID: projectID, email: email) == nil else {
-            // The same work as a new signup before the answer, so its timing does not tell a taken email.
-            _ = try await passwords.hash(request.password)
+            // Asked for (onboarding): the same work as a new signup before the answer.
+            if request.equalWork { _ = try await passwords.hash(request.password) }
             throw Self.emailTaken
         }
         let settings = try await core.settings.settings(projectID: projectID)

@@ -91,7 +91,8 @@ struct SignupSaga: Sendable {
         let data = input.industry.map { JSONValue.object([("industry", .string($0))]).serialized }
         do {
             let response = try await identity().signup(
-                SignupRequest(email: input.email, password: input.password, data: data, userID: saga.userID), console)
+                SignupRequest(
+                    email: input.email, password: input.password, data: data, userID: saga.userID, equalWork: true), console)
             if let session = response.session { return session }
             // The console project asks for email confirmation: sign the new owner in anyway (they proved
             // nothing yet, but own nothing but this new, empty project).

@@ -65,6 +65,19 @@ struct SignupTests {
         }
     }
 
+    @Test("equalWork (onboarding): a taken email is refused after the same derivation a new user costs")
+    func equalWork() async throws {
+        try await IdentityCoreHarness.with { h in
+            _ = try await h.signup("prj_a", "ada@example.com")
+            let before = h.app.passwords.derivationCount
+            await expectPublicError("CONFLICT") {
+                _ = try await h.app.accounts.signup(
+                    SignupRequest(email: "ada@example.com", password: "correct horse", equalWork: true), try h.context("prj_a"))
+            }
+            #expect(h.app.passwords.derivationCount == before + 1)
+        }
+    }
+
     @Test("SQL-looking and unicode emails are plain data")
     func oddEmails() async throws {
         try await IdentityCoreHarness.with { h in
