@@ -86,6 +86,16 @@ public struct RSAPrivateKey: Sendable, CustomStringConvertible {
     /// The modulus size in bits.
     public var bits: Int { Int(EVP_PKEY_get_bits(handle.key)) }
 
+    /// The public modulus and exponent, big-endian (a JWK's `n` and `e`, before base64url).
+    public var publicComponents: (modulus: [UInt8], exponent: [UInt8]) {
+        (handle.bigNumber("n"), handle.bigNumber("e"))
+    }
+
+    /// The verification key of this key.
+    public var publicKey: RSAPublicKey {
+        get throws { try RSAPublicKey(modulus: publicComponents.modulus, exponent: publicComponents.exponent) }
+    }
+
     /// Names the key size only.
     public var description: String { "RSAPrivateKey(bits: \(bits))" }
 }
@@ -97,6 +107,19 @@ private final class RSAKeyHandle: @unchecked Sendable {
     init(taking key: OpaquePointer) { self.key = key }
 
     deinit { EVP_PKEY_free(key) }
+
+    /// A big-number parameter of the key (`n`, `e`), big-endian; empty if OpenSSL has none.
+    func bigNumber(_ name: String) -> [UInt8] {
+        var number: OpaquePointer?
+        guard EVP_PKEY_get_bn_param(key, name, &number) == 1, let number else {
+            _ = CryptoOpenSSL.drainErrorQueue()
+            return []
+        }
+        defer { BN_free(number) }
+        var bytes = [UInt8](repeating: 0, count: (Int(BN_num_bits(number)) + 7) / 8)
+        _ = bytes.withUnsafeMutableBufferPointer { BN_bn2bin(number, $0.baseAddress) }
+        return bytes
+    }
 
     /// The DER `SubjectPublicKeyInfo`.
     func publicKeyDER() throws(CryptoError) -> [UInt8] { try der(i2d_PUBKEY) }
