@@ -168,4 +168,24 @@ struct SocialFlowTests {
             }
         }
     }
+
+    @Test("a social sign-in of a user with a verified factor starts at aal1 with mfa: true (gated until verified)")
+    func mfaGate() async throws {
+        try await Self.with { harness, github, _ in
+            let context = try harness.context("prj_a")
+            _ = try await harness.app.social.putProvider(
+                PutProviderRequest(provider: "github", clientID: "gh-client", clientSecret: "gh-secret", enabled: true), context)
+            let (first, _, _) = try await harness.verifiedUser("mfa@example.test")
+            try await harness.app.core.users.confirmEmail(projectID: "prj_a", userID: first.user.id, at: Date())
+            github.emails.withLock { $0 = [["email": "mfa@example.test", "primary": true, "verified": true]] }
+            let done = try await harness.app.social.callback(
+                .init(state: try await Self.authorize(harness, context), code: "good-code"), context)
+            let code = try #require(Self.parameter("code", done.url), "\(done.url)")
+            let session = try await harness.app.social.pkceGrant(.init(authCode: code, codeVerifier: Self.verifier), context)
+            let claims = try IdentityCoreHarness.rawClaims(session.accessToken)
+            #expect(session.user.id == first.user.id)
+            #expect(claims["aal"] as? String == "aal1")
+            #expect(claims["mfa"] as? Bool == true)
+        }
+    }
 }
