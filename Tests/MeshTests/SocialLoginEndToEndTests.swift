@@ -42,12 +42,12 @@ struct SocialLoginEndToEndTests {
         challenge: String = PKCEChallenge.s256(verifier)
     ) async throws -> (callbackURL: String, status: Int, location: String?, body: String) {
         let authorize = try await browser.get(mesh.baseURL + "/v1/auth/authorize?provider=oidc&apikey=\(key)"
-            + "&redirect_to=\(FormFields.encode(redirect))&code_challenge=\(challenge)&code_challenge_method=S256")
+            + "&redirect_to=\(PercentEncoding.encode(redirect))&code_challenge=\(challenge)&code_challenge_method=S256")
         try #require(authorize.status == 302, "authorize: \(authorize.status) \(authorize.body)")
         let atProvider = try #require(authorize.location)
         #expect(atProvider.contains("nonce=") && atProvider.contains("code_challenge=") && atProvider.contains("state="))
         let signedIn = try await browser.get(
-            atProvider + "&login_hint=\(FormFields.encode(email))" + (verified ? "" : "&email_verified=false"))
+            atProvider + "&login_hint=\(PercentEncoding.encode(email))" + (verified ? "" : "&email_verified=false"))
         let callbackURL = try #require(signedIn.location, "provider: \(signedIn.status) \(signedIn.body)")
         #expect(callbackURL.hasPrefix(mesh.baseURL + "/v1/auth/callback?"))
         let back = try await browser.get(callbackURL)

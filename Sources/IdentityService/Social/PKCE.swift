@@ -11,22 +11,11 @@ enum PKCE {
 
     /// Whether `verifier` has RFC 7636's shape.
     static func isWellFormedVerifier(_ verifier: String) -> Bool {
-        (43...128).contains(verifier.utf8.count) && verifier.utf8.allSatisfy(isUnreserved)
+        (43...128).contains(verifier.utf8.count) && verifier.utf8.allSatisfy(PercentEncoding.isUnreserved)
     }
 
     /// Whether `challenge` is a base64url SHA-256 (43 characters, 32 bytes).
     static func isWellFormedChallenge(_ challenge: String) -> Bool {
         challenge.utf8.count == 43 && Base64URL.decode(challenge)?.count == 32
-    }
-
-    private static func isUnreserved(_ byte: UInt8) -> Bool {
-        switch byte {
-        case UInt8(ascii: "A")...UInt8(ascii: "Z"), UInt8(ascii: "a")...UInt8(ascii: "z"),
-             UInt8(ascii: "0")...UInt8(ascii: "9"), UInt8(ascii: "-"), UInt8(ascii: "."), UInt8(ascii: "_"),
-             UInt8(ascii: "~"):
-            true
-        default:
-            false
-        }
     }
 }

@@ -30,7 +30,7 @@ struct ProviderHTTP: Sendable {
         var headers = HTTPHeaders()
         headers.add(name: "Accept", value: "application/json")
         headers.add(name: "Content-Type", value: "application/x-www-form-urlencoded")
-        let body = form.map { "\(Self.formEncode($0.0))=\(Self.formEncode($0.1))" }.joined(separator: "&")
+        let body = form.map { "\(PercentEncoding.encode($0.0))=\(PercentEncoding.encode($0.1))" }.joined(separator: "&")
         guard let object = try await json(send(.post, url, headers: headers, body: Array(body.utf8))) as? [String: Any] else {
             throw ProviderFailure("the token endpoint did not answer a JSON object")
         }
@@ -55,22 +55,6 @@ struct ProviderHTTP: Sendable {
             throw ProviderFailure("the provider did not answer JSON")
         }
         return value
-    }
-
-    /// `application/x-www-form-urlencoded` escaping: everything but unreserved characters percent-encoded.
-    static func formEncode(_ text: String) -> String {
-        var out = ""
-        for byte in text.utf8 {
-            switch byte {
-            case UInt8(ascii: "A")...UInt8(ascii: "Z"), UInt8(ascii: "a")...UInt8(ascii: "z"),
-                 UInt8(ascii: "0")...UInt8(ascii: "9"), UInt8(ascii: "-"), UInt8(ascii: "."), UInt8(ascii: "_"),
-                 UInt8(ascii: "~"):
-                out.unicodeScalars.append(Unicode.Scalar(byte))
-            default:
-                out += String(format: "%%%02X", byte)
-            }
-        }
-        return out
     }
 }
 

@@ -1,4 +1,5 @@
 import Contracts
+import ServiceKit
 
 /// Where a social sign-in may send the browser back, and how parameters are added to a URL.
 enum SocialRedirect {
@@ -39,7 +40,7 @@ enum SocialRedirect {
             fragment = base[hash...]
         }
         let separator = head.contains("?") ? (head.hasSuffix("?") || head.hasSuffix("&") ? "" : "&") : "?"
-        let query = parameters.map { "\(ProviderHTTP.formEncode($0.0))=\(ProviderHTTP.formEncode($0.1))" }.joined(separator: "&")
+        let query = parameters.map { "\(PercentEncoding.encode($0.0))=\(PercentEncoding.encode($0.1))" }.joined(separator: "&")
         return "\(head)\(separator)\(query)\(fragment)"
     }
 }

@@ -115,7 +115,7 @@ final class DevOIDCProvider: HTTPResponder, Sendable {
         let separator = redirectURI.contains("?") ? "&" : "?"
         var response = HTTPResponse(status: .init(code: 302))
         response.headers.add(
-            name: "Location", value: redirectURI + separator + "code=\(FormFields.encode(code))&state=\(FormFields.encode(state))")
+            name: "Location", value: redirectURI + separator + "code=\(PercentEncoding.encode(code))&state=\(PercentEncoding.encode(state))")
         return response
     }
 

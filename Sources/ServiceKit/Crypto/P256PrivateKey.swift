@@ -46,21 +46,7 @@ public struct P256PrivateKey: Sendable, CustomStringConvertible {
 
     /// The JWS ES256 signature (`r ‖ s`, 64 bytes) of `message` (randomised, as ECDSA is).
     public func jwsSignature(for message: some Collection<UInt8>) throws -> [UInt8] {
-        let der = try CryptoBytes.with(message) { message throws(CryptoError) -> [UInt8] in
-            let context = try CryptoOpenSSL.unwrap(EVP_MD_CTX_new(), .openssl)
-            defer { EVP_MD_CTX_free(context) }
-            try CryptoOpenSSL.check(
-                EVP_DigestSignInit_ex(context, nil, "SHA2-256", nil, nil, handle.key, nil) == 1, .openssl)
-            let input = message.baseAddress?.assumingMemoryBound(to: UInt8.self)
-            var length = 0
-            try CryptoOpenSSL.check(EVP_DigestSign(context, nil, &length, input, message.count) == 1, .openssl)
-            var signature = [UInt8](repeating: 0, count: length)
-            let ok = signature.withUnsafeMutableBufferPointer {
-                EVP_DigestSign(context, $0.baseAddress, &length, input, message.count)
-            }
-            try CryptoOpenSSL.check(ok == 1, .openssl)
-            return Array(signature.prefix(length))
-        }
+        let der = try DigestSigning.sha256(key: handle.key, message)
         return try ECDSASignatureFormat.raw(fromDER: der, width: 32)
     }
 

@@ -1,0 +1,31 @@
+/// RFC 3986 percent-encoding of everything but the unreserved characters (`A–Z a–z 0–9 - . _ ~`): query values
+/// and `application/x-www-form-urlencoded` bodies the platform writes (OAuth requests and redirects).
+public enum PercentEncoding {
+    /// Whether `byte` is an unreserved character.
+    public static func isUnreserved(_ byte: UInt8) -> Bool {
+        switch byte {
+        case UInt8(ascii: "A")...UInt8(ascii: "Z"), UInt8(ascii: "a")...UInt8(ascii: "z"),
+             UInt8(ascii: "0")...UInt8(ascii: "9"), UInt8(ascii: "-"), UInt8(ascii: "."), UInt8(ascii: "_"),
+             UInt8(ascii: "~"):
+            true
+        default:
+            false
+        }
+    }
+
+    /// `text` with every other byte of its UTF-8 written `%XX`.
+    public static func encode(_ text: String) -> String {
+        let digits = Array("0123456789ABCDEF".unicodeScalars)
+        var out = ""
+        for byte in text.utf8 {
+            if isUnreserved(byte) {
+                out.unicodeScalars.append(Unicode.Scalar(byte))
+            } else {
+                out += "%"
+                out.unicodeScalars.append(digits[Int(byte >> 4)])
+                out.unicodeScalars.append(digits[Int(byte & 0x0F)])
+            }
+        }
+        return out
+    }
+}
