@@ -181,6 +181,15 @@ struct SocialLoginEndToEndTests {
             let rotated = try await Self.signIn(mesh, browser, key: project.publishableKey, email: "ana@example.test")
             #expect(Self.parameter("code", of: rotated.location) != nil, "\(rotated.location ?? "")")
 
+            // Another issuer behind `oidc` with the same `sub` never signs into the identity linked under the first.
+            let other = try DevOIDCProvider.start(group: browser.group, clientID: "mesh-client", clientSecret: "mesh-secret")
+            _ = try await mesh.http("PUT", "/v1/auth/admin/providers/oidc", key: project.secretKey, body: [
+                "client_id": "mesh-client", "client_secret": "mesh-secret", "issuer": other.issuer,
+            ])
+            let impostor = try await Self.signIn(mesh, browser, key: project.publishableKey, email: "ana@example.test")
+            #expect(Self.parameter("error", of: impostor.location) == "identity_conflict", "\(impostor.location ?? "")")
+            await other.stop()
+
             // With a password, the identity may go.
             #expect(try await mesh.http("PUT", "/v1/auth/user", key: project.publishableKey, bearer: token,
                                         body: ["password": "another good password"]).status == 200)

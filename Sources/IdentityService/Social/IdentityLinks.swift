@@ -16,6 +16,9 @@ final class IdentityLinks: Sendable {
     /// What a provider said about its user.
     struct ProviderUser: Sendable {
         let provider: SocialProvider
+        /// The ID token's `iss` (nil for GitHub): an identity matches only under the issuer it was linked with,
+        /// so a project pointing `oidc` at another issuer cannot sign anyone into an old identity by `sub`.
+        var issuer: String? = nil
         let id: String
         let email: String?
         let emailVerified: Bool
@@ -43,8 +46,9 @@ final class IdentityLinks: Sendable {
         try await database.withTransaction { tx -> Outcome in
             if let userID = try await tx.query("""
                 UPDATE \(schema).identities SET last_sign_in_at = $4, email = coalesce($5, email)
-                WHERE project_id = $1 AND provider = $2 AND provider_user_id = $3 RETURNING user_id
-                """, [projectID, identity.provider.rawValue, identity.id, now, identity.email]).first?.decode(String.self, at: 0),
+                WHERE project_id = $1 AND provider = $2 AND provider_user_id = $3 AND issuer IS NOT DISTINCT FROM $6
+                RETURNING user_id
+                """, [projectID, identity.provider.rawValue, identity.id, now, identity.email, identity.issuer]).first?.decode(String.self, at: 0),
                let user = try await Self.user(projectID: projectID, id: userID, in: tx, schema: schema) {
                 return .user(user, action: "login")
             }
@@ -86,9 +90,10 @@ final class IdentityLinks: Sendable {
         _ identity: ProviderUser, email: String, userID: String, projectID: String, now: Date, in tx: PostgresTransaction
     ) async throws -> Bool {
         try await tx.execute("""
-            INSERT INTO \(schema).identities (project_id, provider, provider_user_id, user_id, email, created_at, last_sign_in_at)
-            VALUES ($1, $2, $3, $4, $5, $6, $6) ON CONFLICT DO NOTHING
-            """, [projectID, identity.provider.rawValue, identity.id, userID, email, now]) == 1
+            INSERT INTO \(schema).identities
+                (project_id, provider, provider_user_id, user_id, issuer, email, created_at, last_sign_in_at)
+            VALUES ($1, $2, $3, $4, $5, $6, $7, $7) ON CONFLICT DO NOTHING
+            """, [projectID, identity.provider.rawValue, identity.id, userID, identity.issuer, email, now]) == 1
     }
 
     private static func user(projectID: String, id: String, in tx: PostgresTransaction, schema: String) async throws -> UserRecord? {

@@ -101,7 +101,9 @@ extension SocialFlows {
                 throw SocialFailure(
                     error: "invalid_id_token", description: "The provider's ID token was refused.", detail: error.description)
             }
-            return .init(provider: flow.provider, id: claims.subject, email: claims.email, emailVerified: claims.emailVerified)
+            return .init(
+                provider: flow.provider, issuer: claims.issuer, id: claims.subject, email: claims.email,
+                emailVerified: claims.emailVerified)
         case .github(let endpoints):
             let tokens = try await reach { () throws(ProviderFailure) in
                 try await exchange(code, at: endpoints.token, flow: flow, settings: settings, callbackURL: callbackURL)

@@ -35,6 +35,7 @@ enum SocialMigrations {
                 provider text NOT NULL,
                 provider_user_id text NOT NULL,
                 user_id text NOT NULL REFERENCES \(schema).users (id) ON DELETE CASCADE,
+                issuer text,
                 email text,
                 created_at timestamptz NOT NULL,
                 last_sign_in_at timestamptz NOT NULL,

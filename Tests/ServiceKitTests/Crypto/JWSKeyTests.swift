@@ -61,4 +61,26 @@ struct JWSKeyTests {
         #expect(throws: CryptoError.self) { try ECDSASignatureFormat.der(fromRaw: [UInt8](repeating: 0, count: 64), width: 32) }
         #expect(throws: CryptoError.self) { try ECDSASignatureFormat.raw(fromDER: Array(der.dropLast()), width: 32) }
     }
+
+    static let rfcPayload = "eyJpc3MiOiJqb2UiLA0KICJleHAiOjEzMDA4MTkzODAsDQogImh0dHA6Ly9leGFtcGxlLmNvbS9pc19yb290Ijp0cnVlfQ"
+
+    @Test("RFC 7515 appendix A.2 (RS256) and A.3 (ES256): the published signatures verify with the published keys")
+    func rfc7515Vectors() throws {
+        let n = "ofgWCuLjybRlzo0tZWJjNiuSfb4p4fAkd_wWJcyQoTbji9k0l8W26mPddxHmfHQp-Vaw-4qPCJrcS2mJPMEzP1Pt0Bm4d4QlL-yRT-SFd2lZS-"
+            + "pCgNMsD1W_YpRPEwOWvG6b32690r2jZ47soMZo9wGzjb_7OMg0LOL-bSf63kpaSHSXndS5z5rexMdbBYUsLA9e-KXBdQOS-UTo7WTBEMa2R2CapHg"
+            + "665xsmtdVMTBQY4uDZlxvb3qCo5ZwKh9kG4LT6_I5IhlJH7aGhyxXFvUK-DWNmoudF8NAco9_h9iaGNj8q2ethFkMLs91kzk2PAcDTW9gb54h4FRWyuXpoQ"
+        let rs256 = "cC4hiUPoj9Eetdgtv3hF80EGrhuB__dzERat0XF9g2VtQgr9PJbu3XOiZj5RZmh7AAuHIm4Bh-0Qc_lF5YKt_O8W2Fp5jujGbds9uJdbF9CUAr7t"
+            + "1dnZcAcQjbKBYNX4BAynRFdiuB--f_nZLgrnbyTyWzO75vRK5h6xBArLIARNPvkSjtQBMHlb1L07Qe7K0GarZRmB_eSN9383LcOLn6_dO--xi12jzDwusC-"
+            + "eOkHWEsqtFZESc6BfI7noOPqvhJ1phCnvWh6IeYI2w9QOYEUipUTI8np6LbgGY9Fs98rqVt5AXLIhWkWywlVmtVrBp0igcN_IoypGlUPQGe77Rw"
+        let rsa = try RSAPublicKey(modulus: try #require(Base64URL.decode(n)), exponent: try #require(Base64URL.decode("AQAB")))
+        let rsaInput = Array(("eyJhbGciOiJSUzI1NiJ9." + Self.rfcPayload).utf8)
+        #expect(rsa.isValidSHA256Signature(try #require(Base64URL.decode(rs256)), for: rsaInput))
+        let ec = try P256PublicKey(
+            x: try #require(Base64URL.decode("f83OJ3D2xF1Bg8vub9tLe1gHMzV76e8Tus9uPHvRVEU")),
+            y: try #require(Base64URL.decode("x_FEzRu9m36HLN_tue659LNpXW6pCyStikYjKIWI5a0")))
+        let es256 = "DtEhU3ljbEg8L38VWAfUAqOyKAM6-Xx-F4GawxaepmXFCgfTjDxw5djxLa8ISlSApmWQxfKTUJqPP3-Kg6NU1Q"
+        let ecInput = Array(("eyJhbGciOiJFUzI1NiJ9." + Self.rfcPayload).utf8)
+        #expect(ec.isValidJWSSignature(try #require(Base64URL.decode(es256)), for: ecInput))
+        #expect(!ec.isValidJWSSignature(try #require(Base64URL.decode(es256)), for: rsaInput))
+    }
 }
