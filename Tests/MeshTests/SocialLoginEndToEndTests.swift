@@ -29,6 +29,17 @@ struct SocialLoginEndToEndTests {
             return (response.status, response.headers["Location"], String(decoding: response.body, as: UTF8.self))
         }
 
+        /// POSTs the URL's query as an `application/x-www-form-urlencoded` body to the URL without it.
+        func postForm(_ url: String) async throws -> (status: Int, location: String?, body: String) {
+            let parts = url.split(separator: "?", maxSplits: 1)
+            var headers = HTTPHeaders()
+            headers.add(name: "Content-Type", value: "application/x-www-form-urlencoded")
+            let request = try HTTPClientRequest(
+                method: .post, url: String(parts[0]), headers: headers, body: Array((parts.count > 1 ? parts[1] : "").utf8))
+            let response = try await client.send(request)
+            return (response.status, response.headers["Location"], String(decoding: response.body, as: UTF8.self))
+        }
+
         func close() {
             client.shutdown()
             group.syncShutdownGracefully()
@@ -39,7 +50,7 @@ struct SocialLoginEndToEndTests {
     /// answers the callback's URL and its answer.
     static func signIn(
         _ mesh: LocalMesh, _ browser: Browser, key: String, email: String, verified: Bool = true,
-        challenge: String = PKCEChallenge.s256(verifier)
+        challenge: String = PKCEChallenge.s256(verifier), post: Bool = false
     ) async throws -> (callbackURL: String, status: Int, location: String?, body: String) {
         let authorize = try await browser.get(mesh.baseURL + "/v1/auth/authorize?provider=oidc&apikey=\(key)"
             + "&redirect_to=\(PercentEncoding.encode(redirect))&code_challenge=\(challenge)&code_challenge_method=S256")
@@ -50,14 +61,14 @@ struct SocialLoginEndToEndTests {
             atProvider + "&login_hint=\(PercentEncoding.encode(email))" + (verified ? "" : "&email_verified=false"))
         let callbackURL = try #require(signedIn.location, "provider: \(signedIn.status) \(signedIn.body)")
         #expect(callbackURL.hasPrefix(mesh.baseURL + "/v1/auth/callback?"))
-        let back = try await browser.get(callbackURL)
+        let back = post ? try await browser.postForm(callbackURL) : try await browser.get(callbackURL)
         return (callbackURL, back.status, back.location, back.body)
     }
 
     /// The `name` query parameter of `url`.
     static func parameter(_ name: String, of url: String?) -> String? {
         guard let url, let query = url.split(separator: "?", maxSplits: 1).last else { return nil }
-        return FormFields.parse(query)[name]
+        return PercentEncoding.formFields(query)[name]
     }
 
     @Test("sign-in, PKCE exchange, replays refused, linking verified vs unverified, ID-token defects, rotation, unlink",
@@ -97,6 +108,12 @@ struct SocialLoginEndToEndTests {
             #expect(replayedState.body.contains("INVALID_TOKEN"))
             let forged = try await browser.get(mesh.baseURL + "/v1/auth/callback?state=oaf_x.AAAA&code=x")
             #expect(forged.status == 400)
+
+            // The same return as a form POST (Apple's response_mode=form_post).
+            let posted = try await Self.signIn(
+                mesh, browser, key: project.publishableKey, email: "ana@example.test", post: true)
+            #expect(posted.status == 302)
+            #expect(Self.parameter("code", of: posted.location) != nil, "\(posted.location ?? "") \(posted.body)")
             let replayedCode = try await mesh.http(
                 "POST", "/v1/auth/token?grant_type=pkce", key: project.publishableKey,
                 body: ["auth_code": code, "code_verifier": Self.verifier])

@@ -118,6 +118,8 @@ final class SocialFlows: Sendable {
             ("code_challenge", PKCE.challenge(for: flow.providerVerifier)), ("code_challenge_method", "S256"),
         ]
         if provider != .github { query.append(("nonce", flow.nonce)) }
+        // Apple answers with a form POST when an email is asked for (`POST /v1/auth/callback`).
+        if provider == .apple { query.append(("response_mode", "form_post")) }
         return RedirectView(url: SocialRedirect.appending(query, to: authorizationEndpoint))
     }
 

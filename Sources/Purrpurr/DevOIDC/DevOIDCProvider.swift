@@ -79,7 +79,7 @@ final class DevOIDCProvider: HTTPResponder, Sendable {
     }
 
     func respond(to request: HTTPRequest, context: HTTPRequestContext) async -> HTTPResponse {
-        let query = FormFields.parse(request.query ?? "")
+        let query = PercentEncoding.formFields(request.query ?? "")
         switch (request.method, String(request.path)) {
         case (.get, "/.well-known/openid-configuration"):
             return Self.json([
@@ -95,7 +95,7 @@ final class DevOIDCProvider: HTTPResponder, Sendable {
         case (.get, "/authorize"):
             return authorize(query)
         case (.post, "/token"):
-            return token(FormFields.parse(Substring(String(decoding: request.body, as: UTF8.self))))
+            return token(PercentEncoding.formFields(Substring(String(decoding: request.body, as: UTF8.self))))
         default:
             return Self.json(["error": "not_found"], status: 404)
         }

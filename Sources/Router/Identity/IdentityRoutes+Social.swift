@@ -1,5 +1,6 @@
 import Contracts
 import Foundation
+import ServiceKit
 import Wire
 
 /// Social login (`docs/social-login.md`): a project's providers (secret key), the browser's trip to the provider
@@ -29,6 +30,10 @@ extension IdentityRoutes {
                   QueryParameter(name: "error", schema: ["type": "string"]),
               ],
               response: .init(status: 302, schema: nil), limitsByAddress: true, deadline: .seconds(30), handler: callback),
+        Route(.post, "/v1/auth/callback", auth: .none, tag: "auth",
+              summary: "The provider's return as a form POST (Apple's response_mode=form_post): as the GET",
+              response: .init(status: 302, schema: nil), rawBody: true, limitsByAddress: true, deadline: .seconds(30),
+              handler: callbackForm),
         Route(.get, "/v1/auth/user/identities", auth: .keyAndBearer, tag: "auth",
               summary: "The signed-in user's provider identities",
               response: .init(status: 200, schema: Schemas.list(IdentitySchemas.identity)), handler: listIdentities),
@@ -63,8 +68,23 @@ extension IdentityRoutes {
     }
 
     @Sendable func callback(_ context: RequestContext) async throws -> RouteResponse {
-        let call = OAuthCallbackRequest(
-            state: try context.query("state") ?? "", code: try context.query("code"), error: try context.query("error"))
+        try await finishCallback(OAuthCallbackRequest(
+            state: try context.query("state") ?? "", code: try context.query("code"), error: try context.query("error")), context)
+    }
+
+    /// `application/x-www-form-urlencoded` with `state`, `code`, `error` (415 for a body of another type; no body
+    /// is an empty form, so a missing state).
+    @Sendable func callbackForm(_ context: RequestContext) async throws -> RouteResponse {
+        let type = context.request.headers["Content-Type"]?.split(separator: ";").first?.trimmingCharacters(in: .whitespaces)
+        guard context.request.body.isEmpty || type?.lowercased() == "application/x-www-form-urlencoded" else {
+            throw RouterError(.unsupportedMediaType, "The body must be application/x-www-form-urlencoded.")
+        }
+        let form = PercentEncoding.formFields(Substring(String(decoding: context.request.body, as: UTF8.self)))
+        return try await finishCallback(
+            OAuthCallbackRequest(state: form["state"] ?? "", code: form["code"], error: form["error"]), context)
+    }
+
+    private func finishCallback(_ call: OAuthCallbackRequest, _ context: RequestContext) async throws -> RouteResponse {
         do {
             let redirect = try await identity().oauthCallback(call, context.callContext)
             return Self.found(redirect.url)

@@ -1,3 +1,6 @@
+import Foundation
+import Wire
+
 /// RFC 3986 percent-encoding of everything but the unreserved characters (`A–Z a–z 0–9 - . _ ~`): query values
 /// and `application/x-www-form-urlencoded` bodies the platform writes (OAuth requests and redirects).
 public enum PercentEncoding {
@@ -27,5 +30,20 @@ public enum PercentEncoding {
             }
         }
         return out
+    }
+
+    /// The pairs of an `application/x-www-form-urlencoded` text (a query string or a POST body): `+` is a space,
+    /// escapes are decoded, malformed pairs are dropped, the first value of a name wins.
+    public static func formFields(_ text: Substring) -> [String: String] {
+        var fields: [String: String] = [:]
+        for pair in text.split(separator: "&") {
+            let parts = pair.split(separator: "=", maxSplits: 1, omittingEmptySubsequences: false)
+            func decode(_ part: Substring) -> String? {
+                HTTPRequest.percentDecoded(part.replacingOccurrences(of: "+", with: " "))
+            }
+            guard let name = decode(parts[0]), let value = decode(parts.count > 1 ? parts[1] : "") else { continue }
+            if fields[name] == nil { fields[name] = value }
+        }
+        return fields
     }
 }

@@ -4,7 +4,8 @@ import Wire
 
 /// GitHub's OAuth and REST endpoints as a test server (real HTTP on loopback): `POST /login/oauth/access_token`
 /// (checks the client, the code and the PKCE verifier's presence), `GET /user` and `GET /user/emails` for the
-/// bearer token it issued. `emails` is what `/user/emails` answers.
+/// bearer token it issued. `emails` is what `/user/emails` answers. It also serves an OpenID discovery document
+/// (issuer: its base URL), so authorize URLs of OpenID providers can be checked against it.
 final class FakeGitHub: HTTPResponder, Sendable {
     let emails = Mutex<[[String: Any]]>([])
     let userID = 583231
@@ -30,6 +31,11 @@ final class FakeGitHub: HTTPResponder, Sendable {
             let token = "gho_" + UUID().uuidString
             tokens.withLock { _ = $0.insert(token) }
             return Self.json(["access_token": token, "token_type": "bearer", "scope": "read:user,user:email"])
+        case (.get, "/.well-known/openid-configuration"):
+            return Self.json([
+                "issuer": base, "authorization_endpoint": base + "/authorize", "token_endpoint": base + "/token",
+                "jwks_uri": base + "/jwks",
+            ])
         case (.get, "/user"), (.get, "/user/emails"):
             let bearer = request.headers["Authorization"]?.replacingOccurrences(of: "Bearer ", with: "") ?? ""
             guard tokens.withLock({ $0.contains(bearer) }) else { return Self.json(["message": "Bad credentials"], status: 401) }

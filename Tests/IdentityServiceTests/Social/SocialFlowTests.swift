@@ -18,6 +18,7 @@ struct SocialFlowTests {
         var catalog = SocialProviderCatalog.standard
         catalog.github = GitHubEndpoints(
             authorize: github.base + "/login/oauth/authorize", token: github.base + "/login/oauth/access_token", api: github.base)
+        catalog.apple = github.base
         let harness = try await IdentityCoreHarness(
             social: SocialConfig(callbackURL: "https://api.test/v1/auth/callback", allowsPrivateNetworks: true, catalog: catalog))
         let context = try harness.context("prj_social")
@@ -186,6 +187,21 @@ struct SocialFlowTests {
             #expect(session.user.id == first.user.id)
             #expect(claims["aal"] as? String == "aal1")
             #expect(claims["mfa"] as? Bool == true)
+        }
+    }
+
+    @Test("OpenID providers get a nonce and the discovery document's endpoint; Apple is asked for a form POST")
+    func appleAuthorize() async throws {
+        try await Self.with { harness, github, context in
+            _ = try await harness.app.social.putProvider(
+                PutProviderRequest(provider: "apple", clientID: "apple-client", clientSecret: "a-signed-jwt", enabled: true), context)
+            let redirect = try await harness.app.social.authorize(AuthorizeRequest(
+                provider: "apple", redirectTo: Self.redirect, codeChallenge: Base64URL.encode(SHA256.hash(Self.verifier)),
+                codeChallengeMethod: "S256"), context)
+            #expect(redirect.url.hasPrefix(github.base + "/authorize?"))
+            #expect(redirect.url.contains("response_mode=form_post"))
+            #expect(redirect.url.contains("nonce="))
+            #expect(redirect.url.contains("scope=openid%20email%20profile"))
         }
     }
 }
