@@ -60,6 +60,9 @@ final class DevOIDCProvider: HTTPResponder, Sendable {
     /// `http://127.0.0.1:<port>`.
     var issuer: String { issuerURL.withLock { $0 } }
 
+    /// The port it listens on.
+    var port: Int { server.withLock { $0?.port ?? 0 } }
+
     /// Stops serving.
     func stop() async {
         if let server = server.withLock({ $0 }) { await server.shutdown(timeout: .seconds(1)) }

@@ -16,11 +16,24 @@ struct DevOIDCSetup: Sendable {
     let provider: DevOIDCProvider
     private let group: EventLoopGroup
 
-    /// Starts the provider on a free loopback port, on its own event loop.
-    static func start() throws -> DevOIDCSetup {
+    /// Starts the provider on its own event loop, on the loopback port of the previous run (kept in
+    /// `<stateDirectory>/dev-oidc.port`) when it is free, else on a free one. A stable port keeps the issuer
+    /// stable, and identities are bound to their issuer: with a new one, a returning user's earlier identity would
+    /// not match (`error=identity_conflict`).
+    static func start(stateDirectory: String) throws -> DevOIDCSetup {
         let group = try EventLoopGroup(loopCount: 1)
-        return DevOIDCSetup(
-            provider: try DevOIDCProvider.start(group: group, clientID: clientID, clientSecret: clientSecret), group: group)
+        let file = stateDirectory + "/dev-oidc.port"
+        let stored = (try? String(contentsOfFile: file, encoding: .utf8))
+            .flatMap { Int($0.trimmingCharacters(in: .whitespacesAndNewlines)) }
+        let provider: DevOIDCProvider
+        if let stored, LocalPorts.isFree(stored),
+           let reused = try? DevOIDCProvider.start(group: group, port: stored, clientID: clientID, clientSecret: clientSecret) {
+            provider = reused
+        } else {
+            provider = try DevOIDCProvider.start(group: group, clientID: clientID, clientSecret: clientSecret)
+        }
+        try? String(provider.port).write(toFile: file, atomically: true, encoding: .utf8)
+        return DevOIDCSetup(provider: provider, group: group)
     }
 
     /// The S256 challenge of ``verifier``.

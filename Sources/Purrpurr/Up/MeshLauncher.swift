@@ -73,7 +73,7 @@ enum MeshLauncher {
 
             var devOIDC: DevOIDCSetup?
             if options.demoProject {
-                let setup = try DevOIDCSetup.start()
+                let setup = try DevOIDCSetup.start(stateDirectory: root)
                 devOIDC = setup
                 cleanups.append { await setup.stop() }
             }
