@@ -8,6 +8,9 @@ import Wire
 /// (issuer: its base URL), so authorize URLs of OpenID providers can be checked against it.
 final class FakeGitHub: HTTPResponder, Sendable {
     let emails = Mutex<[[String: Any]]>([])
+    /// What `/jwks` answers, and how often it was asked.
+    let jwks = Mutex<[UInt8]>(Array(#"{"keys":[]}"#.utf8))
+    let jwksFetches = Mutex(0)
     let userID = 583231
     private let tokens = Mutex<Set<String>>([])
     private let group: EventLoopGroup
@@ -36,6 +39,11 @@ final class FakeGitHub: HTTPResponder, Sendable {
                 "issuer": base, "authorization_endpoint": base + "/authorize", "token_endpoint": base + "/token",
                 "jwks_uri": base + "/jwks",
             ])
+        case (.get, "/jwks"):
+            jwksFetches.withLock { $0 += 1 }
+            var response = HTTPResponse(status: .ok, body: jwks.withLock { $0 })
+            response.headers.add(name: "Content-Type", value: "application/json")
+            return response
         case (.get, "/user"), (.get, "/user/emails"):
             let bearer = request.headers["Authorization"]?.replacingOccurrences(of: "Bearer ", with: "") ?? ""
             guard tokens.withLock({ $0.contains(bearer) }) else { return Self.json(["message": "Bad credentials"], status: 401) }
