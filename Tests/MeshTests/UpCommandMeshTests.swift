@@ -83,7 +83,11 @@ struct UpCommandMeshTests {
             status = message.json["status"] as? String ?? ""
         }
         #expect(status == "sent")
-        try await signInWithDevelopmentProvider(banner: banner, port: port)
+        do {
+            try await signInWithDevelopmentProvider(banner: banner, port: port)
+        } catch {
+            Issue.record("social login through the banner's lines: \(error)")  // and still stop the mesh below
+        }
         kill(pid, SIGTERM)
         #expect(await exit.value == .exited(0), "\((try? String(contentsOfFile: output, encoding: .utf8)) ?? "")")
         return (token, secret)
