@@ -60,3 +60,18 @@ measure("hmac.sha256.apikey.prepared") { _ = preparedPepper.authenticationCode(f
 let shortKey = SecureRandom.bytes(32)
 let shortMessage = Array("psk_live_0123456789abcdefghijklmnopqrstuv".utf8)
 measure("hmac.sha256.41B.key32") { _ = HMACSHA256.authenticationCode(for: shortMessage, key: shortKey) }
+
+// An OpenID provider's ID token, verified once per social sign-in (at the callback): RS256 with a 2048-bit key and
+// ES256, keys built from their JWKS once (as Identity caches them), claims parsed after the signature.
+let rsaIDKey = try JWSSigningKey.rs256(kid: "rsa")
+let ecIDKey = try JWSSigningKey.es256(kid: "ec")
+let idKeys = try OIDCKeySet(jwks: JWSSigningKey.jwks([rsaIDKey, ecIDKey]))
+let idVerifier = IDTokenVerifier(issuer: "https://op.example", clientID: "client")
+let idClaims: [String: Any] = [
+    "iss": "https://op.example", "aud": "client", "sub": "248289761001", "iat": now, "exp": now + 300, "nonce": "n-0S6",
+    "email": "ana@example.com", "email_verified": true,
+]
+let rsaIDToken = try rsaIDKey.sign(claims: idClaims)
+let ecIDToken = try ecIDKey.sign(claims: idClaims)
+try measure("id_token.verify.rs256") { _ = try idVerifier.verify(rsaIDToken, keys: idKeys, nonce: "n-0S6", now: Date()) }
+try measure("id_token.verify.es256") { _ = try idVerifier.verify(ecIDToken, keys: idKeys, nonce: "n-0S6", now: Date()) }

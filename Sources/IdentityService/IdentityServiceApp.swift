@@ -33,6 +33,8 @@ final class IdentityServiceApp: Sendable {
         var defaultLifetimes: IdentitySettingsStore.Lifetimes = .builtIn
         /// The password grant's limits.
         var passwordLimits = PasswordLimitConfig()
+        /// Social login (callback URL, private networks, provider catalog).
+        var social = SocialConfig()
 
         /// Options from the service's configuration.
         init(config: IdentityServiceConfig) {
@@ -43,6 +45,7 @@ final class IdentityServiceApp: Sendable {
             self.signingKeyRotation = config.signingKeyRotation
             self.defaultLifetimes = .init(accessToken: config.accessTokenLifetime, links: config.links)
             self.passwordLimits = config.passwordLimits
+            self.social = config.social
         }
 
         /// Explicit options (tests).
@@ -72,6 +75,7 @@ final class IdentityServiceApp: Sendable {
     let admin: UserAdmin
     let links: any IdentityLinkFlows
     let mfa: MFAFlows
+    let social: SocialFlows
     let issuer: String
     let logger: Logger
 
@@ -110,6 +114,12 @@ final class IdentityServiceApp: Sendable {
         self.admin = UserAdmin(core: core, revoker: revoker)
         self.mfa = MFAFlows(
             core: core, factors: MFAFactorStore(database: database, schema: schema, masterKey: options.masterKey))
+        let policy = OutboundPolicy(allowedPorts: OutboundPolicy.anyPort, allowsPrivateNetworks: options.social.allowsPrivateNetworks)
+        self.social = SocialFlows(
+            core: core, providers: ProviderStore(database: database, schema: schema, masterKey: options.masterKey),
+            flows: OAuthFlowStore(database: database, schema: schema), links: IdentityLinks(core: core, revoker: revoker),
+            http: ProviderHTTP(client: try? GuardedHTTPClient(group: ServiceContext.sharedEventLoopGroup(), policy: policy)),
+            masterKey: options.masterKey, config: options.social, logger: logger)
         self.links = links
         self.issuer = options.issuer
         self.logger = logger

@@ -31,6 +31,8 @@ struct IdentityServiceConfig: MeshServiceConfiguration {
     let passwordLimits: PasswordLimitConfig
     /// The one-time links' variables (`Links/`).
     let links: IdentityLinkConfig
+    /// Social login's variables (`IDENTITY_OAUTH_CALLBACK_URL`, `OUTBOUND_ALLOW_PRIVATE_NETWORKS`).
+    let social: SocialConfig
 
     /// Reads and validates every variable, throwing a `ConfigurationError` naming all problems.
     init(environment: [String: String]) throws {
@@ -48,6 +50,7 @@ struct IdentityServiceConfig: MeshServiceConfiguration {
             "IDENTITY_ACCESS_TOKEN_LIFETIME_SECONDS", default: 3600, range: IdentitySettingsStore.accessTokenLifetimeRange)
         let passwordLimits = PasswordLimitConfig(reading: &reader)
         let links = IdentityLinkConfig(reading: &reader)
+        let social = SocialConfig(reading: &reader)
         try reader.finish()
         // The unwraps cannot fail: finish() throws whenever a required getter returned nil.
         self.base = base!
@@ -61,6 +64,7 @@ struct IdentityServiceConfig: MeshServiceConfiguration {
         self.accessTokenLifetime = accessTokenLifetime
         self.passwordLimits = passwordLimits
         self.links = links
+        self.social = social
     }
 
     /// `IDENTITY_MASTER_KEY`: required, standard base64 of exactly 32 bytes.

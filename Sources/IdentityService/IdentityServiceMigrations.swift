@@ -118,6 +118,7 @@ enum IdentityServiceMigrations {
                     confirmation_lifetime = nullif(confirmation_lifetime, 86400);
                 """),
             MFAMigrations.factors(schema: schema),
+            SocialMigrations.tables(schema: schema),
         ]
     }
 }

@@ -83,8 +83,35 @@ struct UpCommandMeshTests {
             status = message.json["status"] as? String ?? ""
         }
         #expect(status == "sent")
+        do {
+            try await signInWithDevelopmentProvider(banner: banner, port: port)
+        } catch {
+            Issue.record("social login through the banner's lines: \(error)")  // and still stop the mesh below
+        }
         kill(pid, SIGTERM)
         #expect(await exit.value == .exited(0), "\((try? String(contentsOfFile: output, encoding: .utf8)) ?? "")")
         return (token, secret)
+    }
+
+    /// Follows the banner's social login steps: its authorize URL, the development provider (signing in whoever is
+    /// named), the callback, and the PKCE exchange with the printed verifier.
+    static func signInWithDevelopmentProvider(banner: String, port: Int) async throws {
+        let authorize = try #require(banner.split(separator: "\n").first { $0.contains("/v1/auth/authorize?") })
+        let browser = try SocialLoginEndToEndTests.Browser()
+        defer { browser.close() }
+        let toProvider = try await browser.get(authorize.trimmingCharacters(in: .whitespaces))
+        let atProvider = try #require(toProvider.location, "authorize: \(toProvider.status) \(toProvider.body)")
+        let form = try await browser.get(atProvider)
+        #expect(form.body.contains("login_hint"), "the provider's sign-in form")
+        let back = try #require(try await browser.get(atProvider + "&login_hint=newcomer%40example.test").location)
+        let done = try await browser.get(back)
+        let code = try #require(SocialLoginEndToEndTests.parameter("code", of: done.location), "\(done.status) \(done.body)")
+        #expect(done.location?.hasPrefix(MeshLauncher.demoSiteURL) == true)
+        let publishable = try #require(banner.split(separator: "\n").first { $0.contains("publishable key") }?.split(separator: " ").last)
+        let session = try await LocalHTTPClient.send(
+            "POST", port: port, path: "/v1/auth/token?grant_type=pkce", headers: ["X-API-Key": String(publishable)],
+            json: ["auth_code": code, "code_verifier": DevOIDCSetup.verifier])
+        #expect(session.status == 200)
+        #expect((session.json["user"] as? [String: Any])?["email"] as? String == "newcomer@example.test")
     }
 }

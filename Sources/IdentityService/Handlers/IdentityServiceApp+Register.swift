@@ -33,6 +33,14 @@ extension IdentityServiceApp {
         server.register(IdentityContract.mfaDeleteFactor) { request, context in
             try await self.mfa.deleteFactor(request, context)
         }
+        server.register(IdentityContract.putProvider) { request, context in try await self.social.putProvider(request, context) }
+        server.register(IdentityContract.authorize) { request, context in try await self.social.authorize(request, context) }
+        server.register(IdentityContract.oauthCallback) { request, context in try await self.social.callback(request, context) }
+        server.register(IdentityContract.pkceGrant) { request, context in try await self.social.pkceGrant(request, context) }
+        server.register(IdentityContract.listIdentities) { _, context in try await self.social.links.list(context) }
+        server.register(IdentityContract.unlinkIdentity) { request, context in
+            try await self.social.links.unlink(request, context)
+        }
         server.register(IdentityContract.logout) { request, context in try await self.accounts.logout(request, context) }
         server.register(encoded: IdentityContract.publicKeys) { _, _ in
             try await self.keys.encodedPublicKeys(issuer: self.issuer)

@@ -55,6 +55,7 @@ struct IdentityHousekeeping: Service {
             ("prune revocations", { try await app.revoker.prune() }),
             ("prune limit hits", { try await WindowLimiter.prune(database: database, schema: schema) }),
             ("prune abandoned MFA enrollments", { try await app.mfa.factors.pruneUnverified(before: now) }),
+            ("prune oauth flows and codes", { try await app.social.flows.prune(now: now) }),
         ]
         for (name, chore) in chores {
             do {

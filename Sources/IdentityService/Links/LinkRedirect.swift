@@ -51,14 +51,7 @@ enum LinkRedirect {
 
     /// `base` with `token` and `type` added to its query (before any fragment).
     static func link(base: String, token: String, type: LinkType) -> String {
-        var head = Substring(base)
-        var fragment: Substring = ""
-        if let hash = base.firstIndex(of: "#") {
-            head = base[..<hash]
-            fragment = base[hash...]
-        }
-        let separator = head.contains("?") ? (head.hasSuffix("?") || head.hasSuffix("&") ? "" : "&") : "?"
-        return "\(head)\(separator)token=\(token)&type=\(type.rawValue)\(fragment)"
+        SocialRedirect.appending([("token", token), ("type", type.rawValue)], to: base)
     }
 }
 

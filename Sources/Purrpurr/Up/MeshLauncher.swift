@@ -71,6 +71,13 @@ enum MeshLauncher {
                 smtpURL = "smtp://127.0.0.1:\(catcher.port)?tls=none"
             }
 
+            var devOIDC: DevOIDCSetup?
+            if options.demoProject {
+                let setup = try DevOIDCSetup.start(stateDirectory: root)
+                devOIDC = setup
+                cleanups.append { await setup.stop() }
+            }
+
             let routerPorts = try choosePorts(options)
             let plan = MeshPlan(
                 binaryDirectory: options.binaryDirectory, certificatesDirectory: paths.certs, logsDirectory: paths.logs,
@@ -102,11 +109,12 @@ enum MeshLauncher {
                     try state.save(to: root + "/state.json")
                 }
             }
+            if let devOIDC, let demo { try await devOIDC.configure(secretKey: demo.secretKey, routerURL: routerURLs[0]) }
             return RunningMesh(
                 routerURLs: routerURLs, adminToken: plan.adminToken, demoProject: demo,
                 mailDirectory: mailCatcher == nil ? nil : paths.mail, webhookSecrets: plan.webhookSecrets,
                 processes: specs, supervisor: supervisor, postgres: postgres, mailCatcher: mailCatcher,
-                eventLoops: eventLoops, lock: lock, stopGrace: .seconds(15))
+                eventLoops: eventLoops, lock: lock, stopGrace: .seconds(15), devOIDC: devOIDC)
         } catch {
             for cleanup in cleanups.reversed() { await cleanup() }
             throw error

@@ -16,7 +16,8 @@ extension MeshService {
             if let smtpURL { values["SMTP_URL"] = smtpURL }
             return values
         case .identity:
-            return ["IDENTITY_MASTER_KEY": state.identityMasterKey]
+            // Local development: the development OpenID provider (and a project's own test issuer) is on this machine.
+            return ["IDENTITY_MASTER_KEY": state.identityMasterKey, OutboundPolicy.allowPrivateNetworksVariable: "1"]
         default:
             return [:]
         }

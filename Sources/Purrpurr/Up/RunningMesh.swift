@@ -20,6 +20,8 @@ final class RunningMesh: @unchecked Sendable {
     let processes: [MeshProcessSpec]
     /// Restarts and stops the processes.
     let supervisor: ChildSupervisor
+    /// The development OpenID provider, when the demo project has one.
+    let devOIDC: DevOIDCSetup?
 
     private let postgres: (server: EmbeddedPostgres, pid: pid_t)?
     private let mailCatcher: MailCatcher?
@@ -31,8 +33,9 @@ final class RunningMesh: @unchecked Sendable {
         routerURLs: [String], adminToken: String, demoProject: LocalState.DemoProject?, mailDirectory: String?,
         webhookSecrets: [String: String], processes: [MeshProcessSpec], supervisor: ChildSupervisor,
         postgres: (server: EmbeddedPostgres, pid: pid_t)?, mailCatcher: MailCatcher?, eventLoops: EventLoopGroup?,
-        lock: DirectoryLock, stopGrace: Duration
+        lock: DirectoryLock, stopGrace: Duration, devOIDC: DevOIDCSetup? = nil
     ) {
+        self.devOIDC = devOIDC
         self.routerURLs = routerURLs
         self.adminToken = adminToken
         self.demoProject = demoProject
@@ -63,6 +66,7 @@ final class RunningMesh: @unchecked Sendable {
     func stop() async -> [String: ProcessSpawner.Exit] {
         let exits = await supervisor.stopAll(order: processes.map(\.name).reversed(), grace: stopGrace)
         await mailCatcher?.stop()
+        await devOIDC?.stop()
         if let eventLoops {
             await withCheckedContinuation { continuation in
                 Thread.detachNewThread {

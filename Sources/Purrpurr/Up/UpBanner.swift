@@ -38,6 +38,15 @@ enum UpBanner {
                 "       -H 'Content-Type: application/json' -d '{\"type\":\"magiclink\",\"token\":\"<token from the link>\"}'",
             ]
         }
+        if let project = mesh.demoProject, let oidc = mesh.devOIDC {
+            lines += [
+                "  # Social login with the development OpenID provider (\(oidc.provider.issuer)); open in a browser:",
+                "  \(url)/v1/auth/authorize?provider=oidc&apikey=\(project.publishableKey)&code_challenge=\(DevOIDCSetup.challenge)&code_challenge_method=S256",
+                "  # then take ?code=… from the address bar of \(MeshLauncher.demoSiteURL) and:",
+                "  curl -s -X POST '\(url)/v1/auth/token?grant_type=pkce' -H 'X-API-Key: \(project.publishableKey)' \\",
+                "       -H 'Content-Type: application/json' -d '{\"auth_code\":\"<code>\",\"code_verifier\":\"\(DevOIDCSetup.verifier)\"}'",
+            ]
+        }
         lines += [
             "  curl -s -X POST \(url)/v1/signup -H 'Content-Type: application/json' \\",
             "       -d '{\"email\":\"owner@example.com\",\"password\":\"correct horse battery\",\"business_name\":\"My Shop\"}'",

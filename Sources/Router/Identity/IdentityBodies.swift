@@ -51,12 +51,17 @@ struct TokenBody: RequestBody {
     var email: String?
     var password: String?
     var refreshToken: String?
+    var authCode: String?
+    var codeVerifier: String?
 
     static let fields: [BodyField<Self>] = [
         .string("email", \.email), .string("password", \.password), .string("refresh_token", \.refreshToken),
+        .string("auth_code", \.authCode), .string("code_verifier", \.codeVerifier),
     ]
     static let rules: [BodyRule<Self>] = [
-        BodyRule(schema: [("anyOf", [["required": ["email", "password"]], ["required": ["refresh_token"]]])]) { _, _ in },
+        BodyRule(schema: [("anyOf", [
+            ["required": ["email", "password"]], ["required": ["refresh_token"]], ["required": ["auth_code", "code_verifier"]],
+        ])]) { _, _ in },
     ]
 }
 

@@ -28,8 +28,15 @@ extension IdentityRoutes {
             }
             let call = RefreshGrantRequest(refreshToken: refreshToken)
             session = try await upstream { try await identity().refreshGrant(call, context.callContext) }
+        case "pkce":
+            guard let authCode = body.authCode else { throw RouterError.validation("auth_code", "A required field is missing.") }
+            guard let verifier = body.codeVerifier else {
+                throw RouterError.validation("code_verifier", "A required field is missing.")
+            }
+            let call = PKCEGrantRequest(authCode: authCode, codeVerifier: verifier)
+            session = try await upstream { try await identity().pkceGrant(call, context.callContext) }
         default:
-            throw RouterError.validation("grant_type", "grant_type must be password or refresh_token.")
+            throw RouterError.validation("grant_type", "grant_type must be password, refresh_token or pkce.")
         }
         return .json(IdentityJSON.session(session))
     }

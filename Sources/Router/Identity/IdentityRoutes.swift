@@ -17,7 +17,7 @@ struct IdentityRoutes {
     let identity: @Sendable () throws -> IdentityContract.Client
 
     /// `?grant_type=` of `POST /v1/auth/token`.
-    static let grantTypes = ["password", "refresh_token"]
+    static let grantTypes = ["password", "refresh_token", "pkce"]
 
     /// The routes.
     var routes: [Route] { [
@@ -26,7 +26,7 @@ struct IdentityRoutes {
               body: SignupBody.self, response: .init(status: 201, schema: IdentitySchemas.signupResult),
               limitsByAddress: true, handler: signup),
         Route(.post, "/v1/auth/token", auth: .anyKey, tag: "auth",
-              summary: "Get a session: ?grant_type=password with email and password, or ?grant_type=refresh_token",
+              summary: "Get a session: ?grant_type=password with email and password, ?grant_type=refresh_token, or ?grant_type=pkce with auth_code and code_verifier",
               body: TokenBody.self,
               query: [QueryParameter(name: "grant_type", schema: ["type": "string", "enum": .array(Self.grantTypes.map(JSONValue.string))], required: true)], response: .init(status: 200, schema: IdentitySchemas.session),
               handler: token),
@@ -71,7 +71,7 @@ struct IdentityRoutes {
               summary: "Change the project's identity settings (fields left out are kept)",
               body: IdentitySettingsBody.self, response: .init(status: 200, schema: IdentitySchemas.settings),
               handler: updateSettings),
-    ] + mfaRoutes }
+    ] + mfaRoutes + socialRoutes }
 
     /// `data` as the contract types carry it: the object's JSON text (the body type checked it is an object).
     static func dataText(_ data: JSONValue?) -> String? { data?.serialized }

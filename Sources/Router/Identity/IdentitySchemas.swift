@@ -32,6 +32,16 @@ enum IdentitySchemas {
         ("factor_id", string), ("secret", string), ("otpauth_uri", string),
         ("recovery_codes", ["type": "array", "items": string, "minItems": 10, "maxItems": 10]),
     ])
+    /// A configured social provider (never its secret).
+    static let provider = Schemas.object([
+        ("provider", string), ("client_id", string), ("enabled", boolean), ("issuer", ["type": ["string", "null"]]),
+        ("updated_at", Schemas.timestamp),
+    ])
+    /// A provider identity of a user.
+    static let identity = Schemas.object([
+        ("provider", string), ("provider_user_id", string), ("email", ["type": ["string", "null"]]),
+        ("created_at", Schemas.timestamp),
+    ])
     /// `{}`.
     static let empty: JSONValue = ["type": "object"]
 

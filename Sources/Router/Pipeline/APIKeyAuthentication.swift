@@ -11,15 +11,20 @@ struct APIKeyAuthentication: RouteMiddleware {
     let usage: KeyUsageRecorder
     /// Whether only a secret key may call the route.
     let secretOnly: Bool
+    /// Whether a publishable key may come as `?apikey=` when there is no header (`.keyOrQueryKey` routes).
+    var acceptsQueryKey = false
 
     func handle(_ context: inout RequestContext, next: RouteResponder) async throws -> HTTPResponse {
-        guard let presented = context.request.headers["X-API-Key"] else { throw RouterError.missingAPIKey }
+        let header = context.request.headers["X-API-Key"]
+        let query = acceptsQueryKey && header == nil ? try context.query("apikey") : nil
+        guard let presented = header ?? query else { throw RouterError.missingAPIKey }
         guard case .valid(let record) = registry.authenticate(presented, now: context.now) else {
             throw RouterError.invalidAPIKey
         }
         context.key = record
         usage.record(keyID: record.id, at: context.now)
         if secretOnly, record.kind != .secret { throw RouterError.forbidden }
+        if query != nil, record.kind != .publishable { throw RouterError.forbidden }
         return try await next(&context)
     }
 }

@@ -83,6 +83,8 @@ struct RouterPipeline: Sendable {
             next = APIKeyAuthentication(registry: registry, usage: usage, secretOnly: false).wrapping(next)
         case .secretKey:
             next = APIKeyAuthentication(registry: registry, usage: usage, secretOnly: true).wrapping(next)
+        case .keyOrQueryKey:
+            next = APIKeyAuthentication(registry: registry, usage: usage, secretOnly: false, acceptsQueryKey: true).wrapping(next)
         }
         return next
     }

@@ -23,6 +23,7 @@ enum OpenAPIDocument {
                 "securitySchemes": [
                     "apiKey": ["type": "apiKey", "in": "header", "name": "X-API-Key"],
                     "adminToken": ["type": "apiKey", "in": "header", "name": "X-Admin-Token"],
+                    "apiKeyQuery": ["type": "apiKey", "in": "query", "name": "apikey"],
                     "bearer": ["type": "http", "scheme": "bearer", "bearerFormat": "JWT"],
                 ],
             ],
@@ -48,6 +49,7 @@ enum OpenAPIDocument {
         case .anyKey, .secretKey: members.append(("security", [["apiKey": []]]))
         case .keyAndBearer: members.append(("security", [["apiKey": [], "bearer": []]]))
         case .keyOptionalBearer: members.append(("security", [["apiKey": [], "bearer": []], ["apiKey": []]]))
+        case .keyOrQueryKey: members.append(("security", [["apiKey": []], ["apiKeyQuery": []]]))
         }
         if let schema = route.requestSchema {
             members.append(("requestBody", ["required": .bool(route.requestRequired), "content": ["application/json": ["schema": schema]]]))

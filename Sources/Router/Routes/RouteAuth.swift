@@ -16,6 +16,10 @@ enum RouteAuth: String, Sendable, Hashable, CaseIterable {
     /// (the vault's collection rules) from the key kind and the user in the ``CallContext``.
     case keyOptionalBearer
 
+    /// Any API key in `X-API-Key`, or a publishable key in `?apikey=` (a browser sent to `GET
+    /// /v1/auth/authorize` cannot set headers; a secret key in a URL is refused with 403 `FORBIDDEN`).
+    case keyOrQueryKey
+
     /// Whether the route needs an API key (and so counts against the project's rate limit).
     var needsKey: Bool { self != .none && self != .admin }
 }

@@ -18,6 +18,12 @@ enum CryptoOpenSSL {
     /// The scrypt key-derivation function (`EVP_KDF`), used by ``Scrypt``.
     nonisolated(unsafe) static let scrypt: OpaquePointer = fetchOrDie(EVP_KDF_fetch(nil, "SCRYPT", nil), "SCRYPT")
 
+    /// A parameter name for `OSSL_PARAM_construct_*`, which keep the pointer: a static string's bytes live for
+    /// the whole process (a Swift `String` passed directly would be a temporary).
+    static func parameterName(_ name: StaticString) -> UnsafePointer<CChar> {
+        UnsafeRawPointer(name.utf8Start).assumingMemoryBound(to: CChar.self)
+    }
+
     /// A missing default-provider algorithm means a broken OpenSSL installation: nothing can recover.
     private static func fetchOrDie(_ fetched: OpaquePointer?, _ name: StaticString) -> OpaquePointer {
         guard let fetched else {

@@ -66,25 +66,21 @@ public struct RSAPrivateKey: Sendable, CustomStringConvertible {
 
     /// The RSASSA-PKCS1-v1_5 SHA-256 signature of `message` (deterministic; as long as the modulus).
     public func sha256Signature(for message: some Collection<UInt8>) throws -> [UInt8] {
-        try CryptoBytes.with(message) { message throws(CryptoError) -> [UInt8] in
-            let context = try CryptoOpenSSL.unwrap(EVP_MD_CTX_new(), .openssl)
-            defer { EVP_MD_CTX_free(context) }
-            try CryptoOpenSSL.check(
-                EVP_DigestSignInit_ex(context, nil, "SHA2-256", nil, nil, handle.key, nil) == 1, .openssl)
-            let input = message.baseAddress?.assumingMemoryBound(to: UInt8.self)
-            var length = 0
-            try CryptoOpenSSL.check(EVP_DigestSign(context, nil, &length, input, message.count) == 1, .openssl)
-            var signature = [UInt8](repeating: 0, count: length)
-            let ok = signature.withUnsafeMutableBufferPointer {
-                EVP_DigestSign(context, $0.baseAddress, &length, input, message.count)
-            }
-            try CryptoOpenSSL.check(ok == 1, .openssl)
-            return Array(signature.prefix(length))
-        }
+        try DigestSigning.sha256(key: handle.key, message)
     }
 
     /// The modulus size in bits.
     public var bits: Int { Int(EVP_PKEY_get_bits(handle.key)) }
+
+    /// The public modulus and exponent, big-endian (a JWK's `n` and `e`, before base64url).
+    public var publicComponents: (modulus: [UInt8], exponent: [UInt8]) {
+        (handle.bigNumber("n"), handle.bigNumber("e"))
+    }
+
+    /// The verification key of this key.
+    public var publicKey: RSAPublicKey {
+        get throws { try RSAPublicKey(modulus: publicComponents.modulus, exponent: publicComponents.exponent) }
+    }
 
     /// Names the key size only.
     public var description: String { "RSAPrivateKey(bits: \(bits))" }
@@ -97,6 +93,19 @@ private final class RSAKeyHandle: @unchecked Sendable {
     init(taking key: OpaquePointer) { self.key = key }
 
     deinit { EVP_PKEY_free(key) }
+
+    /// A big-number parameter of the key (`n`, `e`), big-endian; empty if OpenSSL has none.
+    func bigNumber(_ name: String) -> [UInt8] {
+        var number: OpaquePointer?
+        guard EVP_PKEY_get_bn_param(key, name, &number) == 1, let number else {
+            _ = CryptoOpenSSL.drainErrorQueue()
+            return []
+        }
+        defer { BN_free(number) }
+        var bytes = [UInt8](repeating: 0, count: (Int(BN_num_bits(number)) + 7) / 8)
+        _ = bytes.withUnsafeMutableBufferPointer { BN_bn2bin(number, $0.baseAddress) }
+        return bytes
+    }
 
     /// The DER `SubjectPublicKeyInfo`.
     func publicKeyDER() throws(CryptoError) -> [UInt8] { try der(i2d_PUBKEY) }

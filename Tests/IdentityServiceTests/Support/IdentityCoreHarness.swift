@@ -27,7 +27,8 @@ final class IdentityCoreHarness: Sendable {
     init(
         schema: String? = nil, parameters: PasswordHash.Parameters = cheap, grace: TimeInterval = 10,
         rotation: TimeInterval = 720 * 3600, masterKey: [UInt8]? = nil, maxConnections: Int = 8,
-        passwordLimits: PasswordLimitConfig = .init(), lifetimes: IdentitySettingsStore.Lifetimes = .builtIn
+        passwordLimits: PasswordLimitConfig = .init(), lifetimes: IdentitySettingsStore.Lifetimes = .builtIn,
+        social: SocialConfig = SocialConfig()
     ) async throws {
         var configuration = try PostgresConfiguration(url: Self.databaseURL ?? "")
         configuration.maxConnections = maxConnections
@@ -39,9 +40,10 @@ final class IdentityCoreHarness: Sendable {
         let masterKey = masterKey ?? SecureRandom.bytes(32)
         let logs = InMemoryLogHandler()
         let links = CoreTestLinkFlows()
-        let options = IdentityServiceApp.Options(
+        var options = IdentityServiceApp.Options(
             masterKey: masterKey, issuer: "test-issuer", refreshReuseGrace: grace, refreshTokenLifetime: 30 * 86400,
             signingKeyRotation: rotation, clock: clock, defaultLifetimes: lifetimes, passwordLimits: passwordLimits)
+        options.social = social
         self.app = IdentityServiceApp(
             database: pool, schema: schema, options: options,
             passwords: PasswordHasher(uncheckedParameters: parameters, concurrency: 2),

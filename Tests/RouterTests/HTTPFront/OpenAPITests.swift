@@ -19,6 +19,8 @@ struct OpenAPITests {
         "POST /v1/auth/signup", "POST /v1/auth/token", "POST /v1/auth/magiclink", "POST /v1/auth/verify",
         "POST /v1/auth/recover", "GET /v1/auth/user", "PUT /v1/auth/user", "POST /v1/auth/logout", "GET /v1/auth/jwks",
         "POST /v1/auth/mfa/enroll", "POST /v1/auth/mfa/verify", "DELETE /v1/auth/mfa/factors/{id}",
+        "PUT /v1/auth/admin/providers/{provider}", "GET /v1/auth/authorize", "GET /v1/auth/callback", "POST /v1/auth/callback",
+        "GET /v1/auth/user/identities", "DELETE /v1/auth/user/identities/{provider}",
         "GET /v1/auth/admin/users", "DELETE /v1/auth/admin/users/{id}", "GET /v1/auth/admin/audit",
         "GET /v1/auth/admin/settings", "PUT /v1/auth/admin/settings",
         "POST /v1/vault/collections", "GET /v1/vault/collections", "GET /v1/vault/collections/{name}",
