@@ -76,7 +76,7 @@ public struct CreateCollectionRequest: Codable, Sendable, Hashable {
     public var name: String
     /// The rules (absent: every operation `none`).
     public var rules: CollectionRules?
-    /// The indexes (refused for now: `VALIDATION_FAILED` unless empty).
+    /// The indexes (absent: none), built as PostgreSQL expression indexes.
     public var indexes: [CollectionIndex]?
 
     /// Creates a request.
@@ -93,7 +93,7 @@ public struct UpdateCollectionRequest: Codable, Sendable, Hashable {
     public var name: String
     /// The rules to change.
     public var rules: CollectionRulesChange?
-    /// The new indexes (refused for now unless empty).
+    /// The indexes it should have from now on (absent: unchanged): new ones are built, others dropped.
     public var indexes: [CollectionIndex]?
 
     /// Creates a request.

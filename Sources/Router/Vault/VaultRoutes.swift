@@ -18,7 +18,7 @@ struct VaultRoutes {
         Route(.get, "/v1/vault/collections/{name}", auth: .secretKey, tag: "vault", summary: "A collection",
               response: .init(status: 200, schema: VaultSchemas.collection), handler: get),
         Route(.patch, "/v1/vault/collections/{name}", auth: .secretKey, tag: "vault",
-              summary: "Change a collection's rules (absent members keep theirs)",
+              summary: "Change a collection's rules or indexes (absent members keep theirs; new indexes are built without blocking writes)",
               body: UpdateCollectionBody.self, response: .init(status: 200, schema: VaultSchemas.collection),
               handler: update),
         Route(.delete, "/v1/vault/collections/{name}", auth: .secretKey, tag: "vault",
@@ -31,7 +31,8 @@ struct VaultRoutes {
 
     @Sendable private func create(_ body: CreateCollectionBody, _ context: RequestContext) async throws -> RouteResponse {
         let vault = try vault()
-        let request = CreateCollectionRequest(name: body.name, rules: body.rules?.change.applied(to: CollectionRules()))
+        let request = CreateCollectionRequest(
+            name: body.name, rules: body.rules?.change.applied(to: CollectionRules()), indexes: body.indexes)
         let collection = try await upstream { try await vault.call(VaultContract.createCollection, request, context.callContext) }
         return .json(collection.json, status: 201)
     }
@@ -50,7 +51,7 @@ struct VaultRoutes {
 
     @Sendable private func update(_ body: UpdateCollectionBody, _ context: RequestContext) async throws -> RouteResponse {
         let vault = try vault()
-        let request = UpdateCollectionRequest(name: context.parameter("name"), rules: body.rules?.change)
+        let request = UpdateCollectionRequest(name: context.parameter("name"), rules: body.rules?.change, indexes: body.indexes)
         return .json(try await upstream { try await vault.call(VaultContract.updateCollection, request, context.callContext) }.json)
     }
 

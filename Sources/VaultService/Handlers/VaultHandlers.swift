@@ -8,6 +8,8 @@ import Wire
 struct VaultHandlers: Sendable {
     /// The tables.
     let store: VaultStore
+    /// The per-project bounds.
+    var quotas = VaultQuotas.standard
 
     /// Registers every vault method on `server`.
     func register(on server: WireServer) {
@@ -35,13 +37,27 @@ struct VaultHandlers: Sendable {
         }
     }
 
-    /// `vault.CreateCollection`.
+    /// `vault.CreateCollection`: the collection, then its declared indexes (built concurrently; when one
+    /// cannot be built the new collection is removed again and the error answered).
     func createCollection(_ request: CreateCollectionRequest, caller: Caller) async throws -> CollectionView {
         try caller.requireSecret()
-        try Self.check(name: request.name, indexes: request.indexes)
+        guard VaultLimits.isCollectionName(request.name) else {
+            throw PublicError.validation("name", "name must match \(VaultLimits.collectionNamePattern).")
+        }
+        let declarations = request.indexes ?? []
+        let indexes = try DeclaredIndex.checked(declarations, limit: quotas.maxIndexesPerCollection)
         guard let created = try await store.createCollection(
-            projectID: caller.projectID, name: request.name, rules: request.rules ?? CollectionRules())
+            projectID: caller.projectID, name: request.name, rules: request.rules ?? CollectionRules(),
+            indexes: indexes.map(\.declaration), maxCollections: quotas.maxCollections)
         else { throw PublicError.conflict("A collection with this name already exists.", field: "name") }
+        guard !indexes.isEmpty else { return created }
+        let schema = try await store.schema(caller.projectID)
+        do {
+            try await store.buildIndexes(indexes, schema: schema, collection: request.name)
+        } catch {
+            try? await store.deleteCollection(projectID: caller.projectID, name: request.name)
+            throw error
+        }
         return created
     }
 
@@ -57,23 +73,22 @@ struct VaultHandlers: Sendable {
         try await store.deleteCollection(projectID: caller.projectID, name: name)
     }
 
-    /// `vault.UpdateCollection`.
+    /// `vault.UpdateCollection`: new rules; new indexes are built first (concurrently, writes go on), then
+    /// recorded, then the ones no longer declared are dropped.
     func updateCollection(_ request: UpdateCollectionRequest, caller: Caller) async throws -> CollectionView {
         try caller.requireSecret()
-        try Self.check(name: nil, indexes: request.indexes)
+        if let declarations = request.indexes {
+            let indexes = try DeclaredIndex.checked(declarations, limit: quotas.maxIndexesPerCollection)
+            let schema = try await store.schema(caller.projectID)
+            _ = try await store.collection(projectID: caller.projectID, name: request.name)
+            try await store.buildIndexes(indexes, schema: schema, collection: request.name)
+            try await store.setIndexes(projectID: caller.projectID, name: request.name, indexes: indexes.map(\.declaration))
+            try await store.dropIndexes(
+                schema: schema, collection: request.name, keeping: Set(indexes.map { $0.name(collection: request.name) }))
+        }
         if let change = request.rules {
             try await store.updateRules(projectID: caller.projectID, name: request.name, change: change)
         }
         return try await store.collection(projectID: caller.projectID, name: request.name)
-    }
-
-    /// The name's pattern; declared indexes are not built yet, so any is refused (400, field `indexes`).
-    static func check(name: String?, indexes: [CollectionIndex]?) throws(PublicError) {
-        if let name, !VaultLimits.isCollectionName(name) {
-            throw PublicError.validation("name", "name must match \(VaultLimits.collectionNamePattern).")
-        }
-        if let indexes, !indexes.isEmpty {
-            throw PublicError.validation("indexes", "Declared indexes are not supported yet; send none.")
-        }
     }
 }

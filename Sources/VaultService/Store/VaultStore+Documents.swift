@@ -21,10 +21,12 @@ extension VaultStore {
             let access = try caller.access(try await rules(tx, schema: schema, collection: collection).create)
             var created: [DocumentView] = []
             for (index, document) in documents.enumerated() {
-                let rows = try await tx.query("""
-                    INSERT INTO \(schema).documents (collection, id, owner_id, data) VALUES ($1, $2, $3, $4::jsonb)
-                    ON CONFLICT (collection, id) DO NOTHING RETURNING \(Self.documentColumns)
-                    """, [collection, document.id ?? DocumentID.make(), access.owner, document.data])
+                let rows = try await Self.readingJSON {
+                    try await tx.query("""
+                        INSERT INTO \(schema).documents (collection, id, owner_id, data) VALUES ($1, $2, $3, $4::jsonb)
+                        ON CONFLICT (collection, id) DO NOTHING RETURNING \(Self.documentColumns)
+                        """, [collection, document.id ?? DocumentID.make(), access.owner, document.data])
+                }
                 guard let row = rows.first else {
                     throw PublicError.conflict("A document with this id already exists.", field: batch ? "\(index).id" : "id")
                 }
@@ -56,10 +58,12 @@ extension VaultStore {
                 guard VaultLimits.isDocumentID(target.id) else {
                     throw PublicError.validation("id", "id must match \(VaultLimits.documentIDPattern).")
                 }
-                let rows = try await tx.query("""
-                    INSERT INTO \(schema).documents (collection, id, owner_id, data) VALUES ($1, $2, $3, $4::jsonb)
-                    RETURNING \(Self.documentColumns)
-                    """, [target.collection, target.id, access.owner, data])
+                let rows = try await Self.readingJSON {
+                    try await tx.query("""
+                        INSERT INTO \(schema).documents (collection, id, owner_id, data) VALUES ($1, $2, $3, $4::jsonb)
+                        RETURNING \(Self.documentColumns)
+                        """, [target.collection, target.id, access.owner, data])
+                }
                 return WrittenDocument(document: try Self.document(rows[0]), created: true)
             }
             let (version, owner) = try row.decode((Int64, String?).self)
