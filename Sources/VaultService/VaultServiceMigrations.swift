@@ -52,6 +52,13 @@ enum VaultServiceMigrations {
                 END
                 $fn$;
                 """),
+            Migration(version: 2, name: "tenant migration status", sql: """
+                ALTER TABLE \(schema).tenants
+                    ADD COLUMN migration_error text,
+                    ADD COLUMN migration_failures integer NOT NULL DEFAULT 0,
+                    ADD COLUMN migration_retry_at timestamptz,
+                    ADD COLUMN migration_failed_version integer;
+                """),
         ]
     }
 }

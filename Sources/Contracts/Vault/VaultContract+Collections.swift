@@ -170,3 +170,43 @@ public struct TenantView: Codable, Sendable, Hashable {
         self.sizeBytes = sizeBytes
     }
 }
+
+/// `vault.Migrations`: the tenant-schema migrations' progress over every tenant.
+public struct VaultMigrationsView: Codable, Sendable, Hashable {
+    /// One tenant whose migration failed (it is retried with backoff).
+    public struct Failure: Codable, Sendable, Hashable {
+        /// The project.
+        public var projectID: String
+        /// The version that failed.
+        public var version: Int
+        /// PostgreSQL's message.
+        public var error: String
+
+        /// Creates a failure.
+        public init(projectID: String, version: Int, error: String) {
+            self.projectID = projectID
+            self.version = version
+            self.error = error
+        }
+    }
+
+    /// The newest tenant-schema version.
+    public var latest: Int
+    /// Tenants at it.
+    public var applied: Int64
+    /// Tenants behind it, not failing.
+    public var pending: Int64
+    /// Tenants whose last attempt failed.
+    public var failed: Int64
+    /// The failing tenants (at most 100).
+    public var failures: [Failure]
+
+    /// Creates a view.
+    public init(latest: Int, applied: Int64, pending: Int64, failed: Int64, failures: [Failure]) {
+        self.latest = latest
+        self.applied = applied
+        self.pending = pending
+        self.failed = failed
+        self.failures = failures
+    }
+}

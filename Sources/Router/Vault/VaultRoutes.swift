@@ -27,6 +27,9 @@ struct VaultRoutes {
         Route(.get, "/v1/admin/projects/{id}/vault", auth: .admin, tag: "admin",
               summary: "Where a project's vault lives and its size", response: .init(status: 200, schema: VaultSchemas.tenant),
               handler: tenant),
+        Route(.get, "/v1/admin/vault/migrations", auth: .admin, tag: "admin",
+              summary: "The tenant-schema migrations over every tenant: applied, pending, failed",
+              response: .init(status: 200, schema: VaultSchemas.migrations), handler: migrations),
     ] }
 
     @Sendable private func create(_ body: CreateCollectionBody, _ context: RequestContext) async throws -> RouteResponse {
@@ -66,5 +69,10 @@ struct VaultRoutes {
         let vault = try vault()
         let request = TenantRequest(projectID: context.parameter("id"))
         return .json(try await upstream { try await vault.call(VaultContract.tenant, request, context.callContext) }.json)
+    }
+
+    @Sendable private func migrations(_ context: RequestContext) async throws -> RouteResponse {
+        let vault = try vault()
+        return .json(try await upstream { try await vault.call(VaultContract.migrations, Empty(), context.callContext) }.json)
     }
 }

@@ -41,6 +41,30 @@ enum VaultSchemas {
     ])
 }
 
+extension VaultSchemas {
+    /// The tenant-schema migrations' progress.
+    static let migrations = Schemas.object([
+        ("latest", ["type": "integer"]),
+        ("tenants", Schemas.object([("applied", ["type": "integer"]), ("pending", ["type": "integer"]), ("failed", ["type": "integer"])])),
+        ("failures", ["type": "array", "items": Schemas.object([
+            ("project_id", Schemas.string), ("version", ["type": "integer"]), ("error", Schemas.string),
+        ])]),
+    ])
+}
+
+extension VaultMigrationsView {
+    /// `{"latest","tenants":{"applied","pending","failed"},"failures":[{"project_id","version","error"}]}`.
+    var json: JSONValue {
+        [
+            "latest": .int(latest),
+            "tenants": ["applied": .int(Int(applied)), "pending": .int(Int(pending)), "failed": .int(Int(failed))],
+            "failures": .array(failures.map {
+                ["project_id": .string($0.projectID), "version": .int($0.version), "error": .string($0.error)]
+            }),
+        ]
+    }
+}
+
 extension CollectionView {
     /// `{"name","indexes","rules","document_count","created_at"}`.
     var json: JSONValue {

@@ -10,6 +10,8 @@ struct VaultHandlers: Sendable {
     let store: VaultStore
     /// The per-project bounds.
     var quotas = VaultQuotas.standard
+    /// The tenant-schema migrations (their status).
+    var migrations: TenantMigrationFanOut?
 
     /// Registers every vault method on `server`.
     func register(on server: WireServer) {
@@ -34,6 +36,9 @@ struct VaultHandlers: Sendable {
         registerDocuments(on: server)
         server.register(VaultContract.tenant) { request, _ in
             try await store.tenantView(projectID: request.projectID)
+        }
+        server.register(VaultContract.migrations) { _, _ in
+            try await (migrations ?? TenantMigrationFanOut(pool: store.pool, catalog: store.catalog)).status()
         }
     }
 

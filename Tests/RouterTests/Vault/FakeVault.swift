@@ -83,5 +83,10 @@ final class FakeVault: Sendable {
             try self.record("Tenant", request, context, collection: "")
             return TenantView(tier: "shared", location: "vault_t_ab", schemaVersion: 1, collections: 1, documents: 3, sizeBytes: 8192)
         }
+        server.register(VaultContract.migrations) { request, context in
+            try self.record("Migrations", request, context, collection: "")
+            return VaultMigrationsView(
+                latest: 2, applied: 3, pending: 1, failed: 1, failures: [.init(projectID: "prj_x", version: 2, error: "42P07: exists")])
+        }
     }
 }

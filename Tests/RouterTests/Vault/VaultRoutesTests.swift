@@ -116,6 +116,11 @@ struct VaultRoutesTests {
             "GET", "/v1/admin/projects/\(fixture.project.id)/vault", headers: ["X-Admin-Token": RouterHarness.adminToken])
         #expect(admin.status == 200 && admin.json["tier"] as? String == "shared" && admin.json["move"] is NSNull)
         #expect((fixture.vault.calls.last?.request as? TenantRequest)?.projectID == fixture.project.id)
+        let migrations = try await fixture.router.send("GET", "/v1/admin/vault/migrations", headers: ["X-Admin-Token": RouterHarness.adminToken])
+        #expect(migrations.status == 200 && migrations.json["latest"] as? Int == 2)
+        #expect(migrations.json["tenants"] as? [String: Int] == ["applied": 3, "pending": 1, "failed": 1])
+        #expect((migrations.json["failures"] as? [[String: Any]])?.first?["project_id"] as? String == "prj_x")
+        #expect(try await fixture.send("GET", "/v1/admin/vault/migrations").status == 401)
         await fixture.shutdown()
     }
 
