@@ -59,6 +59,27 @@ enum VaultServiceMigrations {
                     ADD COLUMN migration_retry_at timestamptz,
                     ADD COLUMN migration_failed_version integer;
                 """),
+            Migration(version: 3, name: "tenant backups", sql: """
+                CREATE TABLE \(schema).backups (
+                    id text PRIMARY KEY,
+                    project_id text NOT NULL,
+                    status text NOT NULL CHECK (status IN ('running', 'completed', 'failed')),
+                    size_bytes bigint NOT NULL DEFAULT 0,
+                    documents bigint NOT NULL DEFAULT 0,
+                    created_at timestamptz NOT NULL DEFAULT clock_timestamp(),
+                    completed_at timestamptz,
+                    restore text CHECK (restore IN ('running', 'completed', 'failed')),
+                    restore_started_at timestamptz
+                );
+                CREATE INDEX ON \(schema).backups (project_id, created_at DESC);
+                -- The NDJSON of each backup, one row a line, numbered from 1 (collections first).
+                CREATE TABLE \(schema).backup_lines (
+                    backup_id text NOT NULL REFERENCES \(schema).backups (id) ON DELETE CASCADE,
+                    line_number bigint NOT NULL,
+                    line text NOT NULL,
+                    PRIMARY KEY (backup_id, line_number)
+                );
+                """),
         ]
     }
 }

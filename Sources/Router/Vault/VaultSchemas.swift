@@ -52,6 +52,26 @@ extension VaultSchemas {
     ])
 }
 
+extension VaultSchemas {
+    /// A backup (`restore` once one was asked for).
+    static let backup = Schemas.object([
+        ("id", Schemas.string), ("status", ["type": "string", "enum": ["running", "completed", "failed"]]),
+        ("size_bytes", ["type": "integer"]), ("documents", ["type": "integer"]), ("created_at", Schemas.timestamp),
+        ("completed_at", Schemas.optionalTimestamp),
+        ("restore", ["type": ["string", "null"], "enum": ["running", "completed", "failed", .null]]),
+    ])
+}
+
+extension BackupView {
+    /// `{"id","status","size_bytes","documents","created_at","completed_at","restore"}`.
+    var json: JSONValue {
+        [
+            "id": .string(id), "status": .string(status), "size_bytes": .int(Int(sizeBytes)), "documents": .int(Int(documents)),
+            "created_at": .date(createdAt), "completed_at": .date(completedAt), "restore": .string(restore),
+        ]
+    }
+}
+
 extension VaultMigrationsView {
     /// `{"latest","tenants":{"applied","pending","failed"},"failures":[{"project_id","version","error"}]}`.
     var json: JSONValue {

@@ -34,6 +34,7 @@ struct VaultHandlers: Sendable {
             return Empty()
         }
         registerDocuments(on: server)
+        registerBackups(on: server)
         server.register(VaultContract.tenant) { request, _ in
             try await store.tenantView(projectID: request.projectID)
         }

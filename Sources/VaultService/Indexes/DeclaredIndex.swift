@@ -71,8 +71,9 @@ struct DeclaredIndex: Sendable, Hashable {
     }
 
     /// `CREATE [UNIQUE] INDEX CONCURRENTLY …` as a `format()` string whose `%L`s are, in order, the field
-    /// paths and the collection name (`arguments`): PostgreSQL quotes them, and the rest is ours.
-    func createFormat(schema: String, collection: String) -> (format: String, arguments: [String]) {
+    /// paths and the collection name (`arguments`): PostgreSQL quotes them, and the rest is ours. Without
+    /// `concurrently` (a restore, inside its transaction) it is a plain `CREATE INDEX`.
+    func createFormat(schema: String, collection: String, concurrently: Bool = true) -> (format: String, arguments: [String]) {
         var arguments: [String] = []
         var columns: [String] = []
         for key in keys {
@@ -85,7 +86,7 @@ struct DeclaredIndex: Sendable, Hashable {
         if !declaration.unique { columns.append("(id COLLATE \"C\")") }
         arguments.append(collection)
         let format = """
-            CREATE \(declaration.unique ? "UNIQUE " : "")INDEX CONCURRENTLY \(name(collection: collection)) \
+            CREATE \(declaration.unique ? "UNIQUE " : "")INDEX \(concurrently ? "CONCURRENTLY " : "")\(name(collection: collection)) \
             ON \(schema).documents (\(columns.joined(separator: ", "))) WHERE collection = %L
             """
         return (format, arguments)

@@ -15,9 +15,7 @@ extension VaultStore {
                 if valid { continue }
                 try await pool.execute("DROP INDEX CONCURRENTLY IF EXISTS \(schema).\(name)")
             }
-            let (format, arguments) = index.createFormat(schema: schema, collection: collection)
-            let statement = try await pool.query(
-                "SELECT format($1, VARIADIC $2::text[])", [format, FilterSQL.arrayLiteral(arguments)])[0].decode(String.self, at: 0)
+            let statement = try await Self.createStatement(index, schema: schema, collection: collection, in: pool)
             do {
                 try await pool.execute(statement)
             } catch let error as PostgresError {
@@ -28,6 +26,16 @@ extension VaultStore {
                 throw error
             }
         }
+    }
+
+    /// The statement that creates `index` (`CONCURRENTLY` unless `concurrently` is false), with its paths and
+    /// the collection name quoted by PostgreSQL's `format('%L')`.
+    static func createStatement(
+        _ index: DeclaredIndex, schema: String, collection: String, concurrently: Bool = true, in client: some PostgresClient
+    ) async throws -> String {
+        let (format, arguments) = index.createFormat(schema: schema, collection: collection, concurrently: concurrently)
+        return try await client.query(
+            "SELECT format($1, VARIADIC $2::text[])", [format, FilterSQL.arrayLiteral(arguments)])[0].decode(String.self, at: 0)
     }
 
     /// Drops `collection`'s indexes that are not among `keeping` (names), concurrently.

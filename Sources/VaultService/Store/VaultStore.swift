@@ -34,8 +34,11 @@ struct VaultStore: Sendable {
     static let noDocument = PublicError.notFound("No such document.")
 
     /// The columns of a document: its id, version and whole JSON text in the contract's shape.
-    static let documentColumns = """
-        id, version, '{"id":' || to_json(id)::text || ',"version":' || version || ',"owner_id":' ||
+    static let documentColumns = "id, version, " + documentJSON
+
+    /// A document row's JSON text in the contract's shape (timestamps to the microsecond).
+    static let documentJSON = """
+        '{"id":' || to_json(id)::text || ',"version":' || version || ',"owner_id":' ||
         COALESCE(to_json(owner_id)::text, 'null') || ',"created_at":"' ||
         to_char(created_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"') || '","updated_at":"' ||
         to_char(updated_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"') || '","data":' || data::text || '}'

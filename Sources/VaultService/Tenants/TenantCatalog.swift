@@ -27,7 +27,12 @@ struct TenantCatalog: Sendable {
 
     /// The project's entry, nil before its first collection.
     func tenant(projectID: String) async throws -> Tenant? {
-        let rows = try await pool.query(
+        try await tenant(projectID: projectID, in: pool)
+    }
+
+    /// The project's entry read in `client` (a transaction, or the pool).
+    func tenant(projectID: String, in client: some PostgresClient) async throws -> Tenant? {
+        let rows = try await client.query(
             "SELECT tier, location, schema_version FROM \(catalog).tenants WHERE project_id = $1", [projectID])
         return try rows.first.map { row in
             let (tier, location, version) = try row.decode((String, String, Int).self)
