@@ -13,19 +13,13 @@ enum VaultServiceMigrations {
     /// Every step, in order, for the production schema.
     static let all: [Migration] = steps(schema: schema)
 
-    /// Every step, in order, in `schema` (a plain lowercase identifier).
-    static func steps(schema: String) -> [Migration] {
-        [
-            Migration(version: 1, name: "tenant catalog, json merge patch", sql: """
-                CREATE TABLE \(schema).tenants (
-                    project_id text PRIMARY KEY,
-                    tier text NOT NULL DEFAULT 'shared' CHECK (tier IN ('shared', 'dedicated')),
-                    location text NOT NULL UNIQUE,
-                    schema_version integer NOT NULL,
-                    created_at timestamptz NOT NULL DEFAULT now()
-                );
+    /// `<schema>.json_merge_patch(target, patch)`: RFC 7396 in PL/pgSQL. Also made in a dedicated tenant's
+    /// database, so writes run the same SQL on either tier.
+    /// (Migration 1 creates it; `replace` makes it `CREATE OR REPLACE`.)
+    static func mergePatchFunction(schema: String, replace: Bool = false) -> String {
+        """
                 -- RFC 7396 JSON Merge Patch: a non-object patch replaces; null members remove; objects merge.
-                CREATE FUNCTION \(schema).json_merge_patch(target jsonb, patch jsonb) RETURNS jsonb
+                CREATE \(replace ? "OR REPLACE " : "")FUNCTION \(schema).json_merge_patch(target jsonb, patch jsonb) RETURNS jsonb
                 LANGUAGE plpgsql IMMUTABLE AS $fn$
                 DECLARE
                     member text;
@@ -51,6 +45,21 @@ enum VaultServiceMigrations {
                     RETURN result;
                 END
                 $fn$;
+        """
+    }
+
+    /// Every step, in order, in `schema` (a plain lowercase identifier).
+    static func steps(schema: String) -> [Migration] {
+        [
+            Migration(version: 1, name: "tenant catalog, json merge patch", sql: """
+                CREATE TABLE \(schema).tenants (
+                    project_id text PRIMARY KEY,
+                    tier text NOT NULL DEFAULT 'shared' CHECK (tier IN ('shared', 'dedicated')),
+                    location text NOT NULL UNIQUE,
+                    schema_version integer NOT NULL,
+                    created_at timestamptz NOT NULL DEFAULT now()
+                );
+                \(mergePatchFunction(schema: schema))
                 """),
             Migration(version: 2, name: "tenant migration status", sql: """
                 ALTER TABLE \(schema).tenants
@@ -79,6 +88,18 @@ enum VaultServiceMigrations {
                     line text NOT NULL,
                     PRIMARY KEY (backup_id, line_number)
                 );
+                """),
+            Migration(version: 4, name: "dedicated tier and moves", sql: """
+                ALTER TABLE \(schema).tenants
+                    ADD COLUMN database_url text,
+                    ADD COLUMN move_state text CHECK (move_state IN ('copying', 'completed', 'failed')),
+                    ADD COLUMN move_tier text,
+                    ADD COLUMN move_target_url text,
+                    ADD COLUMN move_started_at timestamptz,
+                    ADD COLUMN move_finished_at timestamptz,
+                    ADD COLUMN move_pause_ms integer,
+                    ADD COLUMN move_error text;
+                ALTER TABLE \(schema).tenants DROP CONSTRAINT tenants_location_key;
                 """),
         ]
     }

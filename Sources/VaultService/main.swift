@@ -4,7 +4,10 @@ await ServiceMain.runMeshService(
     .vault, migrations: VaultServiceMigrations.all, configuration: { try VaultServiceConfig(environment: $0) }
 ) { config, context, pool in
     let store = VaultStore(pool: pool)
-    let fanOut = TenantMigrationFanOut(pool: pool, catalog: store.catalog, logger: context.logger)
-    let handlers = VaultHandlers(store: store, quotas: config.quotas, migrations: fanOut)
+    var fanOut = TenantMigrationFanOut(pool: pool, catalog: store.catalog, logger: context.logger)
+    fanOut.pools = store.pools
+    let mover = TenantMover(store: store, logger: context.logger)
+    try await mover.recover()  // moves a previous process left half-way are rolled back
+    let handlers = VaultHandlers(store: store, quotas: config.quotas, migrations: fanOut, mover: mover)
     return MeshServiceParts(afterWire: [fanOut]) { handlers.register(on: $0) }
 }

@@ -159,15 +159,69 @@ public struct TenantView: Codable, Sendable, Hashable {
     public var documents: Int64
     /// The bytes its tables take (with indexes and TOAST).
     public var sizeBytes: Int64
+    /// The current or last move between tiers, nil when never moved.
+    public var move: TenantMoveView?
 
     /// Creates a view.
-    public init(tier: String, location: String?, schemaVersion: Int, collections: Int64, documents: Int64, sizeBytes: Int64) {
+    public init(
+        tier: String, location: String?, schemaVersion: Int, collections: Int64, documents: Int64, sizeBytes: Int64,
+        move: TenantMoveView? = nil
+    ) {
         self.tier = tier
         self.location = location
         self.schemaVersion = schemaVersion
         self.collections = collections
         self.documents = documents
         self.sizeBytes = sizeBytes
+        self.move = move
+    }
+}
+
+/// A tenant's move between tiers.
+public struct TenantMoveView: Codable, Sendable, Hashable {
+    /// `copying`, `completed` or `failed`.
+    public var state: String
+    /// The tier it moves to.
+    public var tier: String
+    /// The target database (host, port and name; never credentials); nil for the shared tier.
+    public var target: String?
+    /// When it started.
+    public var startedAt: Date
+    /// When it completed or failed.
+    public var finishedAt: Date?
+    /// How long writes were held at the switch, in milliseconds.
+    public var pauseMilliseconds: Int?
+    /// Why it failed.
+    public var error: String?
+
+    /// Creates a view.
+    public init(
+        state: String, tier: String, target: String?, startedAt: Date, finishedAt: Date?, pauseMilliseconds: Int?, error: String?
+    ) {
+        self.state = state
+        self.tier = tier
+        self.target = target
+        self.startedAt = startedAt
+        self.finishedAt = finishedAt
+        self.pauseMilliseconds = pauseMilliseconds
+        self.error = error
+    }
+}
+
+/// `vault.Move`'s request.
+public struct MoveTenantRequest: Codable, Sendable, Hashable {
+    /// The project.
+    public var projectID: String
+    /// `dedicated` or `shared`.
+    public var tier: String
+    /// The dedicated tier's database (default: a new database on the vault's server).
+    public var databaseURL: String?
+
+    /// Creates a request.
+    public init(projectID: String, tier: String, databaseURL: String? = nil) {
+        self.projectID = projectID
+        self.tier = tier
+        self.databaseURL = databaseURL
     }
 }
 

@@ -123,3 +123,13 @@ enum DocumentBodies {
     /// `{"data"}` of `PUT` and `PATCH` (a JSON Merge Patch of `data` for `PATCH`).
     static let write: JSONValue = ["type": "object", "properties": ["data": data], "required": ["data"]]
 }
+
+/// `POST /v1/admin/projects/{id}/vault/move`: `{"tier":"dedicated","database_url"?}` or `{"tier":"shared"}`.
+struct MoveTenantBody: RequestBody {
+    var tier = ""
+    var databaseURL: String?
+
+    static let fields: [BodyField<Self>] = [
+        .string("tier", \.tier, values: ["dedicated", "shared"]), .string("database_url", \.databaseURL, length: 1...2000),
+    ]
+}

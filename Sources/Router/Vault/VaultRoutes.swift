@@ -27,6 +27,9 @@ struct VaultRoutes {
         Route(.get, "/v1/admin/projects/{id}/vault", auth: .admin, tag: "admin",
               summary: "Where a project's vault lives and its size", response: .init(status: 200, schema: VaultSchemas.tenant),
               handler: tenant),
+        Route(.post, "/v1/admin/projects/{id}/vault/move", auth: .admin, tag: "admin",
+              summary: "Move a project's vault online to the other tier (its own database, or back to the shared one)",
+              body: MoveTenantBody.self, response: .init(status: 202, schema: VaultSchemas.tenant), handler: move),
         Route(.get, "/v1/admin/vault/migrations", auth: .admin, tag: "admin",
               summary: "The tenant-schema migrations over every tenant: applied, pending, failed",
               response: .init(status: 200, schema: VaultSchemas.migrations), handler: migrations),
@@ -74,5 +77,11 @@ struct VaultRoutes {
     @Sendable private func migrations(_ context: RequestContext) async throws -> RouteResponse {
         let vault = try vault()
         return .json(try await upstream { try await vault.call(VaultContract.migrations, Empty(), context.callContext) }.json)
+    }
+
+    @Sendable private func move(_ body: MoveTenantBody, _ context: RequestContext) async throws -> RouteResponse {
+        let vault = try vault()
+        let request = MoveTenantRequest(projectID: context.parameter("id"), tier: body.tier, databaseURL: body.databaseURL)
+        return .json(try await upstream { try await vault.call(VaultContract.move, request, context.callContext) }.json, status: 202)
     }
 }

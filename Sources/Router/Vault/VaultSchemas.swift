@@ -37,7 +37,12 @@ enum VaultSchemas {
     static let tenant = Schemas.object([
         ("tier", ["type": "string", "enum": ["shared", "dedicated"]]), ("location", ["type": ["string", "null"]]),
         ("schema_version", ["type": "integer"]), ("collections", ["type": "integer"]),
-        ("documents", ["type": "integer"]), ("size_bytes", ["type": "integer"]), ("move", ["type": "null"]),
+        ("documents", ["type": "integer"]), ("size_bytes", ["type": "integer"]),
+        ("move", ["type": ["object", "null"], "properties": [
+            "state": ["type": "string", "enum": ["copying", "completed", "failed"]], "tier": Schemas.string,
+            "target": ["type": ["string", "null"]], "started_at": Schemas.timestamp, "finished_at": Schemas.optionalTimestamp,
+            "pause_ms": ["type": ["integer", "null"]], "error": ["type": ["string", "null"]],
+        ]]),
     ])
 }
 
@@ -106,7 +111,13 @@ extension TenantView {
         [
             "tier": .string(tier), "location": .string(location), "schema_version": .int(schemaVersion),
             "collections": .int(Int(collections)), "documents": .int(Int(documents)), "size_bytes": .int(Int(sizeBytes)),
-            "move": .null,
+            "move": move.map { move -> JSONValue in
+                [
+                    "state": .string(move.state), "tier": .string(move.tier), "target": .string(move.target),
+                    "started_at": .date(move.startedAt), "finished_at": .date(move.finishedAt),
+                    "pause_ms": move.pauseMilliseconds.map { .int($0) } ?? .null, "error": .string(move.error),
+                ]
+            } ?? .null,
         ]
     }
 }

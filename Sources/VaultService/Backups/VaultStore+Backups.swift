@@ -2,12 +2,11 @@ import Contracts
 import Foundation
 import ServiceKit
 
-/// Backups and restores of one project's vault. A backup is a consistent snapshot: one `REPEATABLE READ`
-/// transaction reads the tenant's collections and documents and writes them, as NDJSON lines, into the
-/// catalog's `backup_lines` (server-side `INSERT … SELECT`, nothing passes through the service). A restore
-/// replaces the tenant's collections, documents and indexes with a backup's in one transaction on the tenant's
-/// own tables, so readers see the old vault until the commit and the new one after; other tenants' tables
-/// are never touched.
+/// Backups and restores of one project's vault, on either tier. A backup is a consistent snapshot: one
+/// `REPEATABLE READ` transaction at the tenant's location reads its collections and documents page by page, and
+/// the lines go, as NDJSON, into the catalog's `backup_lines`. A restore replaces the tenant's collections,
+/// documents and indexes with a backup's in one transaction on the tenant's own tables, so readers see the old
+/// vault until the commit and the new one after; other tenants' tables are never touched.
 ///
 /// Both run in the background after the call answers 202. Each holds a transaction-scoped advisory lock
 /// named after its backup while it runs, so a job whose process died (its transaction rolled back) is seen
@@ -33,42 +32,63 @@ extension VaultStore {
         return try Self.backup(rows[0])
     }
 
-    /// Takes the snapshot of backup `id` (one `REPEATABLE READ` transaction); marks it `failed` if that fails.
+    /// Takes the snapshot of backup `id`: one `REPEATABLE READ` transaction at the tenant's location (either
+    /// tier) read page by page, its lines written into the catalog by the job's own transaction; marks it
+    /// `failed` if that fails.
     func runBackup(id: String, projectID: String) async {
         do {
-            try await pool.withTransaction(isolationLevel: .repeatableRead) { tx in
-                // The first statement fixes the snapshot; the lock says the job is alive.
-                _ = try await tx.query("SELECT pg_advisory_xact_lock(hashtext('vault.backup'), hashtext($1))", [id])
-                var collections = 0
-                var documents = 0
-                if let tenant = try await tenants.tenant(projectID: projectID, in: tx) {
+            try await pool.withTransaction { job in
+                _ = try await job.query("SELECT pg_advisory_xact_lock(hashtext('vault.backup'), hashtext($1))", [id])
+                var lines: Int64 = 0
+                var documents: Int64 = 0
+                if let tenant = try await tenants.tenant(projectID: projectID, in: job) {
                     let schema = tenant.location
-                    collections = try await tx.execute("""
-                        INSERT INTO \(catalog).backup_lines (backup_id, line_number, line)
-                        SELECT $1, row_number() OVER (ORDER BY name COLLATE "C"),
-                               '{"type":"collection","collection":' || jsonb_build_object(
-                                   'name', name, 'indexes', indexes, 'rules', rules,
-                                   'created_at', to_char(created_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'))::text || '}'
-                        FROM \(schema).collections
-                        """, [id])
-                    documents = try await tx.execute("""
-                        INSERT INTO \(catalog).backup_lines (backup_id, line_number, line)
-                        SELECT $1, $2 + row_number() OVER (ORDER BY collection COLLATE "C", id COLLATE "C"),
-                               '{"type":"document","collection":' || to_json(collection)::text || ',"document":' ||
-                               \(Self.documentJSON) || '}'
-                        FROM \(schema).documents
-                        """, [id, Int64(collections)])
+                    try await pools.pool(for: tenant.databaseURL).withTransaction(isolationLevel: .repeatableRead) { snapshot in
+                        let collections = try await snapshot.query("""
+                            SELECT '{"type":"collection","collection":' || jsonb_build_object(
+                                'name', name, 'indexes', indexes, 'rules', rules,
+                                'created_at', to_char(created_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'))::text || '}'
+                            FROM \(schema).collections ORDER BY name COLLATE "C"
+                            """).map { try $0.decode(String.self, at: 0) }
+                        try await Self.appendLines(collections, backup: id, after: &lines, catalog: catalog, in: job)
+                        var last = ("", "")
+                        while true {
+                            let rows = try await snapshot.query("""
+                                SELECT collection, id, '{"type":"document","collection":' || to_json(collection)::text ||
+                                       ',"document":' || \(Self.documentJSON) || '}'
+                                FROM \(schema).documents WHERE (collection COLLATE "C", id COLLATE "C") > ($1, $2)
+                                ORDER BY collection COLLATE "C", id COLLATE "C" LIMIT 1000
+                                """, [last.0, last.1])
+                            guard let final = rows.last else { break }
+                            last = try final.decode((String, String).self)
+                            try await Self.appendLines(
+                                try rows.map { try $0.decode(String.self, at: 2) }, backup: id, after: &lines, catalog: catalog, in: job)
+                            documents += Int64(rows.count)
+                        }
+                    }
                 }
-                try await tx.execute("""
+                try await job.execute("""
                     UPDATE \(catalog).backups SET status = 'completed', documents = $2, completed_at = clock_timestamp(),
                     size_bytes = (SELECT COALESCE(sum(octet_length(line) + 1), 0) FROM \(catalog).backup_lines WHERE backup_id = $1)
                     WHERE id = $1
-                    """, [id, Int64(documents)])
+                    """, [id, documents])
             }
         } catch {
             _ = try? await pool.execute(
                 "UPDATE \(catalog).backups SET status = 'failed', completed_at = clock_timestamp() WHERE id = $1", [id])
         }
+    }
+
+    /// Appends `lines` to backup `id`'s, numbered after `after` (which moves on).
+    private static func appendLines(
+        _ lines: [String], backup id: String, after: inout Int64, catalog: String, in tx: PostgresTransaction
+    ) async throws {
+        guard !lines.isEmpty else { return }
+        try await tx.execute("""
+            INSERT INTO \(catalog).backup_lines (backup_id, line_number, line)
+            SELECT $1, $2 + n, l FROM unnest($3::text[]) WITH ORDINALITY AS u(l, n)
+            """, [id, after, FilterSQL.arrayLiteral(lines)])
+        after += Int64(lines.count)
     }
 
     /// The project's backups, newest first (at most 100).
@@ -140,34 +160,59 @@ extension VaultStore {
         return try Self.backup(row)
     }
 
-    /// Replaces the project's vault with backup `id`, in one transaction (the tenant's restores and moves
-    /// wait for each other on the tenant's lock); marks the restore `completed` or `failed`.
+    /// Replaces the project's vault with backup `id`, in one transaction at the tenant's location (either tier),
+    /// under the tenant's lock taken exclusively (writes wait for the restore, and a move for it); marks the
+    /// restore `completed` or `failed`.
     func runRestore(id: String, projectID: String) async {
         do {
-            let schema = try await tenants.ensure(projectID: projectID)
-            try await pool.withTransaction { tx in
-                _ = try await tx.query("SELECT pg_advisory_xact_lock(hashtext('vault.restore'), hashtext($1))", [id])
-                _ = try await tx.query("SELECT pg_advisory_xact_lock(hashtext('vault.tenant'), hashtext($1))", [projectID])
-                try await tx.execute("DELETE FROM \(schema).collections")
-                try await tx.execute("""
-                    INSERT INTO \(schema).collections (name, rules, indexes, created_at)
-                    SELECT c ->> 'name', c -> 'rules', c -> 'indexes', (c ->> 'created_at')::timestamptz
-                    FROM (SELECT line::jsonb -> 'collection' AS c FROM \(catalog).backup_lines
-                          WHERE backup_id = $1 AND line LIKE '{"type":"collection"%') l
-                    """, [id])
-                try await tx.execute("""
-                    INSERT INTO \(schema).documents (collection, id, version, owner_id, created_at, updated_at, data)
-                    SELECT l.c, d ->> 'id', (d ->> 'version')::bigint, d ->> 'owner_id', (d ->> 'created_at')::timestamptz,
-                           (d ->> 'updated_at')::timestamptz, d -> 'data'
-                    FROM (SELECT line::jsonb ->> 'collection' AS c, line::jsonb -> 'document' AS d FROM \(catalog).backup_lines
-                          WHERE backup_id = $1 AND line LIKE '{"type":"document"%') l
-                    """, [id])
-                try await restoreIndexes(schema: schema, in: tx)
-                try await tx.execute("UPDATE \(catalog).backups SET restore = 'completed' WHERE id = $1", [id])
+            _ = try await tenants.ensure(projectID: projectID)
+            try await pool.withTransaction { job in
+                _ = try await job.query("SELECT pg_advisory_xact_lock(hashtext('vault.restore'), hashtext($1))", [id])
+                _ = try await job.query("SELECT pg_advisory_xact_lock(hashtext('vault.tenant'), hashtext($1))", [projectID])
+                guard let tenant = try await tenants.tenant(projectID: projectID, in: job) else { throw Self.noCollection }
+                let schema = tenant.location
+                let restore = { (tx: PostgresTransaction) async throws in
+                    try await tx.execute("DELETE FROM \(schema).collections")
+                    var after: Int64 = 0
+                    while true {
+                        let rows = try await job.query("""
+                            SELECT line_number, line FROM \(self.catalog).backup_lines WHERE backup_id = $1 AND line_number > $2
+                            ORDER BY line_number LIMIT 1000
+                            """, [id, after])
+                        guard let last = rows.last else { break }
+                        after = try last.decode(Int64.self, at: 0)
+                        try await Self.insertLines(try rows.map { try $0.decode(String.self, at: 1) }, schema: schema, in: tx)
+                    }
+                    try await self.restoreIndexes(schema: schema, in: tx)
+                }
+                if let url = tenant.databaseURL {
+                    try await pools.pool(for: url).withTransaction { tx in try await restore(tx) }
+                } else {
+                    try await restore(job)
+                }
+                try await job.execute("UPDATE \(catalog).backups SET restore = 'completed' WHERE id = $1", [id])
             }
         } catch {
             _ = try? await pool.execute("UPDATE \(catalog).backups SET restore = 'failed' WHERE id = $1", [id])
         }
+    }
+
+    /// Inserts backup lines (collections before their documents, as backups order them) into `schema`.
+    private static func insertLines(_ lines: [String], schema: String, in tx: PostgresTransaction) async throws {
+        let array = FilterSQL.arrayLiteral(lines)
+        try await tx.execute("""
+            INSERT INTO \(schema).collections (name, rules, indexes, created_at)
+            SELECT c ->> 'name', c -> 'rules', c -> 'indexes', (c ->> 'created_at')::timestamptz
+            FROM (SELECT line::jsonb -> 'collection' AS c FROM unnest($1::text[]) AS u(line)
+                  WHERE line LIKE '{"type":"collection"%') l
+            """, [array])
+        try await tx.execute("""
+            INSERT INTO \(schema).documents (collection, id, version, owner_id, created_at, updated_at, data)
+            SELECT l.c, d ->> 'id', (d ->> 'version')::bigint, d ->> 'owner_id', (d ->> 'created_at')::timestamptz,
+                   (d ->> 'updated_at')::timestamptz, d -> 'data'
+            FROM (SELECT line::jsonb ->> 'collection' AS c, line::jsonb -> 'document' AS d FROM unnest($1::text[]) AS u(line)
+                  WHERE line LIKE '{"type":"document"%') l
+            """, [array])
     }
 
     /// Makes the tenant's indexes those its (restored) collections declare, inside the restore's transaction:

@@ -12,6 +12,8 @@ struct VaultHandlers: Sendable {
     var quotas = VaultQuotas.standard
     /// The tenant-schema migrations (their status).
     var migrations: TenantMigrationFanOut?
+    /// Moves between tiers.
+    var mover: TenantMover?
 
     /// Registers every vault method on `server`.
     func register(on server: WireServer) {
@@ -38,6 +40,12 @@ struct VaultHandlers: Sendable {
         server.register(VaultContract.tenant) { request, _ in
             try await store.tenantView(projectID: request.projectID)
         }
+        server.register(VaultContract.move) { request, _ in
+            let mover = self.mover ?? TenantMover(store: store)
+            _ = try await mover.start(projectID: request.projectID, tier: request.tier, databaseURL: request.databaseURL)
+            Task { await mover.run(projectID: request.projectID) }
+            return try await store.tenantView(projectID: request.projectID)
+        }
         server.register(VaultContract.migrations) { _, _ in
             try await (migrations ?? TenantMigrationFanOut(pool: store.pool, catalog: store.catalog)).status()
         }
@@ -57,9 +65,9 @@ struct VaultHandlers: Sendable {
             indexes: indexes.map(\.declaration), maxCollections: quotas.maxCollections)
         else { throw PublicError.conflict("A collection with this name already exists.", field: "name") }
         guard !indexes.isEmpty else { return created }
-        let schema = try await store.schema(caller.projectID)
+        let location = try await store.location(caller.projectID)
         do {
-            try await store.buildIndexes(indexes, schema: schema, collection: request.name)
+            try await store.buildIndexes(indexes, schema: location.schema, collection: request.name, in: location.pool)
         } catch {
             try? await store.deleteCollection(projectID: caller.projectID, name: request.name)
             throw error
@@ -85,12 +93,16 @@ struct VaultHandlers: Sendable {
         try caller.requireSecret()
         if let declarations = request.indexes {
             let indexes = try DeclaredIndex.checked(declarations, limit: quotas.maxIndexesPerCollection)
-            let schema = try await store.schema(caller.projectID)
+            let location = try await store.location(caller.projectID)
+            guard location.tenant.moveState != "copying" else {
+                throw PublicError.conflict("The project's vault is being moved; change its indexes after the move.", field: "indexes")
+            }
             _ = try await store.collection(projectID: caller.projectID, name: request.name)
-            try await store.buildIndexes(indexes, schema: schema, collection: request.name)
+            try await store.buildIndexes(indexes, schema: location.schema, collection: request.name, in: location.pool)
             try await store.setIndexes(projectID: caller.projectID, name: request.name, indexes: indexes.map(\.declaration))
             try await store.dropIndexes(
-                schema: schema, collection: request.name, keeping: Set(indexes.map { $0.name(collection: request.name) }))
+                schema: location.schema, collection: request.name, keeping: Set(indexes.map { $0.name(collection: request.name) }),
+                in: location.pool)
         }
         if let change = request.rules {
             try await store.updateRules(projectID: caller.projectID, name: request.name, change: change)

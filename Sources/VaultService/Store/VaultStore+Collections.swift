@@ -25,8 +25,8 @@ extension VaultStore {
     func createCollection(
         projectID: String, name: String, rules: CollectionRules, indexes: [CollectionIndex] = [], maxCollections: Int = .max
     ) async throws -> CollectionView? {
-        let schema = try await tenants.ensure(projectID: projectID)
-        return try await pool.withTransaction { tx in
+        _ = try await tenants.ensure(projectID: projectID)
+        return try await writing(projectID) { tx, schema in
             _ = try await tx.query("SELECT pg_advisory_xact_lock(hashtext($1))", [schema])
             let count = try await tx.query("SELECT count(*) FROM \(schema).collections")[0].decode(Int64.self, at: 0)
             let rows = try await tx.query("""
@@ -44,43 +44,46 @@ extension VaultStore {
 
     /// Records `indexes` as `name`'s declared indexes; `NOT_FOUND` when absent.
     func setIndexes(projectID: String, name: String, indexes: [CollectionIndex]) async throws {
-        let schema = try await schema(projectID)
-        let updated = try await pool.execute(
-            "UPDATE \(schema).collections SET indexes = $2::jsonb WHERE name = $1", [name, PostgresJSON(indexes)])
+        let updated = try await writing(projectID) { tx, schema in
+            try await tx.execute("UPDATE \(schema).collections SET indexes = $2::jsonb WHERE name = $1", [name, PostgresJSON(indexes)])
+        }
         guard updated == 1 else { throw Self.noCollection }
     }
 
     /// The project's collections by name (none before its first).
     func collections(projectID: String) async throws -> [CollectionView] {
-        guard let tenant = try await tenants.tenant(projectID: projectID) else { return [] }
-        let rows = try await pool.query(
-            "SELECT \(columns(tenant.location)) FROM \(tenant.location).collections c ORDER BY c.name COLLATE \"C\"", [])
+        guard try await tenants.tenant(projectID: projectID) != nil else { return [] }
+        let location = try await location(projectID)
+        let rows = try await location.pool.query(
+            "SELECT \(columns(location.schema)) FROM \(location.schema).collections c ORDER BY c.name COLLATE \"C\"", [])
         return try rows.map(Self.collection)
     }
 
     /// One collection; `NOT_FOUND` when the project has none of that name.
     func collection(projectID: String, name: String) async throws -> CollectionView {
-        let schema = try await schema(projectID)
-        let rows = try await pool.query(
-            "SELECT \(columns(schema)) FROM \(schema).collections c WHERE c.name = $1", [name])
+        let location = try await location(projectID)
+        let rows = try await location.pool.query(
+            "SELECT \(columns(location.schema)) FROM \(location.schema).collections c WHERE c.name = $1", [name])
         guard let row = rows.first else { throw Self.noCollection }
         return try Self.collection(row)
     }
 
     /// Changes the operations `change` names (one statement: `rules || change`); `NOT_FOUND` when absent.
     func updateRules(projectID: String, name: String, change: CollectionRulesChange) async throws {
-        let schema = try await schema(projectID)
-        let updated = try await pool.execute(
-            "UPDATE \(schema).collections SET rules = rules || $2::jsonb WHERE name = $1", [name, PostgresJSON(change)])
+        let updated = try await writing(projectID) { tx, schema in
+            try await tx.execute("UPDATE \(schema).collections SET rules = rules || $2::jsonb WHERE name = $1", [name, PostgresJSON(change)])
+        }
         guard updated == 1 else { throw Self.noCollection }
     }
 
     /// Deletes a collection and its documents, then its indexes; `NOT_FOUND` when absent.
     func deleteCollection(projectID: String, name: String) async throws {
-        let schema = try await schema(projectID)
-        let deleted = try await pool.execute("DELETE FROM \(schema).collections WHERE name = $1", [name])
+        let deleted = try await writing(projectID) { tx, schema in
+            try await tx.execute("DELETE FROM \(schema).collections WHERE name = $1", [name])
+        }
         guard deleted == 1 else { throw Self.noCollection }
-        try await dropIndexes(schema: schema, collection: name)
+        let location = try await location(projectID)
+        try await dropIndexes(schema: location.schema, collection: name, in: location.pool)
     }
 
     /// A collection's rules, read in `client` (a transaction, or the pool); `NOT_FOUND` when absent.

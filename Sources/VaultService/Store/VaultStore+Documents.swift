@@ -4,9 +4,10 @@ import ServiceKit
 extension VaultStore {
     /// One document as `caller` may read it (`owner` rule: only their own; others' look absent).
     func document(_ request: DocumentRequest, caller: Caller) async throws -> DocumentView {
-        let schema = try await schema(caller.projectID)
-        let access = try caller.access(try await rules(pool, schema: schema, collection: request.collection).read)
-        let rows = try await pool.query("""
+        let location = try await location(caller.projectID)
+        let schema = location.schema
+        let access = try caller.access(try await rules(location.pool, schema: schema, collection: request.collection).read)
+        let rows = try await location.pool.query("""
             SELECT \(Self.documentColumns) FROM \(schema).documents
             WHERE collection = $1 AND id = $2 AND ($3::text IS NULL OR owner_id = $3)
             """, [request.collection, request.id, access.onlyOwner])
@@ -16,8 +17,7 @@ extension VaultStore {
 
     /// Creates `documents` in one transaction (all or nothing): a taken id is 409 `CONFLICT` naming it.
     func insert(_ documents: [BodyDocument], batch: Bool, collection: String, caller: Caller) async throws -> [DocumentView] {
-        let schema = try await schema(caller.projectID)
-        return try await pool.withTransaction { tx in
+        return try await writing(caller.projectID) { tx, schema in
             let access = try caller.access(try await rules(tx, schema: schema, collection: collection).create)
             var created: [DocumentView] = []
             for (index, document) in documents.enumerated() {
@@ -39,9 +39,8 @@ extension VaultStore {
     /// Patches or replaces a document (replace creates it when absent: `created`), checking the rules,
     /// `If-Match` (412 `VERSION_MISMATCH` with the current version) and the size after the write.
     func write(_ request: WriteDocumentRequest, data: String, caller: Caller) async throws -> WrittenDocument {
-        let schema = try await schema(caller.projectID)
         let target = request.document
-        return try await pool.withTransaction { tx in
+        return try await writing(caller.projectID) { tx, schema in
             let rules = try await rules(tx, schema: schema, collection: target.collection)
             let current = try await tx.query(
                 "SELECT version, owner_id FROM \(schema).documents WHERE collection = $1 AND id = $2 FOR UPDATE",
@@ -83,8 +82,7 @@ extension VaultStore {
 
     /// Deletes a document, checking the rules and `If-Match`.
     func delete(_ request: DocumentRequest, caller: Caller) async throws {
-        let schema = try await schema(caller.projectID)
-        try await pool.withTransaction { tx in
+        try await writing(caller.projectID) { tx, schema in
             let access = try caller.access(try await rules(tx, schema: schema, collection: request.collection).delete)
             let current = try await tx.query(
                 "SELECT version, owner_id FROM \(schema).documents WHERE collection = $1 AND id = $2 FOR UPDATE",

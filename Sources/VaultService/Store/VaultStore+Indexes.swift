@@ -7,8 +7,9 @@ extension VaultStore {
     /// build that failed (or a process that died) is dropped and built again; a valid one is kept. When a
     /// build fails its INVALID leftover is dropped; a unique index the rows already break is 409 `CONFLICT`
     /// naming `indexes.N`.
-    func buildIndexes(_ indexes: [DeclaredIndex], schema: String, collection: String) async throws {
-        let existing = try await physicalIndexes(schema: schema, collection: collection)
+    func buildIndexes(_ indexes: [DeclaredIndex], schema: String, collection: String, in pool: PostgresPool? = nil) async throws {
+        let pool = pool ?? self.pool
+        let existing = try await physicalIndexes(schema: schema, collection: collection, in: pool)
         for (offset, index) in indexes.enumerated() {
             let name = index.name(collection: collection)
             if let valid = existing[name] {
@@ -39,15 +40,16 @@ extension VaultStore {
     }
 
     /// Drops `collection`'s indexes that are not among `keeping` (names), concurrently.
-    func dropIndexes(schema: String, collection: String, keeping: Set<String> = []) async throws {
-        for name in try await physicalIndexes(schema: schema, collection: collection).keys where !keeping.contains(name) {
+    func dropIndexes(schema: String, collection: String, keeping: Set<String> = [], in pool: PostgresPool? = nil) async throws {
+        let pool = pool ?? self.pool
+        for name in try await physicalIndexes(schema: schema, collection: collection, in: pool).keys where !keeping.contains(name) {
             try await pool.execute("DROP INDEX CONCURRENTLY IF EXISTS \(schema).\(name)")
         }
     }
 
     /// `collection`'s PostgreSQL indexes in `schema` by name, with whether each is valid.
-    func physicalIndexes(schema: String, collection: String) async throws -> [String: Bool] {
-        let rows = try await pool.query("""
+    func physicalIndexes(schema: String, collection: String, in pool: PostgresPool? = nil) async throws -> [String: Bool] {
+        let rows = try await (pool ?? self.pool).query("""
             SELECT c.relname::text, i.indisvalid FROM pg_index i JOIN pg_class c ON c.oid = i.indexrelid
             JOIN pg_namespace n ON n.oid = c.relnamespace WHERE n.nspname = $1 AND starts_with(c.relname::text, $2)
             """, [schema, DeclaredIndex.namePrefix(collection: collection)])

@@ -9,10 +9,10 @@ extension VaultStore {
     /// with `total` when asked. `owner` rules filter to the caller's own documents.
     func list(_ request: ListDocumentsRequest, caller: Caller) async throws -> DocumentPage {
         let query = try ListQuery(request)
-        let schema = try await schema(caller.projectID)
-        let access = try caller.access(try await rules(pool, schema: schema, collection: request.collection).read)
-        let statement = try query.statement(schema: schema, columns: Self.documentColumns, onlyOwner: access.onlyOwner)
-        let rows = try await Self.readingCursor { try await pool.query(statement.sql, statement.parameters) }
+        let location = try await location(caller.projectID)
+        let access = try caller.access(try await rules(location.pool, schema: location.schema, collection: request.collection).read)
+        let statement = try query.statement(schema: location.schema, columns: Self.documentColumns, onlyOwner: access.onlyOwner)
+        let rows = try await Self.readingCursor { try await location.pool.query(statement.sql, statement.parameters) }
         var documents: [DocumentView] = []
         var bytes = 0
         for row in rows.prefix(request.limit) {
@@ -29,7 +29,7 @@ extension VaultStore {
         }
         var total: Int64?
         if request.countExact {
-            let counted = try await pool.query(statement.countSQL, statement.countParameters)
+            let counted = try await location.pool.query(statement.countSQL, statement.countParameters)
             total = try counted[0].decode(Int64.self, at: 0)
         }
         return DocumentPage(data: documents, nextCursor: next, total: total)

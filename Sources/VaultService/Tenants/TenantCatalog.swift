@@ -14,8 +14,13 @@ struct TenantCatalog: Sendable {
     /// One project's entry.
     struct Tenant: Sendable, Hashable {
         let tier: String
+        /// The tenant schema's name (the same on either tier).
         let location: String
         let schemaVersion: Int
+        /// The database holding the schema; nil for the vault's own (the shared tier's).
+        var databaseURL: String?
+        /// The current or last move: `copying`, `completed`, `failed`; nil when never moved.
+        var moveState: String?
     }
 
     /// The schema of `projectID`'s collections: `<catalog>_t_` and 32 hex digits of SHA-256 of the id, so
@@ -33,10 +38,11 @@ struct TenantCatalog: Sendable {
     /// The project's entry read in `client` (a transaction, or the pool).
     func tenant(projectID: String, in client: some PostgresClient) async throws -> Tenant? {
         let rows = try await client.query(
-            "SELECT tier, location, schema_version FROM \(catalog).tenants WHERE project_id = $1", [projectID])
+            "SELECT tier, location, schema_version, database_url, move_state FROM \(catalog).tenants WHERE project_id = $1",
+            [projectID])
         return try rows.first.map { row in
-            let (tier, location, version) = try row.decode((String, String, Int).self)
-            return Tenant(tier: tier, location: location, schemaVersion: version)
+            let (tier, location, version, url, move) = try row.decode((String, String, Int, String?, String?).self)
+            return Tenant(tier: tier, location: location, schemaVersion: version, databaseURL: url, moveState: move)
         }
     }
 

@@ -24,6 +24,8 @@ struct TenantMigrationFanOut: Service {
     var maxRetry: Duration = .seconds(3600)
     /// How often to look again while tenants are behind.
     var pollInterval: Duration = .seconds(5)
+    /// The dedicated tier's pools (a dedicated tenant's steps run in its database, inside the catalog row's lock).
+    var pools: TenantPools?
     /// Where failures are logged (project, version and SQLSTATE).
     var logger: Logger?
 
@@ -72,14 +74,22 @@ struct TenantMigrationFanOut: Service {
                     "SELECT pg_try_advisory_xact_lock(hashtext($1), hashtext($2))", ["vault.tenant-migrations", projectID])
                 guard try locked[0].decode(Bool.self, at: 0) else { return }
                 let rows = try await tx.query(
-                    "SELECT location, schema_version FROM \(catalog).tenants WHERE project_id = $1 FOR UPDATE", [projectID])
+                    "SELECT location, schema_version, database_url FROM \(catalog).tenants WHERE project_id = $1 FOR UPDATE",
+                    [projectID])
                 guard let row = rows.first else { return }
-                let (schema, version) = try row.decode((String, Int).self)
+                let (schema, version, url) = try row.decode((String, Int, String?).self)
                 guard version < latest else { return }
-                try await tx.execute("SET LOCAL lock_timeout = '5s'")
-                for step in steps where step.version > version {
-                    attempting = step.version
-                    for statement in step.statements(schema) { try await tx.execute(statement) }
+                let apply = { (client: PostgresTransaction) async throws in
+                    try await client.execute("SET LOCAL lock_timeout = '5s'")
+                    for step in steps where step.version > version {
+                        attempting = step.version
+                        for statement in step.statements(schema) { try await client.execute(statement) }
+                    }
+                }
+                if let url {
+                    try await (pools ?? TenantPools(main: pool)).pool(for: url).withTransaction { try await apply($0) }
+                } else {
+                    try await apply(tx)
                 }
                 try await tx.execute("""
                     UPDATE \(catalog).tenants SET schema_version = $2, migration_error = NULL, migration_failures = 0,

@@ -121,6 +121,14 @@ struct VaultRoutesTests {
         #expect(migrations.json["tenants"] as? [String: Int] == ["applied": 3, "pending": 1, "failed": 1])
         #expect((migrations.json["failures"] as? [[String: Any]])?.first?["project_id"] as? String == "prj_x")
         #expect(try await fixture.send("GET", "/v1/admin/vault/migrations").status == 401)
+        let adminHeaders = ["X-Admin-Token": RouterHarness.adminToken]
+        let move = try await fixture.router.send(
+            "POST", "/v1/admin/projects/\(fixture.project.id)/vault/move", headers: adminHeaders, body: #"{"tier":"dedicated"}"#)
+        #expect(move.status == 202 && (move.json["move"] as? [String: Any])?["state"] as? String == "copying", "\(move.json)")
+        #expect((fixture.vault.calls.last?.request as? MoveTenantRequest) == MoveTenantRequest(projectID: fixture.project.id, tier: "dedicated"))
+        let badTier = try await fixture.router.send(
+            "POST", "/v1/admin/projects/\(fixture.project.id)/vault/move", headers: adminHeaders, body: #"{"tier":"gold"}"#)
+        #expect(badTier.status == 400 && badTier.json["field"] as? String == "tier")
         await fixture.shutdown()
     }
 
