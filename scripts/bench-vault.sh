@@ -61,11 +61,13 @@ for name in "ab":
     end = next(i for i, e in enumerate(entries) if "'bench-marker-%s-end'" % name in e)
     statements, defines = [], []
     for i in range(start + 1, end):
-        m = re.match(r'.*? purrpurr_vault LOG:  duration: [\d.]+ ms  execute <unnamed>: (.*)', entries[i], re.S)
+        m = re.match(r'.*? \[(\d+)\] purrpurr_vault LOG:  duration: [\d.]+ ms  execute <unnamed>: (.*)', entries[i], re.S)
         if not m:
             continue
-        sql = m.group(1).strip()
-        detail = entries[i + 1] if i + 1 < end and "DETAIL:  Parameters:" in entries[i + 1] else ""
+        pid, sql = m.group(1), m.group(2).strip()
+        # Lines of other sessions may come between a statement and its DETAIL: take the next one of this session.
+        following = next((e for e in entries[i + 1:end + 1] if re.match(r'.*? \[%s\] ' % pid, e)), "")
+        detail = following if re.search(r'DETAIL:  parameters:', following, re.I) else ""
         values = dict(re.findall(r"\$(\d+) = (NULL|'(?:[^']|'')*')", detail))
         def replace(match):
             n = match.group(1)
@@ -75,6 +77,9 @@ for name in "ab":
             var = "p%d_%s" % (len(statements), n)
             defines.append("%s=%s" % (var, value[1:-1].replace("''", "'")))
             return ":" + var
+        # pgbench reads ":name" as a variable even inside a literal (to_char's 'HH24:MI:SS'): such colons become
+        # chr(58), a constant PostgreSQL folds when it plans, so the plan is the service's.
+        sql = re.sub(r"'(?:[^']|'')*'", lambda l: re.sub(r':(?=[A-Za-z_])', "' || chr(58) || '", l.group(0)), sql)
         statements.append(re.sub(r'\$(\d+)', replace, sql) + ";")
     assert len(statements) >= 2, "no statements captured for (%s)" % name
     open("%s/%s.sql" % (work, name), "w").write("\n".join(statements) + "\n")
@@ -102,7 +107,10 @@ if tool == "wrk":
     out = {"system": "purrpurr", "what": name, "tool": "wrk", "connections": $connections, "duration_s": $seconds,
            "req_per_s": rate, "p50_us": us(lat['50']), "p99_us": us(lat['99']), "non_2xx": int(non2xx.group(1)) if non2xx else 0}
 else:
-    tps = float(re.search(r'tps = ([\d.]+)', text).group(1))
+    found = re.search(r'tps = ([\d.]+)', text)
+    if not found:
+        sys.exit("pgbench failed:\n" + text)
+    tps = float(found.group(1))
     lat = re.search(r'latency average = ([\d.]+) ms', text)
     failed = re.search(r'number of failed transactions: (\d+)', text)
     out = {"system": "postgresql", "what": name, "tool": "pgbench -M extended", "clients": $connections,
