@@ -228,7 +228,7 @@ struct TenantMover: Sendable {
     /// Replays the keys logged after `after`: each one's current row on the source copied to the target (or
     /// deleted there). Returns how many keys and the last sequence number read.
     private func catchUp(
-        schema: String, after: Int64, source: some PostgresClient, target: some PostgresClient
+        schema: String, after: Int64, source: any PostgresClient, target: any PostgresClient
     ) async throws -> (count: Int, last: Int64) {
         let changes = try await source.query("""
             SELECT collection, id, max(seq) FROM \(schema).move_changes WHERE seq > $1
@@ -284,14 +284,18 @@ struct TenantMover: Sendable {
         let started = clock.now  // new writes wait from the moment the exclusive lock is asked for
         try await pool.withTransaction { main in
             _ = try await main.query("SELECT pg_advisory_xact_lock(hashtext('vault.tenant'), hashtext($1))", [projectID])
+            // Writes held by the lock may hold every connection of the vault's own pool: the side of the move in
+            // that database goes through this transaction's connection.
+            let from: any PostgresClient = source === pool ? main : source
+            let to: any PostgresClient = target === pool ? main : target
             var last = after
             while true {
-                let (count, next) = try await catchUp(schema: schema, after: last, source: source, target: target)
+                let (count, next) = try await catchUp(schema: schema, after: last, source: from, target: to)
                 last = next
                 if count == 0 { break }
             }
-            try await buildMissingIndexes(schema: schema, target: target)
-            try await target.execute("COMMENT ON SCHEMA \(schema) IS NULL")
+            try await buildMissingIndexes(schema: schema, target: to)
+            try await to.execute("COMMENT ON SCHEMA \(schema) IS NULL")
             let pause = clock.now - started
             let milliseconds = Int(pause.components.seconds * 1000 + pause.components.attoseconds / 1_000_000_000_000_000)
             try await main.execute("""
@@ -303,13 +307,16 @@ struct TenantMover: Sendable {
     }
 
     /// Builds on the target the declared indexes it lacks (it is not serving yet: plain `CREATE INDEX`).
-    private func buildMissingIndexes(schema: String, target: PostgresPool) async throws {
+    private func buildMissingIndexes(schema: String, target: any PostgresClient) async throws {
+        let existing = Set(try await target.query("""
+            SELECT c.relname::text FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
+            WHERE n.nspname = $1 AND c.relkind = 'i'
+            """, [schema]).map { try $0.decode(String.self, at: 0) })
         for row in try await target.query("SELECT name, indexes FROM \(schema).collections") {
             let (collection, declarations) = try row.decode((String, PostgresJSON<[CollectionIndex]>).self)
-            let existing = try await store.physicalIndexes(schema: schema, collection: collection, in: target)
             for declaration in declarations.value {
                 let index = try DeclaredIndex(declaration, field: "indexes")
-                guard existing[index.name(collection: collection)] == nil else { continue }
+                guard !existing.contains(index.name(collection: collection)) else { continue }
                 try await target.execute(
                     try await VaultStore.createStatement(index, schema: schema, collection: collection, concurrently: false, in: target))
             }
