@@ -99,7 +99,6 @@ enum VaultServiceMigrations {
                     ADD COLUMN move_finished_at timestamptz,
                     ADD COLUMN move_pause_ms integer,
                     ADD COLUMN move_error text;
-                ALTER TABLE \(schema).tenants DROP CONSTRAINT tenants_location_key;
                 """),
         ]
     }
