@@ -1,6 +1,13 @@
 import ServiceKit
 
-await ServiceMain.runMeshService(.vault, migrations: VaultServiceMigrations.all) { _, _, pool in
-    let handlers = VaultHandlers(store: VaultStore(pool: pool))
-    return MeshServiceParts { handlers.register(on: $0) }
+await ServiceMain.runMeshService(
+    .vault, migrations: VaultServiceMigrations.all, configuration: { try VaultServiceConfig(environment: $0) }
+) { config, context, pool in
+    let store = VaultStore(pool: pool)
+    var fanOut = TenantMigrationFanOut(pool: pool, catalog: store.catalog, logger: context.logger)
+    fanOut.pools = store.pools
+    let mover = TenantMover(store: store, logger: context.logger)
+    try await mover.recover()  // moves a previous process left half-way are rolled back
+    let handlers = VaultHandlers(store: store, quotas: config.quotas, migrations: fanOut, mover: mover)
+    return MeshServiceParts(afterWire: [fanOut]) { handlers.register(on: $0) }
 }

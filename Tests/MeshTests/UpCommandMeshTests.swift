@@ -70,6 +70,13 @@ struct UpCommandMeshTests {
         let port = try #require(url.split(separator: ":").last.flatMap { Int($0) })
         let whoami = try await LocalHTTPClient.send("GET", port: port, path: "/v1/whoami", headers: ["X-API-Key": secret])
         #expect(whoami.status == 200)
+        // The banner's vault line lists the demo collection with the publishable key.
+        let vaultLine = try #require(banner.split(separator: "\n").first { $0.contains("/v1/vault/collections/notes/documents") })
+        let publishable = try #require(vaultLine.split(separator: " ").last?.dropLast())
+        let notes = try await LocalHTTPClient.send(
+            "GET", port: port, path: "/v1/vault/collections/notes/documents?order=priority.asc",
+            headers: ["X-API-Key": String(publishable)])
+        #expect(notes.status == 200 && (notes.json["data"] as? [[String: Any]])?.compactMap { $0["id"] as? String } == ["welcome", "filters", "rules"])
         let sent = try await LocalHTTPClient.send(
             "POST", port: port, path: "/v1/comms/email", headers: ["X-API-Key": secret],
             json: ["to": "ada@example.test", "subject": "Hello", "text": "It works."])

@@ -76,7 +76,7 @@ public struct CreateCollectionRequest: Codable, Sendable, Hashable {
     public var name: String
     /// The rules (absent: every operation `none`).
     public var rules: CollectionRules?
-    /// The indexes (refused for now: `VALIDATION_FAILED` unless empty).
+    /// The indexes (absent: none), built as PostgreSQL expression indexes.
     public var indexes: [CollectionIndex]?
 
     /// Creates a request.
@@ -93,7 +93,7 @@ public struct UpdateCollectionRequest: Codable, Sendable, Hashable {
     public var name: String
     /// The rules to change.
     public var rules: CollectionRulesChange?
-    /// The new indexes (refused for now unless empty).
+    /// The indexes it should have from now on (absent: unchanged): new ones are built, others dropped.
     public var indexes: [CollectionIndex]?
 
     /// Creates a request.
@@ -159,14 +159,108 @@ public struct TenantView: Codable, Sendable, Hashable {
     public var documents: Int64
     /// The bytes its tables take (with indexes and TOAST).
     public var sizeBytes: Int64
+    /// The current or last move between tiers, nil when never moved.
+    public var move: TenantMoveView?
 
     /// Creates a view.
-    public init(tier: String, location: String?, schemaVersion: Int, collections: Int64, documents: Int64, sizeBytes: Int64) {
+    public init(
+        tier: String, location: String?, schemaVersion: Int, collections: Int64, documents: Int64, sizeBytes: Int64,
+        move: TenantMoveView? = nil
+    ) {
         self.tier = tier
         self.location = location
         self.schemaVersion = schemaVersion
         self.collections = collections
         self.documents = documents
         self.sizeBytes = sizeBytes
+        self.move = move
+    }
+}
+
+/// A tenant's move between tiers.
+public struct TenantMoveView: Codable, Sendable, Hashable {
+    /// `copying`, `completed` or `failed`.
+    public var state: String
+    /// The tier it moves to.
+    public var tier: String
+    /// The target database (host, port and name; never credentials); nil for the shared tier.
+    public var target: String?
+    /// When it started.
+    public var startedAt: Date
+    /// When it completed or failed.
+    public var finishedAt: Date?
+    /// How long writes were held at the switch, in milliseconds.
+    public var pauseMilliseconds: Int?
+    /// Why it failed.
+    public var error: String?
+
+    /// Creates a view.
+    public init(
+        state: String, tier: String, target: String?, startedAt: Date, finishedAt: Date?, pauseMilliseconds: Int?, error: String?
+    ) {
+        self.state = state
+        self.tier = tier
+        self.target = target
+        self.startedAt = startedAt
+        self.finishedAt = finishedAt
+        self.pauseMilliseconds = pauseMilliseconds
+        self.error = error
+    }
+}
+
+/// `vault.Move`'s request.
+public struct MoveTenantRequest: Codable, Sendable, Hashable {
+    /// The project.
+    public var projectID: String
+    /// `dedicated` or `shared`.
+    public var tier: String
+    /// The dedicated tier's database (default: a new database on the vault's server).
+    public var databaseURL: String?
+
+    /// Creates a request.
+    public init(projectID: String, tier: String, databaseURL: String? = nil) {
+        self.projectID = projectID
+        self.tier = tier
+        self.databaseURL = databaseURL
+    }
+}
+
+/// `vault.Migrations`: the tenant-schema migrations' progress over every tenant.
+public struct VaultMigrationsView: Codable, Sendable, Hashable {
+    /// One tenant whose migration failed (it is retried with backoff).
+    public struct Failure: Codable, Sendable, Hashable {
+        /// The project.
+        public var projectID: String
+        /// The version that failed.
+        public var version: Int
+        /// PostgreSQL's message.
+        public var error: String
+
+        /// Creates a failure.
+        public init(projectID: String, version: Int, error: String) {
+            self.projectID = projectID
+            self.version = version
+            self.error = error
+        }
+    }
+
+    /// The newest tenant-schema version.
+    public var latest: Int
+    /// Tenants at it.
+    public var applied: Int64
+    /// Tenants behind it, not failing.
+    public var pending: Int64
+    /// Tenants whose last attempt failed.
+    public var failed: Int64
+    /// The failing tenants (at most 100).
+    public var failures: [Failure]
+
+    /// Creates a view.
+    public init(latest: Int, applied: Int64, pending: Int64, failed: Int64, failures: [Failure]) {
+        self.latest = latest
+        self.applied = applied
+        self.pending = pending
+        self.failed = failed
+        self.failures = failures
     }
 }

@@ -43,6 +43,12 @@ public enum VaultContract {
     public static let tenant = MethodDescriptor<TenantRequest, TenantView>(
         "vault.Tenant", allowedCallers: .only(["router"]))
 
+    /// `vault.Move`: starts moving a project's vault online to the other tier (operators).
+    public static let move = MethodDescriptor<MoveTenantRequest, TenantView>("vault.Move", allowedCallers: .only(["router"]))
+    /// `vault.Migrations`: the tenant-schema migrations' progress (operators).
+    public static let migrations = MethodDescriptor<Empty, VaultMigrationsView>(
+        "vault.Migrations", allowedCallers: .only(["router"]))
+
     /// The typed client stub.
     public struct Client: Sendable {
         /// The client for VaultService's endpoints.

@@ -104,6 +104,9 @@ enum MeshLauncher {
             var demo: LocalState.DemoProject?
             if options.demoProject {
                 demo = try await ensureDemoProject(state.demoProject, routerURL: routerURLs[0], adminToken: plan.adminToken)
+                if let demo, let port = Int(routerURLs[0].split(separator: ":").last ?? "") {
+                    await DemoVault.ensure(port: port, secretKey: demo.secretKey)
+                }
                 if demo != state.demoProject {
                     state.demoProject = demo
                     try state.save(to: root + "/state.json")

@@ -56,7 +56,7 @@ enum OpenAPIDocument {
         }
         var success: [(String, JSONValue)] = [("description", .string(route.summary))]
         if let schema = route.response.schema {
-            success.append(("content", ["application/json": ["schema": schema]]))
+            success.append(("content", .object([(route.response.contentType, .object([("schema", schema)]))])))
         }
         let errorResponse: JSONValue = [
             "description": "An error", "content": ["application/json": ["schema": ["$ref": "#/components/schemas/Error"]]],

@@ -24,6 +24,8 @@ final class Route: Sendable {
         let schema: JSONValue?
         /// Other success statuses with the same body (`PUT` that creates: 201 beside 200).
         var alsoStatuses: [Int] = []
+        /// The body's media type.
+        var contentType = "application/json"
     }
 
     /// The method.

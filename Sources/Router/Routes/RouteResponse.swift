@@ -14,6 +14,8 @@ struct RouteResponse: Sendable {
     var rawJSON: [UInt8]?
     /// Extra headers.
     var headers: [(String, String)] = []
+    /// The media type of `rawJSON` when it is not one JSON document (`application/x-ndjson`).
+    var rawContentType = "application/json; charset=utf-8"
 
     /// A response.
     init(status: Int, body: JSONValue?, text: String? = nil, headers: [(String, String)] = []) {
@@ -49,7 +51,7 @@ struct RouteResponse: Sendable {
                 response.headers.add(name: "Content-Type", value: MetricsRegistry.contentType)
                 response.body = Array(text.utf8)
             } else if let rawJSON {
-                response.headers.add(name: "Content-Type", value: "application/json; charset=utf-8")
+                response.headers.add(name: "Content-Type", value: rawContentType)
                 response.body = rawJSON
             }
         }

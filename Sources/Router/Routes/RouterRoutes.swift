@@ -26,6 +26,7 @@ enum RouterRoutes {
             VaultRoutes(vault: { try services.client(.vault, VaultContract.Client.init) }).routes,
             VaultDocumentRoutes(vault: { try services.client(.vault, VaultContract.Client.init) }).routes,
             OnboardingRoutes(saga: app.signupSaga, limiter: app.limiter, bearer: app.bearer).routes,
+            VaultBackupRoutes(vault: { try services.client(.vault, VaultContract.Client.init) }).routes,
         ]
         let routes = groups.flatMap { $0 }
         return routes + [OpenAPIRoute.route(documenting: routes)]

@@ -23,18 +23,50 @@ struct CollectionRulesBody: RequestBody {
     }
 }
 
-/// `indexes`: declared expression indexes are not built yet, so the document (and the Router) accept only
-/// an empty list.
+/// `indexes`: `[{"fields":["status","-created_at"],"unique"?:false}]`, each field a dotted `data` path or
+/// `id`/`created_at`/`updated_at` with a leading `-` for descending. The Router checks the shape; VaultService
+/// checks the fields and the per-collection limit.
 enum CollectionIndexesField {
-    static func field<Root: RequestBody>() -> BodyField<Root> {
+    static func field<Root: RequestBody>(_ keyPath: WritableKeyPath<Root, [CollectionIndex]?> & Sendable) -> BodyField<Root> {
         .custom("indexes", schema: [
-            "type": ["array", "null"], "maxItems": 0,
-            "description": "Declared indexes are not built yet: only an empty list is accepted.",
-        ], required: false) { container, _, prefix in
-            guard let items = try BodyField<Root>.value([JSONValue].self, container, "indexes", prefix, expected: "an array"),
-                  !items.isEmpty
+            "type": ["array", "null"],
+            "items": [
+                "type": "object",
+                "properties": [
+                    "fields": ["type": "array", "items": ["type": "string"], "minItems": 1, "maxItems": 5],
+                    "unique": ["type": "boolean"],
+                ],
+                "required": ["fields"],
+            ],
+        ], required: false) { container, body, prefix in
+            guard let items = try BodyField<Root>.value([JSONValue].self, container, "indexes", prefix, expected: "an array")
             else { return }
-            throw RouterError.validation(prefix + "indexes", "Declared indexes are not supported yet; send none.")
+            var indexes: [CollectionIndex] = []
+            for (offset, item) in items.enumerated() {
+                let field = "\(prefix)indexes.\(offset)"
+                guard case .object(let members) = item else { throw RouterError.validation(field, "An index is an object.") }
+                var fields: [String]?
+                var unique = false
+                for (name, value) in members {
+                    switch (name, value) {
+                    case ("fields", .array(let values)):
+                        fields = try values.enumerated().map { index, value throws(RouterError) in
+                            guard case .string(let text) = value else {
+                                throw RouterError.validation("\(field).fields.\(index)", "A field is a string.")
+                            }
+                            return text
+                        }
+                    case ("unique", .bool(let flag)): unique = flag
+                    case ("unique", .null): break
+                    default: throw RouterError.validation("\(field).\(name)", "An index is {\"fields\":[…],\"unique\"?:false}.")
+                    }
+                }
+                guard let fields, !fields.isEmpty else {
+                    throw RouterError.validation("\(field).fields", "An index needs a non-empty array of fields.")
+                }
+                indexes.append(CollectionIndex(fields: fields, unique: unique))
+            }
+            body[keyPath: keyPath] = indexes
         }
     }
 }
@@ -43,6 +75,7 @@ enum CollectionIndexesField {
 struct CreateCollectionBody: RequestBody {
     var name = ""
     var rules: CollectionRulesBody?
+    var indexes: [CollectionIndex]?
 
     static let fields: [BodyField<Self>] = [
         .custom("name", schema: ["type": "string", "pattern": .string(VaultLimits.collectionNamePattern)], required: true) {
@@ -55,15 +88,16 @@ struct CreateCollectionBody: RequestBody {
             }
             body.name = name
         },
-        .object("rules", \.rules), CollectionIndexesField.field(),
+        .object("rules", \.rules), CollectionIndexesField.field(\.indexes),
     ]
 }
 
 /// `PATCH /v1/vault/collections/{name}`: absent members keep their value.
 struct UpdateCollectionBody: RequestBody {
     var rules: CollectionRulesBody?
+    var indexes: [CollectionIndex]?
 
-    static let fields: [BodyField<Self>] = [.object("rules", \.rules), CollectionIndexesField.field()]
+    static let fields: [BodyField<Self>] = [.object("rules", \.rules), CollectionIndexesField.field(\.indexes)]
 }
 
 /// The document bodies, for the OpenAPI document only: the Router forwards the body's text as received
@@ -88,4 +122,14 @@ enum DocumentBodies {
 
     /// `{"data"}` of `PUT` and `PATCH` (a JSON Merge Patch of `data` for `PATCH`).
     static let write: JSONValue = ["type": "object", "properties": ["data": data], "required": ["data"]]
+}
+
+/// `POST /v1/admin/projects/{id}/vault/move`: `{"tier":"dedicated","database_url"?}` or `{"tier":"shared"}`.
+struct MoveTenantBody: RequestBody {
+    var tier = ""
+    var databaseURL: String?
+
+    static let fields: [BodyField<Self>] = [
+        .string("tier", \.tier, values: ["dedicated", "shared"]), .string("database_url", \.databaseURL, length: 1...2000),
+    ]
 }

@@ -37,8 +37,57 @@ enum VaultSchemas {
     static let tenant = Schemas.object([
         ("tier", ["type": "string", "enum": ["shared", "dedicated"]]), ("location", ["type": ["string", "null"]]),
         ("schema_version", ["type": "integer"]), ("collections", ["type": "integer"]),
-        ("documents", ["type": "integer"]), ("size_bytes", ["type": "integer"]), ("move", ["type": "null"]),
+        ("documents", ["type": "integer"]), ("size_bytes", ["type": "integer"]),
+        ("move", ["type": ["object", "null"], "properties": [
+            "state": ["type": "string", "enum": ["copying", "completed", "failed"]], "tier": Schemas.string,
+            "target": ["type": ["string", "null"]], "started_at": Schemas.timestamp, "finished_at": Schemas.optionalTimestamp,
+            "pause_ms": ["type": ["integer", "null"]], "error": ["type": ["string", "null"]],
+        ]]),
     ])
+}
+
+extension VaultSchemas {
+    /// The tenant-schema migrations' progress.
+    static let migrations = Schemas.object([
+        ("latest", ["type": "integer"]),
+        ("tenants", Schemas.object([("applied", ["type": "integer"]), ("pending", ["type": "integer"]), ("failed", ["type": "integer"])])),
+        ("failures", ["type": "array", "items": Schemas.object([
+            ("project_id", Schemas.string), ("version", ["type": "integer"]), ("error", Schemas.string),
+        ])]),
+    ])
+}
+
+extension VaultSchemas {
+    /// A backup (`restore` once one was asked for).
+    static let backup = Schemas.object([
+        ("id", Schemas.string), ("status", ["type": "string", "enum": ["running", "completed", "failed"]]),
+        ("size_bytes", ["type": "integer"]), ("documents", ["type": "integer"]), ("created_at", Schemas.timestamp),
+        ("completed_at", Schemas.optionalTimestamp),
+        ("restore", ["type": ["string", "null"], "enum": ["running", "completed", "failed", .null]]),
+    ])
+}
+
+extension BackupView {
+    /// `{"id","status","size_bytes","documents","created_at","completed_at","restore"}`.
+    var json: JSONValue {
+        [
+            "id": .string(id), "status": .string(status), "size_bytes": .int(Int(sizeBytes)), "documents": .int(Int(documents)),
+            "created_at": .date(createdAt), "completed_at": .date(completedAt), "restore": .string(restore),
+        ]
+    }
+}
+
+extension VaultMigrationsView {
+    /// `{"latest","tenants":{"applied","pending","failed"},"failures":[{"project_id","version","error"}]}`.
+    var json: JSONValue {
+        [
+            "latest": .int(latest),
+            "tenants": ["applied": .int(Int(applied)), "pending": .int(Int(pending)), "failed": .int(Int(failed))],
+            "failures": .array(failures.map {
+                ["project_id": .string($0.projectID), "version": .int($0.version), "error": .string($0.error)]
+            }),
+        ]
+    }
 }
 
 extension CollectionView {
@@ -62,7 +111,13 @@ extension TenantView {
         [
             "tier": .string(tier), "location": .string(location), "schema_version": .int(schemaVersion),
             "collections": .int(Int(collections)), "documents": .int(Int(documents)), "size_bytes": .int(Int(sizeBytes)),
-            "move": .null,
+            "move": move.map { move -> JSONValue in
+                [
+                    "state": .string(move.state), "tier": .string(move.tier), "target": .string(move.target),
+                    "started_at": .date(move.startedAt), "finished_at": .date(move.finishedAt),
+                    "pause_ms": move.pauseMilliseconds.map { .int($0) } ?? .null, "error": .string(move.error),
+                ]
+            } ?? .null,
         ]
     }
 }

@@ -9,7 +9,7 @@ extension VaultHandlers {
             return try await store.tenantView(projectID: request.projectID)
         }
         server.register(VaultContract.closeTenant) { request, _ in
-            try await store.tenants.drop(projectID: try Self.projectID(request))
+            try await store.closeTenant(projectID: try Self.projectID(request))
             return Empty()
         }
     }

@@ -8,6 +8,12 @@ import Wire
 struct VaultHandlers: Sendable {
     /// The tables.
     let store: VaultStore
+    /// The per-project bounds.
+    var quotas = VaultQuotas.standard
+    /// The tenant-schema migrations (their status).
+    var migrations: TenantMigrationFanOut?
+    /// Moves between tiers.
+    var mover: TenantMover?
 
     /// Registers every vault method on `server`.
     func register(on server: WireServer) {
@@ -31,18 +37,42 @@ struct VaultHandlers: Sendable {
         }
         registerDocuments(on: server)
         registerLifecycle(on: server)
+        registerBackups(on: server)
         server.register(VaultContract.tenant) { request, _ in
             try await store.tenantView(projectID: request.projectID)
         }
+        server.register(VaultContract.move) { request, _ in
+            let mover = self.mover ?? TenantMover(store: store)
+            _ = try await mover.start(projectID: request.projectID, tier: request.tier, databaseURL: request.databaseURL)
+            Task { await mover.run(projectID: request.projectID) }
+            return try await store.tenantView(projectID: request.projectID)
+        }
+        server.register(VaultContract.migrations) { _, _ in
+            try await (migrations ?? TenantMigrationFanOut(pool: store.pool, catalog: store.catalog)).status()
+        }
     }
 
-    /// `vault.CreateCollection`.
+    /// `vault.CreateCollection`: the collection, then its declared indexes (built concurrently; when one
+    /// cannot be built the new collection is removed again and the error answered).
     func createCollection(_ request: CreateCollectionRequest, caller: Caller) async throws -> CollectionView {
         try caller.requireSecret()
-        try Self.check(name: request.name, indexes: request.indexes)
+        guard VaultLimits.isCollectionName(request.name) else {
+            throw PublicError.validation("name", "name must match \(VaultLimits.collectionNamePattern).")
+        }
+        let declarations = request.indexes ?? []
+        let indexes = try DeclaredIndex.checked(declarations, limit: quotas.maxIndexesPerCollection)
         guard let created = try await store.createCollection(
-            projectID: caller.projectID, name: request.name, rules: request.rules ?? CollectionRules())
+            projectID: caller.projectID, name: request.name, rules: request.rules ?? CollectionRules(),
+            indexes: indexes.map(\.declaration), maxCollections: quotas.maxCollections)
         else { throw PublicError.conflict("A collection with this name already exists.", field: "name") }
+        guard !indexes.isEmpty else { return created }
+        let location = try await store.location(caller.projectID)
+        do {
+            try await store.buildIndexes(indexes, schema: location.schema, collection: request.name, in: location.pool)
+        } catch {
+            try? await store.deleteCollection(projectID: caller.projectID, name: request.name)
+            throw error
+        }
         return created
     }
 
@@ -58,23 +88,26 @@ struct VaultHandlers: Sendable {
         try await store.deleteCollection(projectID: caller.projectID, name: name)
     }
 
-    /// `vault.UpdateCollection`.
+    /// `vault.UpdateCollection`: new rules; new indexes are built first (concurrently, writes go on), then
+    /// recorded, then the ones no longer declared are dropped.
     func updateCollection(_ request: UpdateCollectionRequest, caller: Caller) async throws -> CollectionView {
         try caller.requireSecret()
-        try Self.check(name: nil, indexes: request.indexes)
+        if let declarations = request.indexes {
+            let indexes = try DeclaredIndex.checked(declarations, limit: quotas.maxIndexesPerCollection)
+            let location = try await store.location(caller.projectID)
+            guard location.tenant.moveState != "copying" else {
+                throw PublicError.conflict("The project's vault is being moved; change its indexes after the move.", field: "indexes")
+            }
+            _ = try await store.collection(projectID: caller.projectID, name: request.name)
+            try await store.buildIndexes(indexes, schema: location.schema, collection: request.name, in: location.pool)
+            try await store.setIndexes(projectID: caller.projectID, name: request.name, indexes: indexes.map(\.declaration))
+            try await store.dropIndexes(
+                schema: location.schema, collection: request.name, keeping: Set(indexes.map { $0.name(collection: request.name) }),
+                in: location.pool)
+        }
         if let change = request.rules {
             try await store.updateRules(projectID: caller.projectID, name: request.name, change: change)
         }
         return try await store.collection(projectID: caller.projectID, name: request.name)
-    }
-
-    /// The name's pattern; declared indexes are not built yet, so any is refused (400, field `indexes`).
-    static func check(name: String?, indexes: [CollectionIndex]?) throws(PublicError) {
-        if let name, !VaultLimits.isCollectionName(name) {
-            throw PublicError.validation("name", "name must match \(VaultLimits.collectionNamePattern).")
-        }
-        if let indexes, !indexes.isEmpty {
-            throw PublicError.validation("indexes", "Declared indexes are not supported yet; send none.")
-        }
     }
 }

@@ -3,10 +3,13 @@ import Foundation
 
 /// Turns one checked filter into a SQL condition whose every value (and field path) is a parameter.
 ///
-/// On a `data` field: a value that reads as a JSON number matches stored numbers numerically (`numeric`);
-/// any other value compares with the field's text byte-wise (`COLLATE "C"`); a missing field matches no
-/// comparison, and `is.null`. Each condition is `COALESCE(…, false)`, so `not.` also keeps documents that
-/// lack the field. `like`/`ilike` take `*` as their only wildcard (`%`, `_` and `\` match themselves).
+/// On a `data` field: a value that reads as a JSON number matches stored numbers numerically; any other
+/// value matches stored strings, byte by byte (`COLLATE "C"`, or `jsonb` equality, which is byte equality);
+/// a missing field matches no comparison, and `is.null`. `eq`, `in`, `is` and number ranges compare the
+/// field's sort key (``DocumentField/sortKey(pathSQL:)``) with a `jsonb` value, the very expression a
+/// declared index is built on, so PostgreSQL uses the index. A negated condition is `NOT COALESCE(…,
+/// false)`, so `not.` also keeps documents that lack the field. `like`/`ilike` take `*` as their only
+/// wildcard (`%`, `_` and `\` match themselves).
 enum FilterSQL {
     /// The condition of `expression` on `field` (`name` is the query's field name, for errors).
     static func condition(
@@ -15,7 +18,7 @@ enum FilterSQL {
         let positive: String
         switch field {
         case .data(let path):
-            positive = try data(DocumentField.json(path, &parameters), path: path, expression, name, &parameters)
+            positive = try data(parameters.bind(path), expression, name, &parameters)
         case .id:
             positive = try column("(id COLLATE \"C\")", cast: "text", expression, name, &parameters)
         case .createdAt:
@@ -23,8 +26,7 @@ enum FilterSQL {
         case .updatedAt:
             positive = try column("updated_at", cast: "timestamptz", expression, name, &parameters)
         }
-        let condition = "COALESCE((\(positive)), false)"
-        return expression.negated ? "NOT \(condition)" : condition
+        return expression.negated ? "NOT COALESCE((\(positive)), false)" : "(\(positive))"
     }
 
     private static let comparisons: [FilterExpression.Operator: String] = [
@@ -32,37 +34,45 @@ enum FilterSQL {
     ]
 
     private static func data(
-        _ json: String, path: String, _ expression: FilterExpression, _ name: String, _ parameters: inout SQLParameters
+        _ path: String, _ expression: FilterExpression, _ name: String, _ parameters: inout SQLParameters
     ) throws(PublicError) -> String {
-        let text = "(data #>> string_to_array(\(parameters.bind(path)), '.')) COLLATE \"C\""
-        let number = "CASE WHEN jsonb_typeof(\(json)) = 'number' THEN (\(json))::numeric"
+        let json = DocumentField.json(pathSQL: path)
+        let key = DocumentField.key(pathSQL: path)
+        let text = "(data #>> string_to_array(\(path), '.')) COLLATE \"C\""
+        let isString = "jsonb_typeof(\(json)) = 'string'"
         switch (expression.op, expression.operand) {
         case (.is, .literal(let literal)):
-            switch literal {
-            case .null: return "\(json) IS NULL OR \(json) = 'null'::jsonb"
-            case .true: return "\(json) = 'true'::jsonb"
-            case .false: return "\(json) = 'false'::jsonb"
-            }
+            return "\(key) = '\(literal.rawValue)'::jsonb"
         case (.like, .value(let value)), (.ilike, .value(let value)):
-            return "\(text) \(expression.op == .like ? "LIKE" : "ILIKE") \(parameters.bind(pattern(value)))"
+            return "\(isString) AND \(text) \(expression.op == .like ? "LIKE" : "ILIKE") \(parameters.bind(pattern(value)))"
         case (.in, .list(let numbers, let texts)):
-            var parts: [String] = []
-            if !numbers.isEmpty {
-                parts.append("\(number) = ANY(\(parameters.bind(arrayLiteral(numbers)))::numeric[]) END")
-            }
-            if !texts.isEmpty {
-                parts.append("jsonb_typeof(\(json)) <> 'number' AND \(text) = ANY(\(parameters.bind(arrayLiteral(texts)))::text[])")
-            }
-            return parts.map { "(\($0))" }.joined(separator: " OR ")
+            let values = numbers + texts.map(jsonString)
+            return "\(key) = ANY(\(parameters.bind(arrayLiteral(values)))::jsonb[])"
+        case (.eq, .value(let value)):
+            return "\(key) = \(parameters.bind(JSONNumber.isNumber(value) ? value : jsonString(value)))::jsonb"
         case (let op, .value(let value)):
             guard let comparison = comparisons[op] else { throw invalid(name) }
             if JSONNumber.isNumber(value) {
-                return "\(number) \(comparison) \(parameters.bind(value))::numeric END"
+                return "jsonb_typeof(\(json)) = 'number' AND \(key) \(comparison) \(parameters.bind(value))::jsonb"
             }
-            return "\(text) \(comparison) \(parameters.bind(value))"
+            return "\(isString) AND \(text) \(comparison) \(parameters.bind(value))"
         default:
             throw invalid(name)
         }
+    }
+
+    /// `text` as a JSON string.
+    static func jsonString(_ text: String) -> String {
+        var out = "\""
+        for scalar in text.unicodeScalars {
+            switch scalar {
+            case "\"": out += "\\\""
+            case "\\": out += "\\\\"
+            case _ where scalar.value < 0x20: out += String(format: "\\u%04x", scalar.value)
+            default: out.unicodeScalars.append(scalar)
+            }
+        }
+        return out + "\""
     }
 
     private static func column(

@@ -71,7 +71,8 @@ extension VaultStore {
         }
     }
 
-    /// Runs `body`, turning PostgreSQL's refusals of the JSON it was given into public errors.
+    /// Runs `body`, turning PostgreSQL's refusals of the JSON it was given (and of a value a unique index
+    /// holds already) into public errors.
     static func readingJSON<T>(_ body: () async throws -> T) async throws -> T {
         do {
             return try await body()
@@ -80,6 +81,7 @@ extension VaultStore {
             case "22P02", "22032": throw PublicError(.malformedJSON, "The body is not valid JSON.")
             case "22P05", "22021": throw PublicError.validation("data", "data holds text PostgreSQL cannot store (\\u0000).")
             case "54001": throw PublicError.validation("data", "data is nested too deeply.")
+            case "23505": throw PublicError.conflict("A value breaks a unique index of the collection.", field: "data")
             default: throw error
             }
         }

@@ -4,9 +4,10 @@ import ServiceKit
 extension VaultStore {
     /// One document as `caller` may read it (`owner` rule: only their own; others' look absent).
     func document(_ request: DocumentRequest, caller: Caller) async throws -> DocumentView {
-        let schema = try await schema(caller.projectID)
-        let access = try caller.access(try await rules(pool, schema: schema, collection: request.collection).read)
-        let rows = try await pool.query("""
+        let location = try await location(caller.projectID)
+        let schema = location.schema
+        let access = try caller.access(try await rules(location.pool, schema: schema, collection: request.collection).read)
+        let rows = try await location.pool.query("""
             SELECT \(Self.documentColumns) FROM \(schema).documents
             WHERE collection = $1 AND id = $2 AND ($3::text IS NULL OR owner_id = $3)
             """, [request.collection, request.id, access.onlyOwner])
@@ -16,15 +17,16 @@ extension VaultStore {
 
     /// Creates `documents` in one transaction (all or nothing): a taken id is 409 `CONFLICT` naming it.
     func insert(_ documents: [BodyDocument], batch: Bool, collection: String, caller: Caller) async throws -> [DocumentView] {
-        let schema = try await schema(caller.projectID)
-        return try await pool.withTransaction { tx in
+        return try await writing(caller.projectID) { tx, schema in
             let access = try caller.access(try await rules(tx, schema: schema, collection: collection).create)
             var created: [DocumentView] = []
             for (index, document) in documents.enumerated() {
-                let rows = try await tx.query("""
-                    INSERT INTO \(schema).documents (collection, id, owner_id, data) VALUES ($1, $2, $3, $4::jsonb)
-                    ON CONFLICT (collection, id) DO NOTHING RETURNING \(Self.documentColumns)
-                    """, [collection, document.id ?? DocumentID.make(), access.owner, document.data])
+                let rows = try await Self.readingJSON {
+                    try await tx.query("""
+                        INSERT INTO \(schema).documents (collection, id, owner_id, data) VALUES ($1, $2, $3, $4::jsonb)
+                        ON CONFLICT (collection, id) DO NOTHING RETURNING \(Self.documentColumns)
+                        """, [collection, document.id ?? DocumentID.make(), access.owner, document.data])
+                }
                 guard let row = rows.first else {
                     throw PublicError.conflict("A document with this id already exists.", field: batch ? "\(index).id" : "id")
                 }
@@ -37,9 +39,8 @@ extension VaultStore {
     /// Patches or replaces a document (replace creates it when absent: `created`), checking the rules,
     /// `If-Match` (412 `VERSION_MISMATCH` with the current version) and the size after the write.
     func write(_ request: WriteDocumentRequest, data: String, caller: Caller) async throws -> WrittenDocument {
-        let schema = try await schema(caller.projectID)
         let target = request.document
-        return try await pool.withTransaction { tx in
+        return try await writing(caller.projectID) { tx, schema in
             let rules = try await rules(tx, schema: schema, collection: target.collection)
             let current = try await tx.query(
                 "SELECT version, owner_id FROM \(schema).documents WHERE collection = $1 AND id = $2 FOR UPDATE",
@@ -56,10 +57,12 @@ extension VaultStore {
                 guard VaultLimits.isDocumentID(target.id) else {
                     throw PublicError.validation("id", "id must match \(VaultLimits.documentIDPattern).")
                 }
-                let rows = try await tx.query("""
-                    INSERT INTO \(schema).documents (collection, id, owner_id, data) VALUES ($1, $2, $3, $4::jsonb)
-                    RETURNING \(Self.documentColumns)
-                    """, [target.collection, target.id, access.owner, data])
+                let rows = try await Self.readingJSON {
+                    try await tx.query("""
+                        INSERT INTO \(schema).documents (collection, id, owner_id, data) VALUES ($1, $2, $3, $4::jsonb)
+                        RETURNING \(Self.documentColumns)
+                        """, [target.collection, target.id, access.owner, data])
+                }
                 return WrittenDocument(document: try Self.document(rows[0]), created: true)
             }
             let (version, owner) = try row.decode((Int64, String?).self)
@@ -79,8 +82,7 @@ extension VaultStore {
 
     /// Deletes a document, checking the rules and `If-Match`.
     func delete(_ request: DocumentRequest, caller: Caller) async throws {
-        let schema = try await schema(caller.projectID)
-        try await pool.withTransaction { tx in
+        try await writing(caller.projectID) { tx, schema in
             let access = try caller.access(try await rules(tx, schema: schema, collection: request.collection).delete)
             let current = try await tx.query(
                 "SELECT version, owner_id FROM \(schema).documents WHERE collection = $1 AND id = $2 FOR UPDATE",

@@ -14,8 +14,13 @@ struct TenantCatalog: Sendable {
     /// One project's entry.
     struct Tenant: Sendable, Hashable {
         let tier: String
+        /// The tenant schema's name (the same on either tier).
         let location: String
         let schemaVersion: Int
+        /// The database holding the schema; nil for the vault's own (the shared tier's).
+        var databaseURL: String?
+        /// The current or last move: `copying`, `completed`, `failed`; nil when never moved.
+        var moveState: String?
     }
 
     /// The schema of `projectID`'s collections: `<catalog>_t_` and 32 hex digits of SHA-256 of the id, so
@@ -27,11 +32,17 @@ struct TenantCatalog: Sendable {
 
     /// The project's entry, nil before its first collection.
     func tenant(projectID: String) async throws -> Tenant? {
-        let rows = try await pool.query(
-            "SELECT tier, location, schema_version FROM \(catalog).tenants WHERE project_id = $1", [projectID])
+        try await tenant(projectID: projectID, in: pool)
+    }
+
+    /// The project's entry read in `client` (a transaction, or the pool).
+    func tenant(projectID: String, in client: some PostgresClient) async throws -> Tenant? {
+        let rows = try await client.query(
+            "SELECT tier, location, schema_version, database_url, move_state FROM \(catalog).tenants WHERE project_id = $1",
+            [projectID])
         return try rows.first.map { row in
-            let (tier, location, version) = try row.decode((String, String, Int).self)
-            return Tenant(tier: tier, location: location, schemaVersion: version)
+            let (tier, location, version, url, move) = try row.decode((String, String, Int, String?, String?).self)
+            return Tenant(tier: tier, location: location, schemaVersion: version, databaseURL: url, moveState: move)
         }
     }
 
@@ -50,20 +61,5 @@ struct TenantCatalog: Sendable {
             }
         }
         return try await tenant(projectID: projectID)?.location ?? schema
-    }
-}
-
-extension TenantCatalog {
-    /// Removes `projectID`'s schema (collections, documents) and its catalog row in one transaction; nothing
-    /// to do when it has none. The row is locked first, so a concurrent ``ensure(projectID:)`` either sees the
-    /// tenant whole or not at all.
-    func drop(projectID: String) async throws {
-        try await pool.withTransaction { tx in
-            let rows = try await tx.query(
-                "DELETE FROM \(catalog).tenants WHERE project_id = $1 RETURNING location", [projectID])
-            guard let location = try rows.first?.decode(String.self, at: 0) else { return }
-            // `location` was made by `schemaName`, never from caller text.
-            try await tx.execute("DROP SCHEMA IF EXISTS \(location) CASCADE")
-        }
     }
 }

@@ -13,6 +13,8 @@ struct MeshResponse: @unchecked Sendable {
     let status: Int
     let json: [String: Any]
     let headers: [String: String]
+    /// The body as received.
+    var body = Data()
 
     /// `json[name]` as a string.
     subscript(string name: String) -> String? { json[name] as? String }
@@ -49,8 +51,9 @@ extension LocalMesh {
         for (name, value) in http.allHeaderFields {
             if let name = name as? String, let value = value as? String { names[name.lowercased()] = value }
         }
-        let object = data.isEmpty ? [:] : (try JSONSerialization.jsonObject(with: data) as? [String: Any] ?? [:])
-        return MeshResponse(status: http.statusCode, json: object, headers: names)
+        let ndjson = names["content-type"]?.hasPrefix("application/x-ndjson") == true
+        let object = data.isEmpty || ndjson ? [:] : (try JSONSerialization.jsonObject(with: data) as? [String: Any] ?? [:])
+        return MeshResponse(status: http.statusCode, json: object, headers: names, body: data)
     }
 
     /// Creates a project and returns its id and keys.

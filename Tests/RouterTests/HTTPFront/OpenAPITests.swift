@@ -29,6 +29,8 @@ struct OpenAPITests {
         "GET /v1/vault/collections/{name}/documents/{id}", "PATCH /v1/vault/collections/{name}/documents/{id}",
         "PUT /v1/vault/collections/{name}/documents/{id}", "DELETE /v1/vault/collections/{name}/documents/{id}",
         "GET /v1/admin/projects/{id}/vault",
+        "POST /v1/admin/projects/{id}/vault/move", "GET /v1/admin/vault/migrations", "POST /v1/vault/backups",
+        "GET /v1/vault/backups", "GET /v1/vault/backups/{id}", "GET /v1/vault/backups/{id}/download", "POST /v1/vault/restore",
     ]
 
     @Test("every route has an entry, and the document and the table agree")

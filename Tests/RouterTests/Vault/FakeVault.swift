@@ -83,5 +83,17 @@ final class FakeVault: Sendable {
             try self.record("Tenant", request, context, collection: "")
             return TenantView(tier: "shared", location: "vault_t_ab", schemaVersion: 1, collections: 1, documents: 3, sizeBytes: 8192)
         }
+        server.register(VaultContract.move) { request, context in
+            try self.record("Move", request, context, collection: "")
+            return TenantView(
+                tier: "shared", location: "vault_t_ab", schemaVersion: 1, collections: 1, documents: 3, sizeBytes: 8192,
+                move: TenantMoveView(state: "copying", tier: request.tier, target: "127.0.0.1:5432/vault_t_ab",
+                                     startedAt: Date(timeIntervalSince1970: 1_900_000_000), finishedAt: nil, pauseMilliseconds: nil, error: nil))
+        }
+        server.register(VaultContract.migrations) { request, context in
+            try self.record("Migrations", request, context, collection: "")
+            return VaultMigrationsView(
+                latest: 2, applied: 3, pending: 1, failed: 1, failures: [.init(projectID: "prj_x", version: 2, error: "42P07: exists")])
+        }
     }
 }

@@ -17,14 +17,25 @@ struct VaultRoutesTests {
         #expect(fixture.vault.calls.last?.context.keyKind == "secret")
         #expect(fixture.vault.calls.last?.context.projectID == fixture.project.id)
         for (body, field) in [(#"{"name":"Bad"}"#, "name"), (#"{"name":"ok","rules":{"read":"everyone"}}"#, "rules.read"),
-                              (#"{"name":"ok","indexes":[{"fields":["a"]}]}"#, "indexes"), ("{}", "name")] {
+                              (#"{"name":"ok","indexes":[{"fields":"a"}]}"#, "indexes.0.fields"),
+                              (#"{"name":"ok","indexes":[{"fields":[]}]}"#, "indexes.0.fields"),
+                              (#"{"name":"ok","indexes":[{"fields":["a"],"sparse":true}]}"#, "indexes.0.sparse"),
+                              (#"{"name":"ok","indexes":[{"fields":[1]}]}"#, "indexes.0.fields.0"),
+                              (#"{"name":"ok","indexes":{}}"#, "indexes"), ("{}", "name")] {
             let refused = try await fixture.send("POST", "/v1/vault/collections", body: body)
             #expect(refused.status == 400 && refused.json["field"] as? String == field, "\(body)")
         }
+        let indexed = try await fixture.send(
+            "POST", "/v1/vault/collections", body: #"{"name":"idx","indexes":[{"fields":["status","-created_at"],"unique":true}]}"#)
+        #expect(indexed.status == 201)
+        let withIndexes = try #require(fixture.vault.calls.last?.request as? CreateCollectionRequest)
+        #expect(withIndexes.indexes == [CollectionIndex(fields: ["status", "-created_at"], unique: true)])
         let publishable = try await fixture.send("GET", "/v1/vault/collections", key: fixture.project.publishable)
         #expect(publishable.status == 403 && publishable.json["error"] as? String == "FORBIDDEN")
         let list = try await fixture.send("GET", "/v1/vault/collections")
         #expect(list.status == 200 && (list.json["data"] as? [Any])?.count == 1)
+        #expect(try await fixture.send("PATCH", "/v1/vault/collections/items", body: #"{"indexes":[{"fields":["a"]}]}"#).status == 200)
+        #expect((fixture.vault.calls.last?.request as? UpdateCollectionRequest)?.indexes == [CollectionIndex(fields: ["a"])])
         let patched = try await fixture.send("PATCH", "/v1/vault/collections/items", body: #"{"rules":{"create":"owner"}}"#)
         #expect(patched.status == 200)
         let update = try #require(fixture.vault.calls.last?.request as? UpdateCollectionRequest)
@@ -105,6 +116,19 @@ struct VaultRoutesTests {
             "GET", "/v1/admin/projects/\(fixture.project.id)/vault", headers: ["X-Admin-Token": RouterHarness.adminToken])
         #expect(admin.status == 200 && admin.json["tier"] as? String == "shared" && admin.json["move"] is NSNull)
         #expect((fixture.vault.calls.last?.request as? TenantRequest)?.projectID == fixture.project.id)
+        let migrations = try await fixture.router.send("GET", "/v1/admin/vault/migrations", headers: ["X-Admin-Token": RouterHarness.adminToken])
+        #expect(migrations.status == 200 && migrations.json["latest"] as? Int == 2)
+        #expect(migrations.json["tenants"] as? [String: Int] == ["applied": 3, "pending": 1, "failed": 1])
+        #expect((migrations.json["failures"] as? [[String: Any]])?.first?["project_id"] as? String == "prj_x")
+        #expect(try await fixture.send("GET", "/v1/admin/vault/migrations").status == 401)
+        let adminHeaders = ["X-Admin-Token": RouterHarness.adminToken]
+        let move = try await fixture.router.send(
+            "POST", "/v1/admin/projects/\(fixture.project.id)/vault/move", headers: adminHeaders, body: #"{"tier":"dedicated"}"#)
+        #expect(move.status == 202 && (move.json["move"] as? [String: Any])?["state"] as? String == "copying", "\(move.json)")
+        #expect((fixture.vault.calls.last?.request as? MoveTenantRequest) == MoveTenantRequest(projectID: fixture.project.id, tier: "dedicated"))
+        let badTier = try await fixture.router.send(
+            "POST", "/v1/admin/projects/\(fixture.project.id)/vault/move", headers: adminHeaders, body: #"{"tier":"gold"}"#)
+        #expect(badTier.status == 400 && badTier.json["field"] as? String == "tier")
         await fixture.shutdown()
     }
 

@@ -18,9 +18,9 @@ struct DocumentWriteTests {
         #expect(bad?.code == .validationFailed && bad?.field == "name")
         let indexed = await publicError {
             try await vault.handlers.createCollection(
-                CreateCollectionRequest(name: "idx", indexes: [CollectionIndex(fields: ["a"])]), caller: VaultHarness.secret())
+                CreateCollectionRequest(name: "idx", indexes: [CollectionIndex(fields: ["a..b"])]), caller: VaultHarness.secret())
         }
-        #expect(indexed?.field == "indexes")
+        #expect(indexed?.field == "indexes.0.fields.0")
         _ = try await vault.create(#"[{"data":{"a":1}},{"data":{"a":2}}]"#)
         let listed = try await vault.store.collections(projectID: "prj_a")
         #expect(listed.map(\.name) == ["items"] && listed[0].documentCount == 2)

@@ -16,8 +16,8 @@ struct TenantLifecycleTests {
             _ = try await vault.create(#"{"id":"a","data":{"n":1}}"#, as: VaultHarness.secret("prj_new"))
             try await vault.collection("items", project: "prj_other")
 
-            try await vault.store.tenants.drop(projectID: "prj_new")
-            try await vault.store.tenants.drop(projectID: "prj_new")
+            try await vault.store.closeTenant(projectID: "prj_new")
+            try await vault.store.closeTenant(projectID: "prj_new")
             #expect(try await vault.store.tenants.tenant(projectID: "prj_new") == nil)
             let schemas = try await vault.pool.query(
                 "SELECT count(*) FROM pg_namespace WHERE nspname = $1", [first])[0].decode(Int.self, at: 0)
