@@ -134,7 +134,7 @@ struct CommsOutbox: Service {
 }
 
 /// Set once the outbox is asked to stop.
-fileprivate final class OutboxStopFlag: Sendable {
+final class OutboxStopFlag: Sendable {
     private let flag = Atomic<Bool>(false)
     var isStopping: Bool { flag.load(ordering: .acquiring) }
     func stop() { flag.store(true, ordering: .releasing) }
