@@ -65,6 +65,11 @@ final class CommsHarness: Sendable {
         RunningOutbox(outbox: components.outbox, logger: Logger(handler: logs))
     }
 
+    /// Starts the webhook workers in a service group; stop them with ``RunningOutbox/stop()``.
+    func startWebhooks() -> RunningOutbox {
+        RunningOutbox(outbox: components.webhookOutbox, logger: Logger(handler: logs))
+    }
+
     /// Sends `request` for `project`.
     func send(_ request: SendEmailRequest, project: String = CommsHarness.project) async throws -> SendEmailResponse {
         try await CommsHandlers.run { try await handlers.acceptor.accept(request, projectID: project) }
@@ -92,12 +97,12 @@ final class CommsHarness: Sendable {
     }
 }
 
-/// An outbox replica running in its own ``ServiceGroup`` (so it drains as in production).
+/// An outbox replica (email or webhooks) running in its own ``ServiceGroup`` (so it drains as in production).
 final class RunningOutbox: Sendable {
     private let group: ServiceGroup
     private let task: Task<Void, Never>
 
-    init(outbox: CommsOutbox, logger: Logger) {
+    init(outbox: any Service, logger: Logger) {
         let (signals, _) = AsyncStream.makeStream(of: UnixSignal.self)
         let group = ServiceGroup(services: [outbox], signals: signals, drainTimeout: .seconds(10), logger: logger)
         self.group = group
