@@ -25,6 +25,8 @@ enum RouterRoutes {
             CommsDomainRoutes(comms: { try services.client(.comms, CommsContract.Client.init) }).routes,
             VaultRoutes(vault: { try services.client(.vault, VaultContract.Client.init) }).routes,
             VaultDocumentRoutes(vault: { try services.client(.vault, VaultContract.Client.init) }).routes,
+            WebhookEndpointRoutes(comms: { try services.client(.comms, CommsContract.Client.init) }, projects: app.projects)
+                .routes,
         ]
         let routes = groups.flatMap { $0 }
         return routes + [OpenAPIRoute.route(documenting: routes)]
