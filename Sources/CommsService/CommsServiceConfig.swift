@@ -101,7 +101,7 @@ struct CommsServiceConfig: MeshServiceConfiguration {
         }
         let dnsResolver = Self.dnsResolver(&reader)
         let dnsMilliseconds = reader.integer("COMMS_DNS_TIMEOUT_MS", default: 3000, range: 100...30_000)
-        let webhooks = WebhookSettings(reading: &reader)
+        let webhooks = WebhookSettings(reading: &reader, allowsPrivateNetworks: relayPolicy.allowsPrivateNetworks)
         try reader.finish()
         // The unwraps cannot fail: finish() throws whenever a required getter returned nil.
         self.base = base!

@@ -118,6 +118,8 @@ enum IdentityServiceMigrations {
                     confirmation_lifetime = nullif(confirmation_lifetime, 86400);
                 """),
             MFAMigrations.factors(schema: schema),
+            // Webhook events (auth.user.created) handed to Comms by the EventOutbox worker (docs/webhooks.md).
+            EventOutbox.migration(version: 40, schema: schema),
         ]
     }
 }

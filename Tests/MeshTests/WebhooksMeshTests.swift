@@ -164,4 +164,33 @@ struct WebhooksMeshTests {
         }
         try await mesh.stop()
     }
+
+    @Test("a signup reaches the project's endpoint as auth.user.created, through Identity's event outbox",
+          .timeLimit(.minutes(3)))
+    func userCreated() async throws {
+        let receiver = try await WebhookReceiver.start()
+        let mesh = try await LocalMesh.start(extra: ["comms": ["WEBHOOK_POLL_INTERVAL_MS": "100"]])
+        do {
+            let project = try await mesh.createProject("users")
+            let created = try await mesh.http("POST", "/v1/webhooks/endpoints", key: project.secretKey,
+                                              body: ["url": receiver.url(), "events": ["auth.user.created"]])
+            #expect(created.status == 201, "\(created.json)")
+            receiver.trust([try #require(created[string: "secret"])])
+            let signup = try await mesh.http("POST", "/v1/auth/signup", key: project.publishableKey,
+                                             body: ["email": "new@example.test", "password": "a long enough passphrase 42"])
+            #expect(signup.status == 201, "\(signup.json)")
+            let userID = try #require(signup[object: "user"]?["id"] as? String)
+            let got = try await receiver.waitForRequests(count: 1)
+            #expect(got.count == 1)
+            #expect(got.first?.valid.isEmpty == false)
+            #expect(got.first?.body.contains("auth.user.created") == true)
+            #expect(got.first.map { Self.data($0) as NSDictionary } == ["user_id": userID] as NSDictionary)
+            #expect(got.first?.body.contains("new@example.test") == false)
+        } catch {
+            Issue.record("identity log: \(mesh.log("identity").suffix(3000))")
+            try await mesh.stop()
+            throw error
+        }
+        try await mesh.stop()
+    }
 }

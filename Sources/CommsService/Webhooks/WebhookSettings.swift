@@ -42,8 +42,9 @@ struct WebhookSettings: Sendable, Hashable {
 }
 
 extension WebhookSettings {
-    /// Reads the `WEBHOOK_*` variables, recording problems in `reader`.
-    init(reading reader: inout EnvironmentReader) {
+    /// Reads the `WEBHOOK_*` variables, recording problems in `reader`; `allowsPrivateNetworks` is
+    /// `OUTBOUND_ALLOW_PRIVATE_NETWORKS`, read once by the caller.
+    init(reading reader: inout EnvironmentReader, allowsPrivateNetworks: Bool) {
         self.init()
         if let text = reader.raw("WEBHOOK_RETRY_SCHEDULE") {
             do {
@@ -63,7 +64,7 @@ extension WebhookSettings {
         pollInterval = .milliseconds(reader.integer("WEBHOOK_POLL_INTERVAL_MS", default: 1000, range: 10...60_000))
         disableAfter = Self.duration(&reader, "WEBHOOK_DISABLE_AFTER", default: disableAfter, example: "5d")
         rotationOverlap = Self.duration(&reader, "WEBHOOK_ROTATION_OVERLAP", default: rotationOverlap, example: "24h")
-        allowsPrivateNetworks = OutboundPolicy.allowsPrivateNetworks(reading: &reader)
+        self.allowsPrivateNetworks = allowsPrivateNetworks
         allowsPlainHTTP = allowsPrivateNetworks
         if let text = reader.raw("WEBHOOK_ALLOW_HTTP") {
             switch text.trimmingCharacters(in: .whitespaces).lowercased() {
