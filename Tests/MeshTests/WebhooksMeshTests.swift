@@ -193,4 +193,36 @@ struct WebhooksMeshTests {
         }
         try await mesh.stop()
     }
+
+    @Test("purrpurr up with PURRPURR_WEBHOOK_CATCHER_URL: the demo project's email.* events reach the catcher",
+          .timeLimit(.minutes(3)))
+    func demoCatcher() async throws {
+        let receiver = try await WebhookReceiver.start()
+        let mesh = try await LocalMesh.start(
+            extra: ["comms": ["WEBHOOK_POLL_INTERVAL_MS": "100"]],
+            environment: [DemoWebhookEndpoint.variable: receiver.url("/demo")], demoProject: true)
+        do {
+            let demo = try #require(mesh.running.demoProject)
+            let hook = try #require(mesh.running.demoWebhook)
+            let secret = try #require(hook.secret)
+            receiver.trust([secret])
+            let banner = UpBanner.text(for: mesh.running, directory: mesh.directory, mailCommand: "purrpurr mail")
+            #expect(banner.contains("email.* → \(receiver.url("/demo"))"))
+            #expect(banner.contains("/v1/webhooks/endpoints"))
+            let again = try await DemoWebhookEndpoint.ensure(
+                url: receiver.url("/demo"), routerURL: mesh.baseURL, secretKey: demo.secretKey)
+            #expect(again.id == hook.id && again.secret == nil, "a second run keeps the endpoint")
+            let email = try await mesh.http("POST", "/v1/comms/email", key: demo.secretKey,
+                                            body: ["to": "ada@example.com", "subject": "Hello", "text": "It works."])
+            #expect(email.status == 202)
+            let got = try await receiver.waitForRequests(count: 1)
+            #expect(got.first?.valid == [secret])
+            #expect(got.first.map { Self.data($0)["message_id"] as? String } == email[string: "id"])
+        } catch {
+            Issue.record("comms log: \(mesh.log("comms").suffix(3000))")
+            try await mesh.stop()
+            throw error
+        }
+        try await mesh.stop()
+    }
 }

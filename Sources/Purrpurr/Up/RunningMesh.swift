@@ -20,6 +20,8 @@ final class RunningMesh: @unchecked Sendable {
     let processes: [MeshProcessSpec]
     /// Restarts and stops the processes.
     let supervisor: ChildSupervisor
+    /// The demo project's webhook endpoint on `PURRPURR_WEBHOOK_CATCHER_URL`, when set (``DemoWebhookEndpoint``).
+    var demoWebhook: DemoWebhookEndpoint?
 
     private let postgres: (server: EmbeddedPostgres, pid: pid_t)?
     private let mailCatcher: MailCatcher?

@@ -20,6 +20,9 @@ enum UpBanner {
         lines.append(mesh.mailDirectory == nil
             ? "  Mail          relayed to SMTP_URL"
             : "  Mail          caught in \(directory)/mail — list it with `\(mailCommand)`")
+        if let hook = mesh.demoWebhook {
+            lines.append("  Webhooks      email.* → \(hook.url) (\(hook.id)\(hook.secret.map { ", secret \($0)" } ?? ""))")
+        }
         lines += ["  Logs          \(directory)/logs/", "", "Try:"]
         let url = mesh.routerURL
         if let project = mesh.demoProject {
@@ -36,6 +39,8 @@ enum UpBanner {
                 "  \(mailCommand)   # newest first, with the magic link (token=…); `mail show NAME` adds the 6-digit code",
                 "  curl -s -X POST \(url)/v1/auth/verify -H 'X-API-Key: \(project.publishableKey)' \\",
                 "       -H 'Content-Type: application/json' -d '{\"type\":\"magiclink\",\"token\":\"<token from the link>\"}'",
+                "  curl -s -X POST \(url)/v1/webhooks/endpoints -H 'X-API-Key: \(project.secretKey)' \\",
+                "       -H 'Content-Type: application/json' -d '{\"url\":\"http://127.0.0.1:9000/hooks\",\"events\":[\"*\"]}'",
             ]
         }
         lines += [
