@@ -91,10 +91,12 @@ struct WebhookOutbox: Service {
         }
     }
 
-    /// Sends one claimed delivery within its endpoint's cap; otherwise (or when stopping) puts it back.
+    /// Sends one claimed delivery within its endpoint's cap; otherwise (or when stopping) puts it back. Two
+    /// workers may claim the same endpoint's deliveries before either takes a slot: a brief wait for a slot
+    /// (``slotWait``) saves putting them back and claiming them again.
     private func attempt(_ delivery: ClaimedWebhookDelivery, stopping: OutboxStopFlag) async {
         do {
-            guard !stopping.isStopping, !Task.isCancelled, slots.enter(project: delivery.endpointID) else {
+            guard !stopping.isStopping, !Task.isCancelled, await enterSlot(of: delivery) else {
                 try await store.putBack(delivery, after: stopping.isStopping ? .zero : settings.pollInterval)
                 return
             }
@@ -106,6 +108,18 @@ struct WebhookOutbox: Service {
                 .deliveryID: .string(delivery.id), .projectID: .string(delivery.projectID), .errorType: .errorType(error),
             ])
         }
+    }
+
+    /// How long a claimed delivery waits for a slot of its endpoint before it is put back.
+    static let slotWait: Duration = .milliseconds(100)
+
+    /// Takes a slot of the delivery's endpoint, waiting up to ``slotWait``.
+    private func enterSlot(of delivery: ClaimedWebhookDelivery) async -> Bool {
+        let deadline = ContinuousClock.now + Self.slotWait
+        while !slots.enter(project: delivery.endpointID) {
+            guard ContinuousClock.now < deadline, (try? await Task.sleep(for: .milliseconds(1))) != nil else { return false }
+        }
+        return true
     }
 
     /// Wakes idle workers at once (e.g. after committing a delivery in this process).
