@@ -62,18 +62,9 @@ extension CommsStore {
 
     /// A page of the project's endpoints, newest first.
     func listEndpoints(projectID: String, page: PageQuery) async throws -> Page<WebhookEndpointView> {
-        let cursor = try PageCursor.decode(page.cursor)
-        let limit = PageCursor.limit(page)
-        let rows = try await pool.query("""
-            SELECT \(Self.endpointColumns), \(CommsSQL.createdMicros) AS micros FROM \(table("webhook_endpoints"))
-            WHERE project_id = $1
-              AND ($2::bigint IS NULL OR (created_at, id) < (\(CommsSQL.timestamp(micros: "$2")), $3))
-            ORDER BY created_at DESC, id DESC LIMIT $4
-            """, [projectID, cursor?.micros, cursor?.key, limit + 1])
-        let views = try rows.prefix(limit).map(Self.endpointView)
-        let next = rows.count > limit
-            ? PageCursor(micros: try rows[limit - 1].decode(Int64.self, named: "micros"), key: views[limit - 1].id).encoded
-            : nil
+        let (views, next) = try await newestFirst(
+            "webhook_endpoints", columns: Self.endpointColumns, projectID: projectID, page: page,
+            decode: Self.endpointView, id: \.id)
         return Page(data: views, nextCursor: next)
     }
 

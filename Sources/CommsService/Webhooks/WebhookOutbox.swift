@@ -38,30 +38,9 @@ struct WebhookOutbox: Service {
     }
 
     func run() async throws {
-        let stopping = OutboxStopFlag()
-        let notifications = try listener.map { try PostgresListener(configuration: $0, channels: [store.webhookChannel]) }
-        let listening = Task { [wakeup] in
-            guard let notifications else { return }
-            for await event in notifications.events {
-                switch event {
-                case .notification, .reconnected: wakeup.signal()
-                case .listening, .connectionLost: break
-                }
-            }
-        }
-        await withGracefulShutdownHandler {
-            await withTaskGroup(of: Void.self) { group in
-                for _ in 0..<settings.workers {
-                    group.addTask { await work(stopping: stopping) }
-                }
-            }
-        } onGracefulShutdown: { [wakeup] in
-            stopping.stop()
-            wakeup.signal()
-        }
-        notifications?.stop()
-        listening.cancel()
-        await listening.value
+        try await OutboxRunner.run(
+            workers: settings.workers, listener: listener, channels: [store.webhookChannel], wakeup: wakeup
+        ) { stopping in await work(stopping: stopping) }
         sender.client.shutdown()
     }
 

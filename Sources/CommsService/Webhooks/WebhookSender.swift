@@ -41,7 +41,7 @@ struct WebhookSender: Sendable {
         do {
             request = try self.request(for: delivery, now: Date())
         } catch {
-            try await failed(delivery, statusCode: nil, error: "The endpoint's signing key cannot be opened.")
+            try await failed(delivery, statusCode: nil, error: "The endpoint's signing key or URL cannot be used.")
             return
         }
         do {

@@ -112,30 +112,15 @@ public struct EventOutbox: Service {
     }
 
     public func run() async throws {
-        let notifications = listens
-            ? try PostgresListener(configuration: pool.configuration, channels: [Self.channel(schema: schema)]) : nil
-        let listening = Task { [wakeup] in
-            guard let notifications else { return }
-            for await event in notifications.events {
-                switch event {
-                case .notification, .reconnected: wakeup.signal()
-                case .listening, .connectionLost: break
-                }
-            }
-        }
-        await withGracefulShutdownHandler {
-            while !Task.isCancelled {
+        try await OutboxRunner.run(
+            workers: 1, listener: listens ? pool.configuration : nil, channels: [Self.channel(schema: schema)],
+            wakeup: wakeup
+        ) { stopping in
+            while !stopping.isStopping, !Task.isCancelled {
                 let generation = wakeup.generation
-                let handled = await drainOnce()
-                if Task.isCancelled || Task.isShuttingDownGracefully { break }
-                if handled == 0 { await wakeup.wait(since: generation, timeout: settings.pollInterval) }
+                if await drainOnce() == 0 { await wakeup.wait(since: generation, timeout: settings.pollInterval) }
             }
-        } onGracefulShutdown: { [wakeup] in
-            wakeup.signal()
         }
-        notifications?.stop()
-        listening.cancel()
-        await listening.value
     }
 
     /// Claims due events and hands each to Comms; returns how many were claimed (0: nothing due or an error).

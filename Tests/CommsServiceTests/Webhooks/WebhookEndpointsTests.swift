@@ -9,14 +9,7 @@ import Testing
 @Suite("Webhook endpoints (PostgreSQL)", .enabled(if: CommsHarness.databaseURL != nil, CommsHarness.disabledReason))
 struct WebhookEndpointsTests {
     static func failure(_ body: () async throws -> Void) async -> PublicError? {
-        do {
-            try await body()
-            return nil
-        } catch let error as PublicError {
-            return error
-        } catch {
-            return nil
-        }
+        await CommsHandlersTests.failure(body)
     }
 
     @Test("without private networks: only https, and loopback, private, CGNAT and metadata targets are refused")
