@@ -69,7 +69,7 @@ struct CommsComponents: Sendable {
         var webhooks = WebhookEndpoints(
             store: store, sealer: secretSealer,
             rules: WebhookEndpointRules(outboundGuard: client.outboundGuard, allowsPlainHTTP: client.allowsPlainHTTP),
-            settings: hooks)
+            settings: hooks, relaySealer: sealer)
         webhooks.onDeliveries = { [webhookOutbox] in webhookOutbox.poke() }
         self.store = store
         self.outbox = outbox

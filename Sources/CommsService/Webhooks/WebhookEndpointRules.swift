@@ -5,7 +5,8 @@ import Wire
 /// What an endpoint may be: its URL `https://` (or `http://` where the platform allows it), at most 2048
 /// characters, on a host the outbound guard accepts now (no loopback, private or CGNAT address unless the
 /// platform allows private networks; never link-local or metadata); its events known types or `*`. Each
-/// refusal is 400 `VALIDATION_FAILED` naming `url` or `events`. The guard checks the addresses again at every
+/// refusal is 400 `VALIDATION_FAILED` naming `url` or `events`. An address of the project's own SMTP relay is
+/// refused too (``refuse(_:sharedWith:)``): the contract forbids aiming webhooks at a project's other targets. The guard checks the addresses again at every
 /// connection, so a name that later resolves elsewhere is refused then.
 struct WebhookEndpointRules: Sendable {
     /// The longest URL.
@@ -18,8 +19,9 @@ struct WebhookEndpointRules: Sendable {
     /// Whether `http://` is accepted.
     let allowsPlainHTTP: Bool
 
-    /// Checks `url`; returns it unchanged.
-    func validate(url: String) async throws -> String {
+    /// Checks `url`; returns the addresses its host resolves to now.
+    @discardableResult
+    func validate(url: String) async throws -> [SocketAddress] {
         let schemes = allowsPlainHTTP ? "an https:// or http:// URL" : "an https:// URL"
         guard url.utf8.count <= Self.maximumURLLength, let parsed = try? HTTPClientURL(url) else {
             throw PublicError.validation("url", "url must be \(schemes) of at most \(Self.maximumURLLength) characters.")
@@ -28,13 +30,21 @@ struct WebhookEndpointRules: Sendable {
             throw PublicError.validation("url", "url must be \(schemes).")
         }
         do {
-            _ = try await outboundGuard.resolve(host: parsed.host, port: parsed.port)
+            return try await outboundGuard.resolve(host: parsed.host, port: parsed.port)
         } catch {
             let reason = error == .unresolvable ? "its host name does not resolve" : "its address is not allowed"
             throw PublicError.validation(
                 "url", "url cannot be used: \(reason) (loopback, private, link-local and metadata addresses are refused).")
         }
-        return url
+    }
+
+    /// Refuses `addresses` (an endpoint's) if one of them is an address of `others` (the targets the project
+    /// aims the platform at otherwise: its SMTP relay), so a webhook is not another way to reach them.
+    static func refuse(_ addresses: [SocketAddress], sharedWith others: [SocketAddress]) throws {
+        let taken = Set(others.map(\.bytes))
+        guard !addresses.contains(where: { taken.contains($0.bytes) }) else {
+            throw PublicError.validation("url", "url cannot be used: it points at the project's own SMTP relay.")
+        }
     }
 
     /// Checks `events`: 1 to 64 known types or `*`; answers them without repeats (`["*"]` if `*` is among them).

@@ -15,12 +15,15 @@ struct WebhookEndpoints: Sendable {
     let rules: WebhookEndpointRules
     /// The rotation overlap.
     let settings: WebhookSettings
+    /// Opens the project's relay URL (its addresses are refused as endpoints).
+    let relaySealer: RelaySealer
     /// Wakes this replica's workers after a commit (others wake on `NOTIFY`).
     var onDeliveries: @Sendable () -> Void = {}
 
     /// `comms.CreateWebhookEndpoint`.
     func create(_ request: CreateWebhookEndpointRequest, projectID: String) async throws -> WebhookEndpointWithSecret {
-        let url = try await rules.validate(url: request.url)
+        try await checkURL(request.url, projectID: projectID)
+        let url = request.url
         let events = try WebhookEndpointRules.validate(events: request.events)
         let description = try Self.validate(description: request.description)
         let id = ResourceID.make("we_")
@@ -43,7 +46,10 @@ struct WebhookEndpoints: Sendable {
             throw PublicError.validation("status", "status must be enabled or disabled.")
         }
         var changes = WebhookEndpointChanges(status: request.status, alertEmail: request.alertEmail)
-        if let url = request.url { changes.url = try await rules.validate(url: url) }
+        if let url = request.url {
+            try await checkURL(url, projectID: projectID)
+            changes.url = url
+        }
         if let events = request.events { changes.events = try WebhookEndpointRules.validate(events: events) }
         changes.description = try Self.validate(description: request.description)
         guard let endpoint = try await store.updateEndpoint(id: request.id, projectID: projectID, changes) else {
@@ -118,6 +124,17 @@ struct WebhookEndpoints: Sendable {
         let made = try await store.pool.withTransaction { tx in try await store.recordWebhookEvent(tx, event, always: true) }
         if (made ?? 0) > 0 { onDeliveries() }
         return EmitEventResponse(recorded: made != nil, deliveries: made ?? 0)
+    }
+
+    /// The guard's checks, then: none of the URL's addresses may be one of the project's relay.
+    private func checkURL(_ url: String, projectID: String) async throws {
+        let addresses = try await rules.validate(url: url)
+        guard let sealed = try await store.settings(projectID: projectID).relaySealed,
+              let relayURL = try? relaySealer.open(sealed, projectID: projectID),
+              let relay = try? SMTPRelay(url: relayURL.value),
+              let relayAddresses = try? await rules.outboundGuard.resolve(host: relay.host, port: relay.port)
+        else { return }
+        try WebhookEndpointRules.refuse(addresses, sharedWith: relayAddresses)
     }
 
     private func requireEnabled(_ id: String, projectID: String) async throws {

@@ -25,7 +25,7 @@ struct WebhookDeliveryTests {
         receiver.trust([created.secret])
         let queued = try await harness.webhooks.test(created.endpoint.id, projectID: CommsHarness.project)
         #expect(queued.type == "webhook.test")
-        #expect(queued.status == "pending")
+        #expect(["pending", "succeeded"].contains(queued.status))  // the workers may be done already
         let got = try await receiver.waitForRequests(count: 1)
         #expect(got.count == 1)
         #expect(got.first?.valid == [created.secret])

@@ -44,6 +44,20 @@ struct WebhookEndpointsTests {
         await harness.close()
     }
 
+    @Test("an endpoint may not point at the project's own SMTP relay; another project's relay does not matter")
+    func notTheRelay() async throws {
+        let harness = try await CommsHarness(webhooks: [:])
+        let sealed = try RelaySealer(key: harness.config.masterKey).seal("smtp://127.0.0.2:2525?tls=none", projectID: CommsHarness.project)
+        try await harness.store.saveSettings(
+            StoredSettings(relaySealed: sealed, relayRedacted: "smtp://127.0.0.2:2525?tls=none"), projectID: CommsHarness.project)
+        let refused = await Self.failure { _ = try await harness.createEndpoint("http://127.0.0.2:8080/hooks") }
+        #expect(refused?.field == "url")
+        #expect(refused?.message.contains("relay") == true)
+        _ = try await harness.createEndpoint("http://127.0.0.2:8080/hooks", project: "prj_other")
+        _ = try await harness.createEndpoint("http://127.0.0.3:8080/hooks")
+        await harness.close()
+    }
+
     @Test("unknown event types and bad statuses are VALIDATION_FAILED; * stands alone")
     func eventTypes() async throws {
         let harness = try await CommsHarness(webhooks: [:])
