@@ -5,7 +5,8 @@ import Wire
 extension CommsStore {
     /// Applies a provider event to its message, once per `eventID`: `delivered` moves a sent message to
     /// `delivered`; `bounced` / `complained` set that status and suppress `email` in the message's project.
-    /// The `email.*` webhook event is recorded in the same transaction. Returns false for a repeated event id (nothing changes); throws `NOT_FOUND` for an unknown message.
+    /// The `email.*` webhook event is recorded in the same transaction. Returns false for a repeated event id
+    /// (nothing changes); throws `NOT_FOUND` for an unknown message.
     func recordDeliveryEvent(
         eventID: String, messageID: String, status: String, email: String, detail: String
     ) async throws -> Bool {
