@@ -2,8 +2,8 @@ import ServiceKit
 import Wire
 
 /// The CommsService's parts wired together from its configuration: the store, the Wire handlers and the
-/// outbox workers, sharing one pool and one SMTP client. `main.swift` serves ``handlers`` and runs
-/// ``outbox``; tests build the same parts with their own schema and transport.
+/// outbox workers (email and webhooks), sharing one pool and one SMTP client. `main.swift` serves ``handlers``
+/// and runs ``outbox`` and ``webhookOutbox``; tests build the same parts with their own schema and transport.
 struct CommsComponents: Sendable {
     /// The tables.
     let store: CommsStore
@@ -11,11 +11,13 @@ struct CommsComponents: Sendable {
     let handlers: CommsHandlers
     /// The workers.
     let outbox: CommsOutbox
+    /// The webhook deliveries' workers.
+    let webhookOutbox: WebhookOutbox
 
     /// Builds the parts; `transport` defaults to an ``SMTPClient`` on the shared event loops.
     init(
         config: CommsServiceConfig, pool: PostgresPool, schema: String = CommsServiceMigrations.schema,
-        logger: Logger, transport: (any MailTransport)? = nil
+        logger: Logger, transport: (any MailTransport)? = nil, webhookResolver: OutboundGuard.Resolver? = nil
     ) throws {
         let store = CommsStore(pool: pool, schema: schema)
         let sealer = RelaySealer(key: config.masterKey)
@@ -48,9 +50,32 @@ struct CommsComponents: Sendable {
         var acceptor = EmailAcceptor(
             store: store, defaultFrom: config.defaultFrom, messageIDDomain: config.messageIDDomain, senders: senders)
         acceptor.onAccepted = { [outbox] in outbox.poke() }
+        let hooks = config.webhooks
+        var http = HTTPClient.Configuration()
+        http.connectTimeout = min(http.connectTimeout, hooks.timeout)
+        http.responseHeadTimeout = hooks.timeout
+        http.timeout = hooks.timeout
+        http.maxResponseBytes = 64 * 1024
+        http.maxConnectionsPerOrigin = hooks.perEndpoint
+        let client = try GuardedHTTPClient(
+            group: ServiceContext.sharedEventLoopGroup(), policy: hooks.policy, allowsPlainHTTP: hooks.allowsPlainHTTP,
+            configuration: http, resolver: webhookResolver)
+        let secretSealer = WebhookSecretSealer(key: config.masterKey)
+        let sender = WebhookSender(
+            store: store, client: client, sealer: secretSealer, settings: hooks,
+            alerts: WebhookDisabledAlert(acceptor: acceptor, logger: logger), logger: logger)
+        let webhookOutbox = WebhookOutbox(
+            store: store, sender: sender, settings: hooks, listener: pool.configuration, logger: logger)
+        var webhooks = WebhookEndpoints(
+            store: store, sealer: secretSealer,
+            rules: WebhookEndpointRules(outboundGuard: client.outboundGuard, allowsPlainHTTP: client.allowsPlainHTTP),
+            settings: hooks, relaySealer: sealer)
+        webhooks.onDeliveries = { [webhookOutbox] in webhookOutbox.poke() }
         self.store = store
         self.outbox = outbox
+        self.webhookOutbox = webhookOutbox
         self.handlers = CommsHandlers(
-            acceptor: acceptor, store: store, sealer: sealer, relayRules: relayRules, domains: domains, senders: senders)
+            acceptor: acceptor, store: store, sealer: sealer, relayRules: relayRules, domains: domains, senders: senders,
+            webhooks: webhooks)
     }
 }

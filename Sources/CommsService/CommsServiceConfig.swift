@@ -49,6 +49,8 @@ struct CommsServiceConfig: MeshServiceConfiguration {
     let dnsResolver: DNSServerAddress
     /// `COMMS_DNS_TIMEOUT_MS` (100–30000, default 3000): how long one DNS lookup may take.
     let dnsTimeout: Duration
+    /// The `WEBHOOK_*` variables: outbound webhook delivery (``WebhookSettings``). A `var` so tests can adjust.
+    var webhooks: WebhookSettings
 
     /// Reads and validates every variable, throwing a `ConfigurationError` naming all problems.
     init(environment: [String: String]) throws {
@@ -99,6 +101,7 @@ struct CommsServiceConfig: MeshServiceConfiguration {
         }
         let dnsResolver = Self.dnsResolver(&reader)
         let dnsMilliseconds = reader.integer("COMMS_DNS_TIMEOUT_MS", default: 3000, range: 100...30_000)
+        let webhooks = WebhookSettings(reading: &reader, allowsPrivateNetworks: relayPolicy.allowsPrivateNetworks)
         try reader.finish()
         // The unwraps cannot fail: finish() throws whenever a required getter returned nil.
         self.base = base!
@@ -120,6 +123,7 @@ struct CommsServiceConfig: MeshServiceConfiguration {
         self.spfInclude = spfInclude
         self.dnsResolver = dnsResolver
         self.dnsTimeout = .milliseconds(dnsMilliseconds)
+        self.webhooks = webhooks
     }
 
     /// The outbox's settings from this configuration.

@@ -2,7 +2,7 @@ import Contracts
 import ServiceKit
 
 /// The ordered schema steps of the `comms` schema (outbox, events, templates, suppression list, settings,
-/// sender domains), applied at start under an advisory lock.
+/// sender domains, outbound webhooks), applied at start under an advisory lock.
 ///
 /// Append only: a step that has shipped is never edited or reordered (the migrator checks names of
 /// applied steps on every start). The schema name is a parameter so tests can each use their own.
@@ -101,6 +101,51 @@ enum CommsServiceMigrations {
                     UNIQUE (project_id, name)
                 );
                 CREATE INDEX domains_project_created ON \(schema).domains (project_id, created_at DESC, id DESC);
+                """),
+            // Outbound webhooks: endpoints (secrets sealed), events (the exact body sent), deliveries (the
+            // outbox, claimed under leases like messages). docs/webhooks.md.
+            Migration(version: 4, name: "outbound webhooks", sql: """
+                CREATE TABLE \(schema).webhook_endpoints (
+                    id text PRIMARY KEY,
+                    project_id text NOT NULL,
+                    url text NOT NULL,
+                    description text,
+                    events text[] NOT NULL,
+                    status text NOT NULL DEFAULT 'enabled' CHECK (status IN ('enabled', 'disabled')),
+                    disabled_reason text,
+                    secret_sealed bytea NOT NULL,
+                    previous_secret_sealed bytea,
+                    previous_secret_until timestamptz,
+                    alert_email text,
+                    failing_since timestamptz,
+                    created_at timestamptz NOT NULL DEFAULT clock_timestamp(),
+                    updated_at timestamptz NOT NULL DEFAULT clock_timestamp()
+                );
+                CREATE INDEX webhook_endpoints_project ON \(schema).webhook_endpoints (project_id, created_at DESC, id DESC);
+                CREATE TABLE \(schema).webhook_events (
+                    id text PRIMARY KEY,
+                    project_id text NOT NULL,
+                    type text NOT NULL,
+                    payload text NOT NULL,
+                    created_at timestamptz NOT NULL DEFAULT clock_timestamp()
+                );
+                CREATE TABLE \(schema).webhook_deliveries (
+                    id text PRIMARY KEY,
+                    project_id text NOT NULL,
+                    endpoint_id text NOT NULL REFERENCES \(schema).webhook_endpoints (id) ON DELETE CASCADE,
+                    event_id text NOT NULL REFERENCES \(schema).webhook_events (id),
+                    status text NOT NULL DEFAULT 'pending' CHECK (status IN ('pending', 'succeeded', 'failed')),
+                    attempts integer NOT NULL DEFAULT 0,
+                    last_status_code integer,
+                    last_error text,
+                    next_attempt_at timestamptz,
+                    lease_until timestamptz,
+                    created_at timestamptz NOT NULL DEFAULT clock_timestamp(),
+                    updated_at timestamptz NOT NULL DEFAULT clock_timestamp()
+                );
+                CREATE INDEX webhook_deliveries_due ON \(schema).webhook_deliveries (next_attempt_at) WHERE status = 'pending';
+                CREATE INDEX webhook_deliveries_endpoint ON \(schema).webhook_deliveries (endpoint_id, created_at DESC, id DESC);
+                CREATE INDEX webhook_deliveries_event ON \(schema).webhook_deliveries (event_id);
                 """),
         ]
     }

@@ -78,11 +78,13 @@ final class IdentityServiceApp: Sendable {
     let social: SocialFlows
     let issuer: String
     let logger: Logger
+    /// Hands `auth.user.created` events to Comms (nil: none configured; events wait in the table).
+    let events: EventOutbox?
 
     /// Builds every part; `makeLinks` receives the core to build the one-time link flows on.
     init(
         database: PostgresPool, schema: String, options: Options, passwords: PasswordHasher, logger: Logger,
-        makeLinks: (IdentityCore) -> any IdentityLinkFlows
+        events: EventOutbox? = nil, makeLinks: (IdentityCore) -> any IdentityLinkFlows
     ) {
         let clock = options.clock
         let settings = IdentitySettingsStore(database: database, schema: schema, defaults: options.defaultLifetimes)
@@ -123,6 +125,7 @@ final class IdentityServiceApp: Sendable {
         self.links = links
         self.issuer = options.issuer
         self.logger = logger
+        self.events = events
     }
 
     /// The housekeeping loop (key rotation, pruning), to run beside the Wire server.
@@ -139,6 +142,9 @@ final class IdentityServiceApp: Sendable {
     /// What the executable runs around its Wire server: the pending emails (``emailDrain()``) before it, so
     /// they drain after the calls in flight that queue them; housekeeping after it, so it stops first.
     func meshParts() -> MeshServiceParts {
-        MeshServiceParts(beforeWire: [emailDrain()], afterWire: [housekeeping()]) { self.register(on: $0) }
+        // The event outbox runs before the Wire server too: events committed by the last calls are handed on.
+        MeshServiceParts(beforeWire: [emailDrain()] + (events.map { [$0] } ?? []), afterWire: [housekeeping()]) {
+            self.register(on: $0)
+        }
     }
 }

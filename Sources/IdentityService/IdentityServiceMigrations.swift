@@ -119,6 +119,8 @@ enum IdentityServiceMigrations {
                 """),
             MFAMigrations.factors(schema: schema),
             SocialMigrations.tables(schema: schema),
+            // Webhook events (auth.user.created) handed to Comms by the EventOutbox worker (docs/webhooks.md).
+            EventOutbox.migration(version: 6, schema: schema),
         ]
     }
 }

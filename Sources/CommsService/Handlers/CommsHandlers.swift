@@ -24,6 +24,8 @@ struct CommsHandlers: Sendable {
     let domains: SenderDomains
     /// Who a project may send as (checks `default_from`).
     let senders: SenderPolicy
+    /// Webhook endpoints, deliveries and emitted events.
+    let webhooks: WebhookEndpoints
 
     /// Registers every comms method on `server`.
     func register(on server: WireServer) {
@@ -61,6 +63,7 @@ struct CommsHandlers: Sendable {
             try await Self.run { try await recordDeliveryEvent(request) }
         }
         registerDomains(on: server)
+        registerWebhooks(on: server)
     }
 
     /// The call's project, or `invalidArgument`.

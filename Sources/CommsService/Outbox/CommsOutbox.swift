@@ -50,30 +50,9 @@ struct CommsOutbox: Service {
     }
 
     func run() async throws {
-        let stopping = OutboxStopFlag()
-        let notifications = try listener.map { try PostgresListener(configuration: $0, channels: [store.channel]) }
-        let listening = Task { [wakeup] in
-            guard let notifications else { return }
-            for await event in notifications.events {
-                switch event {
-                case .notification, .reconnected: wakeup.signal()
-                case .listening, .connectionLost: break
-                }
-            }
-        }
-        await withGracefulShutdownHandler {
-            await withTaskGroup(of: Void.self) { group in
-                for _ in 0..<settings.workers {
-                    group.addTask { await work(stopping: stopping) }
-                }
-            }
-        } onGracefulShutdown: { [wakeup] in
-            stopping.stop()
-            wakeup.signal()
-        }
-        notifications?.stop()
-        listening.cancel()
-        await listening.value
+        try await OutboxRunner.run(
+            workers: settings.workers, listener: listener, channels: [store.channel], wakeup: wakeup
+        ) { stopping in await work(stopping: stopping) }
         await delivery.transport.shutdown()
     }
 
@@ -131,11 +110,4 @@ struct CommsOutbox: Service {
     func poke() {
         wakeup.signal()
     }
-}
-
-/// Set once the outbox is asked to stop.
-fileprivate final class OutboxStopFlag: Sendable {
-    private let flag = Atomic<Bool>(false)
-    var isStopping: Bool { flag.load(ordering: .acquiring) }
-    func stop() { flag.store(true, ordering: .releasing) }
 }

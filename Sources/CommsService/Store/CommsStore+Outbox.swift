@@ -1,3 +1,4 @@
+import Contracts
 import Foundation
 import ServiceKit
 
@@ -115,10 +116,27 @@ extension CommsStore {
                 """, [message.id, message.attempts, status] + extra)
             guard updated == 1 else { return false }
             try await appendEvent(tx, messageID: message.id, projectID: message.projectID, status: status, detail: detail)
+            if let type = Self.webhookType(status) {
+                try await emitOwnEvent(tx, projectID: message.projectID, type: type,
+                                       data: ["message_id": message.id, "status": status])
+            }
             for entry in suppress {
                 try await addSuppression(tx, projectID: message.projectID, email: entry.email, reason: entry.reason)
             }
             return true
+        }
+    }
+
+    /// The webhook event of a message reaching `status`, if it has one (`sent`, `failed`, `delivered`,
+    /// `bounced`, `complained`).
+    static func webhookType(_ status: String) -> WebhookEventType? {
+        switch status {
+        case "sent": .emailSent
+        case "failed": .emailFailed
+        case "delivered": .emailDelivered
+        case "bounced": .emailBounced
+        case "complained": .emailComplained
+        default: nil
         }
     }
 

@@ -82,6 +82,7 @@ final class IdentityLinks: Sendable {
                 """, [RandomIdentifier.make("usr"), projectID, email, identity.emailVerified ? now : nil, now])
             guard let user = try rows.first.map(UserStore.record(from:)) else { return .refused("identity_conflict") }
             _ = try await insert(identity, email: email, userID: user.id, projectID: projectID, now: now, in: tx)
+            try await UserStore.enqueueCreated(tx, schema: schema, user: user)
             return .user(user, action: "signup")
         }
     }

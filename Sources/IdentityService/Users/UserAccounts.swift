@@ -56,13 +56,18 @@ final class UserAccounts: Sendable {
         let settings = try await core.settings.settings(projectID: projectID)
         let hash = try await passwords.hash(request.password)
         try Task.checkCancellation()
-        let rows = try await database.query("""
-            INSERT INTO \(schema).users (id, project_id, email, password_hash, created_at, data)
-            VALUES ($1, $2, $3, $4, $5, $6)
-            ON CONFLICT DO NOTHING
-            RETURNING \(UserStore.columns)
-            """, [userID, projectID, email, hash, core.sessions.clock.now(), data])
-        guard let user = try rows.first.map(UserStore.record(from:)) else { throw Self.emailTaken }
+        let created = try await database.withTransaction { tx -> UserRecord? in
+            let rows = try await tx.query("""
+                INSERT INTO \(schema).users (id, project_id, email, password_hash, created_at, data)
+                VALUES ($1, $2, $3, $4, $5, $6)
+                ON CONFLICT DO NOTHING
+                RETURNING \(UserStore.columns)
+                """, [userID, projectID, email, hash, core.sessions.clock.now(), data])
+            guard let user = try rows.first.map(UserStore.record(from:)) else { return nil }
+            try await UserStore.enqueueCreated(tx, schema: schema, user: user)
+            return user
+        }
+        guard let user = created else { throw Self.emailTaken }
         await core.audit.record(projectID: projectID, action: "signup", userID: user.id, ip: context.clientAddress, detail: nil)
         if settings.confirmEmail {
             try await links.sendSignupConfirmation(user: user, context: context)

@@ -39,17 +39,29 @@ final class UserStore: Sendable {
     /// Creates a user without a password (magic link first use), or returns the existing user with this
     /// email (race-safe: `ON CONFLICT` keeps the first). `confirmed` stamps `email_confirmed_at` on a new user.
     func createPasswordless(projectID: String, email: String, confirmed: Bool) async throws -> UserRecord {
-        let rows = try await database.query("""
-            INSERT INTO \(schema).users (id, project_id, email, email_confirmed_at)
-            VALUES ($1, $2, $3, CASE WHEN $4 THEN now() END)
-            ON CONFLICT (project_id, email) DO NOTHING
-            RETURNING \(Self.columns)
-            """, [RandomIdentifier.make("usr"), projectID, email, confirmed])
-        if let row = rows.first { return try Self.record(from: row) }
+        let created = try await database.withTransaction { tx -> UserRecord? in
+            let rows = try await tx.query("""
+                INSERT INTO \(schema).users (id, project_id, email, email_confirmed_at)
+                VALUES ($1, $2, $3, CASE WHEN $4 THEN now() END)
+                ON CONFLICT (project_id, email) DO NOTHING
+                RETURNING \(Self.columns)
+                """, [RandomIdentifier.make("usr"), projectID, email, confirmed])
+            guard let user = try rows.first.map(Self.record(from:)) else { return nil }
+            try await Self.enqueueCreated(tx, schema: schema, user: user)
+            return user
+        }
+        if let created { return created }
         guard let existing = try await find(projectID: projectID, email: email) else {
             throw WireError(.unavailable, "The user could not be created; try again.")
         }
         return existing
+    }
+
+    /// Queues `auth.user.created` for `user` in the transaction that created it (``EventOutbox``): `data` is
+    /// `{"user_id"}`, never the email.
+    static func enqueueCreated(_ tx: PostgresTransaction, schema: String, user: UserRecord) async throws {
+        try await EventOutbox.enqueue(tx, schema: schema, projectID: user.projectID, type: .authUserCreated,
+                                      data: ["user_id": user.id])
     }
 
     /// Stamps `email_confirmed_at` (keeps an earlier confirmation).

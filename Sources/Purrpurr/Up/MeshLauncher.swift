@@ -113,11 +113,21 @@ enum MeshLauncher {
                 }
             }
             if let devOIDC, let demo { try await devOIDC.configure(secretKey: demo.secretKey, routerURL: routerURLs[0]) }
-            return RunningMesh(
+            let running = RunningMesh(
                 routerURLs: routerURLs, adminToken: plan.adminToken, demoProject: demo,
                 mailDirectory: mailCatcher == nil ? nil : paths.mail, webhookSecrets: plan.webhookSecrets,
                 processes: specs, supervisor: supervisor, postgres: postgres, mailCatcher: mailCatcher,
                 eventLoops: eventLoops, lock: lock, stopGrace: .seconds(15), devOIDC: devOIDC)
+            if let demo, let catcher = options.environment[DemoWebhookEndpoint.variable], !catcher.isEmpty {
+                do {
+                    running.demoWebhook = try await DemoWebhookEndpoint.ensure(
+                        url: catcher, routerURL: routerURLs[0], secretKey: demo.secretKey)
+                } catch {
+                    _ = await running.stop()
+                    throw error
+                }
+            }
+            return running
         } catch {
             for cleanup in cleanups.reversed() { await cleanup() }
             throw error

@@ -22,6 +22,8 @@ final class RunningMesh: @unchecked Sendable {
     let supervisor: ChildSupervisor
     /// The development OpenID provider, when the demo project has one.
     let devOIDC: DevOIDCSetup?
+    /// The demo project's webhook endpoint on `PURRPURR_WEBHOOK_CATCHER_URL`, when set (``DemoWebhookEndpoint``).
+    var demoWebhook: DemoWebhookEndpoint?
 
     private let postgres: (server: EmbeddedPostgres, pid: pid_t)?
     private let mailCatcher: MailCatcher?

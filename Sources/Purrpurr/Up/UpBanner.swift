@@ -20,6 +20,9 @@ enum UpBanner {
         lines.append(mesh.mailDirectory == nil
             ? "  Mail          relayed to SMTP_URL"
             : "  Mail          caught in \(directory)/mail — list it with `\(mailCommand)`")
+        if let hook = mesh.demoWebhook {
+            lines.append("  Webhooks      email.* → \(hook.url) (\(hook.id)\(hook.secret.map { ", secret \($0)" } ?? ""))")
+        }
         lines += ["  Logs          \(directory)/logs/", "", "Try:"]
         let url = mesh.routerURL
         if let project = mesh.demoProject {
@@ -37,6 +40,8 @@ enum UpBanner {
                 "  curl -s -X POST \(url)/v1/auth/verify -H 'X-API-Key: \(project.publishableKey)' \\",
                 "       -H 'Content-Type: application/json' -d '{\"type\":\"magiclink\",\"token\":\"<token from the link>\"}'",
                 DemoVault.curlLine(routerURL: url, publishableKey: project.publishableKey),
+                "  curl -s -X POST \(url)/v1/webhooks/endpoints -H 'X-API-Key: \(project.secretKey)' \\",
+                "       -H 'Content-Type: application/json' -d '{\"url\":\"http://127.0.0.1:9000/hooks\",\"events\":[\"*\"]}'",
             ]
         }
         if let project = mesh.demoProject, let oidc = mesh.devOIDC {

@@ -27,6 +27,8 @@ enum RouterRoutes {
             VaultDocumentRoutes(vault: { try services.client(.vault, VaultContract.Client.init) }).routes,
             OnboardingRoutes(saga: app.signupSaga, limiter: app.limiter, bearer: app.bearer).routes,
             VaultBackupRoutes(vault: { try services.client(.vault, VaultContract.Client.init) }).routes,
+            WebhookEndpointRoutes(comms: { try services.client(.comms, CommsContract.Client.init) }, projects: app.projects)
+                .routes,
         ]
         let routes = groups.flatMap { $0 }
         return routes + [OpenAPIRoute.route(documenting: routes)]

@@ -1,5 +1,6 @@
 import Foundation
 import Synchronization
+import ServiceKit
 import Testing
 @testable import CommsService
 

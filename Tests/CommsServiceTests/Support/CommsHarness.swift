@@ -35,13 +35,13 @@ final class CommsHarness: Sendable {
     init(
         smtpPort: Int = 1, environment extra: [String: String] = [:], schema: String? = nil,
         transport: (any MailTransport)? = nil, smtp: SMTPClientConfiguration? = nil,
-        relayGuard: OutboundGuard? = nil
+        relayGuard: OutboundGuard? = nil, poolSize: Int = 6
     ) async throws {
         let schema = schema ?? "comms_t_" + UUID().uuidString.replacingOccurrences(of: "-", with: "").prefix(12).lowercased()
         var config = try CommsServiceConfig(environment: Self.environment(smtpPort: smtpPort, extra))
         if let relayGuard { config.relayGuard = relayGuard }
         var configuration = try PostgresConfiguration(url: Self.databaseURL ?? "")
-        configuration.maxConnections = 6
+        configuration.maxConnections = poolSize
         let pool = PostgresPool(configuration: configuration)
         try await Migrator(schema: schema, migrations: CommsServiceMigrations.steps(schema: schema)).migrate(on: pool)
         var transport = transport
@@ -63,6 +63,11 @@ final class CommsHarness: Sendable {
     /// Starts the outbox workers in a service group; stop them with ``RunningOutbox/stop()``.
     func startOutbox() -> RunningOutbox {
         RunningOutbox(outbox: components.outbox, logger: Logger(handler: logs))
+    }
+
+    /// Starts the webhook workers in a service group; stop them with ``RunningOutbox/stop()``.
+    func startWebhooks() -> RunningOutbox {
+        RunningOutbox(outbox: components.webhookOutbox, logger: Logger(handler: logs))
     }
 
     /// Sends `request` for `project`.
@@ -92,12 +97,12 @@ final class CommsHarness: Sendable {
     }
 }
 
-/// An outbox replica running in its own ``ServiceGroup`` (so it drains as in production).
+/// An outbox replica (email or webhooks) running in its own ``ServiceGroup`` (so it drains as in production).
 final class RunningOutbox: Sendable {
     private let group: ServiceGroup
     private let task: Task<Void, Never>
 
-    init(outbox: CommsOutbox, logger: Logger) {
+    init(outbox: any Service, logger: Logger) {
         let (signals, _) = AsyncStream.makeStream(of: UnixSignal.self)
         let group = ServiceGroup(services: [outbox], signals: signals, drainTimeout: .seconds(10), logger: logger)
         self.group = group

@@ -50,7 +50,7 @@ final class LocalMesh: @unchecked Sendable {
     /// `router`); `environment` adds variables to the launcher's environment (overrides such as `SMTP_URL`).
     static func start(
         routers: Int = 1, extra: [String: [String: String]] = [:], environment: [String: String] = [:],
-        restartBackoff: Duration = .seconds(1)
+        restartBackoff: Duration = .seconds(1), demoProject: Bool = false
     ) async throws -> LocalMesh {
         let database = try await TestDatabase.create(prefix: "mesh")
         let directory = NSTemporaryDirectory() + "purrpurr-mesh-" + UUID().uuidString
@@ -65,7 +65,7 @@ final class LocalMesh: @unchecked Sendable {
             routerReplicas: routers, routerPorts: Array(repeating: 0, count: routers), extra: services)
         options.supervisorPolicy = ChildSupervisor.Policy(initialBackoff: restartBackoff, maximumBackoff: .seconds(5))
         options.readyTimeout = .seconds(60)
-        options.demoProject = false
+        options.demoProject = demoProject
         do {
             let running = try await MeshLauncher.start(options)
             return LocalMesh(running: running, database: database, directory: directory)

@@ -31,6 +31,10 @@ struct OpenAPITests {
         "GET /v1/admin/projects/{id}/vault",
         "POST /v1/admin/projects/{id}/vault/move", "GET /v1/admin/vault/migrations", "POST /v1/vault/backups",
         "GET /v1/vault/backups", "GET /v1/vault/backups/{id}", "GET /v1/vault/backups/{id}/download", "POST /v1/vault/restore",
+        "POST /v1/webhooks/endpoints", "GET /v1/webhooks/endpoints", "GET /v1/webhooks/endpoints/{id}",
+        "PATCH /v1/webhooks/endpoints/{id}", "DELETE /v1/webhooks/endpoints/{id}", "POST /v1/webhooks/endpoints/{id}/rotate",
+        "GET /v1/webhooks/endpoints/{id}/deliveries", "POST /v1/webhooks/endpoints/{id}/deliveries/{delivery_id}/replay",
+        "POST /v1/webhooks/endpoints/{id}/test",
     ]
 
     @Test("every route has an entry, and the document and the table agree")

@@ -1,5 +1,6 @@
 import Contracts
 import Foundation
+import ServiceKit
 import Testing
 import Wire
 @testable import Router

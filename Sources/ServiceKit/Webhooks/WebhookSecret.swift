@@ -9,20 +9,20 @@ import ServiceKit
 /// ```
 ///
 /// `description` is always `***`.
-struct WebhookSecret: Sendable, CustomStringConvertible, CustomDebugStringConvertible, CustomReflectable {
+public struct WebhookSecret: Sendable, CustomStringConvertible, CustomDebugStringConvertible, CustomReflectable {
     /// The text before the base64 key.
-    static let prefix = "whsec_"
+    public static let prefix = "whsec_"
     /// The fewest key bytes accepted (Standard Webhooks recommends 24 to 64).
-    static let minimumByteCount = 16
+    public static let minimumByteCount = 16
     /// The most key bytes accepted.
-    static let maximumByteCount = 1024
+    public static let maximumByteCount = 1024
 
     /// The HMAC key.
-    let bytes: [UInt8]
+    public let bytes: [UInt8]
 
     /// Parses `whsec_<base64>` (standard alphabet, padding optional); nil when the prefix is missing, the
     /// base64 is invalid, or the key is shorter than 16 or longer than 1024 bytes.
-    init?(_ text: String) {
+    public init?(_ text: String) {
         guard text.hasPrefix(Self.prefix) else { return nil }
         var encoded = String(text.dropFirst(Self.prefix.count))
         if encoded.utf8.count % 4 != 0 { encoded += String(repeating: "=", count: 4 - encoded.utf8.count % 4) }
@@ -31,23 +31,23 @@ struct WebhookSecret: Sendable, CustomStringConvertible, CustomDebugStringConver
     }
 
     /// Wraps raw key bytes; nil when shorter than 16 or longer than 1024 bytes.
-    init?(bytes: [UInt8]) {
+    public init?(bytes: [UInt8]) {
         guard (Self.minimumByteCount...Self.maximumByteCount).contains(bytes.count) else { return nil }
         self.bytes = bytes
     }
 
     /// A new random 32-byte secret.
-    static func generate() -> WebhookSecret {
+    public static func generate() -> WebhookSecret {
         WebhookSecret(bytes: SecureRandom.bytes(32))!
     }
 
     /// `whsec_<base64>`: the form given to the other side. It is the secret itself: show once, never log.
-    var encoded: String { Self.prefix + Data(bytes).base64EncodedString() }
+    public var encoded: String { Self.prefix + Data(bytes).base64EncodedString() }
 
     /// Always `***`.
-    var description: String { "***" }
+    public var description: String { "***" }
     /// Always `***`.
-    var debugDescription: String { "***" }
+    public var debugDescription: String { "***" }
     /// A mirror without children, so `dump` and reflection cannot reach the key.
-    var customMirror: Mirror { Mirror(self, children: [], displayStyle: .struct) }
+    public var customMirror: Mirror { Mirror(self, children: [], displayStyle: .struct) }
 }

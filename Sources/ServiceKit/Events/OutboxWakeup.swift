@@ -3,7 +3,7 @@ import Synchronization
 /// Wakes idle outbox workers: a `NOTIFY`, a new message or shutdown calls ``signal()``, which ends every
 /// current ``wait(since:timeout:)``. The generation counter closes the gap between a worker finding
 /// nothing to claim and starting to wait: a signal in between makes the wait return at once.
-final class OutboxWakeup: Sendable {
+public final class OutboxWakeup: Sendable {
     private struct State {
         var generation = 0
         var nextID = 0
@@ -12,11 +12,14 @@ final class OutboxWakeup: Sendable {
 
     private let state = Mutex(State())
 
+    /// Creates a wakeup with no waiters.
+    public init() {}
+
     /// The current generation; pass it to ``wait(since:timeout:)``.
-    var generation: Int { state.withLock { $0.generation } }
+    public var generation: Int { state.withLock { $0.generation } }
 
     /// Wakes every waiter.
-    func signal() {
+    public func signal() {
         let waiters = state.withLock { state -> [CheckedContinuation<Void, Never>] in
             state.generation += 1
             defer { state.waiters = [:] }
@@ -26,7 +29,7 @@ final class OutboxWakeup: Sendable {
     }
 
     /// Returns after a signal newer than `generation`, after `timeout`, or on cancellation.
-    func wait(since generation: Int, timeout: Duration) async {
+    public func wait(since generation: Int, timeout: Duration) async {
         await withTaskGroup(of: Void.self) { group in
             group.addTask { try? await Task.sleep(for: timeout) }
             group.addTask { await self.waitForSignal(since: generation) }

@@ -1,0 +1,125 @@
+import Contracts
+import Foundation
+import ServiceKit
+import Synchronization
+import Testing
+import Wire
+@testable import CommsService
+
+/// Whether `scripts/bench-webhooks.sh` asked for the benchmark (a separate enum: see STYLE's trap note).
+enum WebhookBenchmarkGate {
+    static let enabled = ProcessInfo.processInfo.environment["PURRPURR_BENCH_WEBHOOKS"] == "1"
+        && CommsHarness.databaseURL != nil
+}
+
+/// Not a test: the webhook delivery benchmark, run in release by `scripts/bench-webhooks.sh` (figures in
+/// `docs/benchmarks.md`). It asserts nothing about time; it prints deliveries per second to local receivers that
+/// answer 200 at once (Wire's own HTTP server), with 1 and with 20 endpoints, and the time from `email.sent`
+/// (the outbox's commit of the send) to the receiver, p50 and p99.
+@Suite("Webhook benchmark", .serialized, .enabled(if: WebhookBenchmarkGate.enabled))
+struct WebhookBenchmark {
+    /// Counts requests and notes when each `email.sent` arrived (by message id).
+    final class Receiver: HTTPResponder {
+        let count = Atomic<Int>(0)
+        let arrivals = Mutex<[String: Date]>([:])
+
+        func respondImmediately(to request: HTTPRequest, context: HTTPRequestContext) -> HTTPResponse? {
+            count.add(1, ordering: .relaxed)
+            let body = String(decoding: request.body, as: UTF8.self)
+            if let range = body.range(of: #""message_id":""#) {
+                let id = String(body[range.upperBound...].prefix { $0 != "\"" })
+                let now = Date()
+                arrivals.withLock { $0[id] = now }
+            }
+            return HTTPResponse(status: .ok)
+        }
+
+        func respond(to request: HTTPRequest, context: HTTPRequestContext) async -> HTTPResponse { HTTPResponse(status: .ok) }
+    }
+
+    static let environment = [
+        "WEBHOOK_WORKERS": "16", "WEBHOOK_CLAIM_BATCH": "20", "WEBHOOK_ENDPOINT_CONCURRENCY": "16",
+        "COMMS_PROJECT_RATE_PER_SECOND": "10000", "COMMS_WORKERS": "16", "COMMS_WORKERS_PER_PROJECT": "16",
+    ]
+
+    @Test("deliveries per second with 1 and with 20 endpoints", arguments: [1, 20])
+    func throughput(endpoints: Int) async throws {
+        let group = try ServiceContext.sharedEventLoopGroup()
+        let receiver = Receiver()
+        let harness = try await CommsHarness(
+            environment: CommsHarness.webhookEnvironment(Self.environment), poolSize: 24)
+        var servers: [HTTPServer] = []
+        for _ in 0..<endpoints {
+            let server = try HTTPServer(host: "127.0.0.1", port: 0, group: group, responder: receiver)
+            servers.append(server)
+            _ = try await harness.createEndpoint("http://127.0.0.1:\(server.port)/hooks")
+        }
+        let total = 20_000
+        let events = total / endpoints
+        // The backlog is written first (one statement), then the workers start: this times delivery alone.
+        try await harness.pool.execute("""
+            INSERT INTO \(harness.schema).webhook_events (id, project_id, type, payload)
+            SELECT 'evt_bench' || n, $1, 'auth.user.created', '{"type":"auth.user.created","timestamp":"2026-12-07T00:00:00.000Z","data":{"user_id":"usr_' || n || '"}}'
+            FROM generate_series(1, $2) AS n
+            """, [CommsHarness.project, events])
+        try await harness.pool.execute("""
+            INSERT INTO \(harness.schema).webhook_deliveries (id, project_id, endpoint_id, event_id, next_attempt_at)
+            SELECT \(CommsStore.newDeliveryID), e.project_id, p.id, e.id, clock_timestamp()
+            FROM \(harness.schema).webhook_events e CROSS JOIN \(harness.schema).webhook_endpoints p
+            """, [])
+        let start = ContinuousClock.now
+        let workers = harness.startWebhooks()
+        let deadline = start + .seconds(300)
+        while receiver.count.load(ordering: .relaxed) < total, ContinuousClock.now < deadline {
+            try await Task.sleep(for: .milliseconds(5))
+        }
+        let elapsed = ContinuousClock.now - start
+        let seconds = Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18
+        let received = receiver.count.load(ordering: .relaxed)
+        print("BENCH webhooks endpoints=\(endpoints) deliveries=\(received) seconds=\(String(format: "%.2f", seconds)) per_second=\(Int(Double(received) / seconds))")
+        await workers.stop()
+        for server in servers { await server.shutdown(timeout: .seconds(1)) }
+        await harness.close()
+    }
+
+    @Test("time from email.sent to the receiver, p50 and p99, at a steady send rate", arguments: [200, 1000])
+    func latency(ratePerSecond: Int) async throws {
+        let group = try ServiceContext.sharedEventLoopGroup()
+        let receiver = Receiver()
+        let harness = try await CommsHarness(
+            environment: CommsHarness.webhookEnvironment(Self.environment), transport: ScriptedTransport(), poolSize: 24)
+        let server = try HTTPServer(host: "127.0.0.1", port: 0, group: group, responder: receiver)
+        _ = try await harness.createEndpoint("http://127.0.0.1:\(server.port)/hooks", events: ["email.sent"])
+        let outbox = harness.startOutbox()
+        let workers = harness.startWebhooks()
+        let total = ratePerSecond * 10
+        let start = ContinuousClock.now
+        var ids: [String] = []
+        await withTaskGroup(of: String?.self) { tasks in
+            for index in 0..<total {
+                let due = start + .milliseconds(index * 1000 / ratePerSecond)
+                tasks.addTask {
+                    try? await Task.sleep(until: due)
+                    return try? await harness.send(SendEmailRequest(to: ["b\(index)@example.test"], subject: "s", text: "t")).id
+                }
+            }
+            for await id in tasks { if let id { ids.append(id) } }
+        }
+        let deadline = ContinuousClock.now + .seconds(120)
+        while receiver.arrivals.withLock({ $0.count }) < ids.count, ContinuousClock.now < deadline {
+            try await Task.sleep(for: .milliseconds(20))
+        }
+        let sentAt = try await harness.pool.query("""
+            SELECT message_id, at FROM \(harness.schema).message_events WHERE status = 'sent'
+            """, []).map { try $0.decode((String, Date).self) }
+        let arrivals = receiver.arrivals.withLock { $0 }
+        let latencies = sentAt.compactMap { id, at in arrivals[id].map { $0.timeIntervalSince(at) } }.sorted()
+        func percentile(_ p: Double) -> Double { latencies.isEmpty ? .nan : latencies[min(latencies.count - 1, Int(Double(latencies.count) * p))] }
+        let elapsed = ContinuousClock.now - start
+        print("BENCH email.sent rate=\(ratePerSecond)/s accepted=\(ids.count) delivered=\(latencies.count) p50_ms=\(Int(percentile(0.5) * 1000)) p99_ms=\(Int(percentile(0.99) * 1000)) max_ms=\(Int((latencies.last ?? .nan) * 1000)) wall=\(elapsed)")
+        await outbox.stop()
+        await workers.stop()
+        await server.shutdown(timeout: .seconds(1))
+        await harness.close()
+    }
+}

@@ -1,0 +1,19 @@
+#!/usr/bin/env bash
+# Outbound webhook deliveries (release build): deliveries per second from CommsService's webhook outbox to local
+# receivers that answer 200 at once (Wire's HTTP server), with 1 and with 20 endpoints (a 20,000-delivery backlog
+# written first, then the workers started), and the time from `email.sent` (the outbox's commit of a send, over a
+# scripted transport) to the receiver, p50/p99, at 200 and 1,000 sends per second. The harness is the Comms test
+# harness (`Tests/CommsServiceTests/Webhooks/WebhookBenchmark.swift`), built with -O and -enable-testing; it
+# asserts nothing about time. Prints the BENCH lines; figures go to docs/benchmarks.md.
+#   scripts/bench-webhooks.sh
+set -euo pipefail
+cd "$(dirname "$0")/.."
+source scripts/lib/postgres.sh
+work=$(mktemp -d /tmp/purrpurr-bench-webhooks.XXXXXX)
+trap 'pg_throwaway_stop; rm -rf "$work"' EXIT INT TERM
+# A database of its own unless PURRPURR_TEST_DATABASE_URL names one.
+[ -n "${PURRPURR_TEST_DATABASE_URL:-}" ] || pg_throwaway_start "$work/pg"
+echo "[bench-webhooks] building (release, -enable-testing)" >&2
+swift build -c release --build-tests -Xswiftc -enable-testing >&2
+PURRPURR_BENCH_WEBHOOKS=1 swift test -c release -Xswiftc -enable-testing --skip-build --no-parallel \
+    --filter WebhookBenchmark 2>&1 | grep '^BENCH'
