@@ -55,6 +55,7 @@ let package = Package(
         .testTarget(name: "RouterTests", dependencies: ["Contracts", "Router", "ServiceKit"]),
         .testTarget(name: "IdentityServiceTests", dependencies: ["Contracts", "IdentityService", "ServiceKit"]),
         .testTarget(name: "VaultServiceTests", dependencies: ["Contracts", "VaultService", "ServiceKit", "PurrpurrTestSupport"]),
+        .testTarget(name: "BillingServiceTests", dependencies: ["Contracts", "BillingService", "ServiceKit", "Wire", "PurrpurrTestSupport"]),
         .testTarget(name: "CommsServiceTests", dependencies: ["Contracts", "CommsService", "ServiceKit", "PurrpurrTestSupport"]),
         .testTarget(name: "PurrpurrTests", dependencies: ["Contracts", "Purrpurr", "ServiceKit", "PurrpurrTestSupport"]),
         // The whole mesh as real processes, started by `purrpurr up`'s own launcher.
