@@ -1,3 +1,4 @@
+import Contracts
 import ServiceKit
 import Wire
 
@@ -11,6 +12,8 @@ struct CommsComponents: Sendable {
     let handlers: CommsHandlers
     /// The workers.
     let outbox: CommsOutbox
+    /// Sends the credit guard's settlements to Billing.
+    let settler: BillingSettler
 
     /// Builds the parts; `transport` defaults to an ``SMTPClient`` on the shared event loops.
     init(
@@ -50,6 +53,16 @@ struct CommsComponents: Sendable {
         acceptor.onAccepted = { [outbox] in outbox.poke() }
         self.store = store
         self.outbox = outbox
+        var billing: BillingContract.Client?
+        if !config.billingEndpoints.isEmpty {
+            let tls = try TLSContext.client(
+                certificateChainPath: config.base.wire.certificateChainPath,
+                privateKeyPath: config.base.wire.privateKeyPath, trustRootsPath: config.base.wire.trustRootsPath)
+            billing = BillingContract.Client(WireClient(
+                service: "billing", endpoints: config.billingEndpoints, tls: tls, serverName: "billing",
+                group: try ServiceContext.sharedEventLoopGroup()))
+        }
+        self.settler = BillingSettler(store: store, billing: billing, pollInterval: settings.pollInterval, logger: logger)
         self.handlers = CommsHandlers(
             acceptor: acceptor, store: store, sealer: sealer, relayRules: relayRules, domains: domains, senders: senders)
     }

@@ -115,6 +115,14 @@ extension CommsStore {
                 """, [message.id, message.attempts, status] + extra)
             guard updated == 1 else { return false }
             try await appendEvent(tx, messageID: message.id, projectID: message.projectID, status: status, detail: detail)
+            if let action = Self.settlement(afterStatus: status) {
+                try await tx.execute("""
+                    INSERT INTO \(table("settlements")) (reservation_id, action, message_id, project_id)
+                    SELECT reservation_id, $2, id, project_id FROM \(table("messages"))
+                    WHERE id = $1 AND reservation_id IS NOT NULL
+                    ON CONFLICT (reservation_id) DO NOTHING
+                    """, [message.id, action])
+            }
             for entry in suppress {
                 try await addSuppression(tx, projectID: message.projectID, email: entry.email, reason: entry.reason)
             }

@@ -17,6 +17,9 @@ extension MeshService {
             return values
         case .identity:
             return ["IDENTITY_MASTER_KEY": state.identityMasterKey]
+        case .billing:
+            // Development: `POST /v1/admin/billing/clock` moves Billing's now (never in production manifests).
+            return ["BILLING_TEST_CLOCK": "1"]
         default:
             return [:]
         }

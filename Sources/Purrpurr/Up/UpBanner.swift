@@ -36,6 +36,7 @@ enum UpBanner {
                 "  \(mailCommand)   # newest first, with the magic link (token=…); `mail show NAME` adds the 6-digit code",
                 "  curl -s -X POST \(url)/v1/auth/verify -H 'X-API-Key: \(project.publishableKey)' \\",
                 "       -H 'Content-Type: application/json' -d '{\"type\":\"magiclink\",\"token\":\"<token from the link>\"}'",
+                "  curl -s \(url)/v1/billing/wallet -H 'X-API-Key: \(project.secretKey)'",
             ]
         }
         lines += [

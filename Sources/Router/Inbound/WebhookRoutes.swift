@@ -20,6 +20,11 @@ struct WebhookRoutes {
     let services: any ServiceDirectory
     /// Warnings about events not delivered.
     let logger: Logger
+    /// `STRIPE_WEBHOOK_SECRET` (source `stripe`, Stripe's own scheme; ``PaymentWebhooks``).
+    var stripeSecret: String? = nil
+
+    /// Sources `stripe` and `payments`.
+    private var payments: PaymentWebhooks { PaymentWebhooks(stripeSecret: stripeSecret, events: events, services: services) }
 
     /// The routes.
     var routes: [Route] {
@@ -36,6 +41,7 @@ struct WebhookRoutes {
 
     @Sendable private func receive(_ context: RequestContext) async throws -> RouteResponse {
         let source = context.parameter("source").lowercased()
+        if source == "stripe" { return try await payments.receiveStripe(context) }
         guard let secret = secrets[source] else { throw RouterError.notFound }
         let http = context.request
         let headers = http.headers
@@ -51,6 +57,11 @@ struct WebhookRoutes {
             throw RouterError(error.publicCode, message)
         }
         if try await events.contains(source: source, id: id) { return .json(["duplicate": true]) }
+        if source == "payments" {
+            let answer = try await payments.receivePayment(body: http.body, context)
+            _ = try await events.insertIfAbsent(source: source, id: id, now: now)
+            return .json(answer)
+        }
         let call = CallContext(requestID: context.requestID, deadline: context.deadline)
         do {
             try await services.deliverWebhook(source: source, id: id, body: http.body, context: call)

@@ -26,6 +26,9 @@ struct OpenAPITests {
         "GET /v1/vault/collections/{name}/documents/{id}", "PATCH /v1/vault/collections/{name}/documents/{id}",
         "PUT /v1/vault/collections/{name}/documents/{id}", "DELETE /v1/vault/collections/{name}/documents/{id}",
         "GET /v1/admin/projects/{id}/vault",
+        "GET /v1/billing/plans", "GET /v1/billing/subscription", "PUT /v1/billing/subscription", "GET /v1/billing/wallet",
+        "GET /v1/billing/ledger", "GET /v1/billing/usage", "GET /v1/billing/referrals", "PUT /v1/admin/billing/plans/{id}",
+        "POST /v1/admin/projects/{id}/billing/credits", "POST /v1/admin/billing/clock",
     ]
 
     @Test("every route has an entry, and the document and the table agree")
