@@ -11,6 +11,7 @@ import Testing
        .enabled(if: TestDatabase.serverURL != nil, "PURRPURR_TEST_DATABASE_URL is not set (run scripts/test)"))
 struct BillingEndToEndTests {
     static let stripeSecret = "whsec_mesh_test_secret_0123456789"
+    static let paymentsSecret = "whsec_" + Data(repeating: 7, count: 32).base64EncodedString()
 
     /// Posts a Stripe event signed at `timestamp` (now by default), with `secret`.
     func stripe(
@@ -39,7 +40,7 @@ struct BillingEndToEndTests {
     func creditGuard() async throws {
         let relay = try await SMTPTestServer.start(.init(rejectRecipients: ["nobody@example.test": "550:5.1.1 User unknown"]))
         let mesh = try await LocalMesh.start(
-            extra: ["router": ["STRIPE_WEBHOOK_SECRET": Self.stripeSecret]],
+            extra: ["router": ["STRIPE_WEBHOOK_SECRET": Self.stripeSecret, "WEBHOOK_SECRET_PAYMENTS": Self.paymentsSecret]],
             environment: ["SMTP_URL": "smtp://127.0.0.1:\(relay.port)?tls=none"])
         do {
             let plan = try await mesh.http("PUT", "/v1/admin/billing/plans/payg", admin: true, body: [
@@ -88,8 +89,14 @@ struct BillingEndToEndTests {
             }
             #expect(state == (1, 0))
 
-            // A message the relay refuses for good is released, not charged.
+            // A send Comms refuses outright gives its reservation back at once.
             #expect(try await stripe(mesh, checkout("evt_5", project: id, cents: 10)).status == 200)
+            let injected = try await mesh.http(
+                "POST", "/v1/comms/email", key: key, body: ["to": "c@example.test", "subject": "Hi\r\nBcc: v@example.test", "text": "x"])
+            #expect(injected.status == 400)
+            #expect(try await wallet(mesh, key) == (11, 0))
+
+            // A message the relay refuses for good is released, not charged.
             let doomed = try await mesh.http("POST", "/v1/comms/email", key: key, body: ["to": "nobody@example.test", "subject": "Hi", "text": "x"])
             #expect(doomed.status == 202)
             let doomedID = try #require(doomed[string: "id"])
@@ -108,6 +115,22 @@ struct BillingEndToEndTests {
             let ledger = try await mesh.http("GET", "/v1/billing/ledger", key: key)
             let types = (ledger.json["data"] as? [[String: Any]] ?? []).compactMap { $0["type"] as? String }
             #expect(types == ["topup", "usage", "topup"])
+
+            // A refund takes back what amount_refunded adds; the generic payments source tops up once per payment_id.
+            let refund: [String: Any] = ["id": "evt_6", "type": "charge.refunded", "data": ["object": [
+                "id": "ch_1", "amount_refunded": 3, "currency": "USD", "metadata": ["project_id": id]]]]
+            #expect(try await stripe(mesh, refund).json["received"] as? Bool == true)
+            var more = refund
+            more["id"] = "evt_7"
+            more["data"] = ["object": ["id": "ch_1", "amount_refunded": 5, "currency": "usd", "metadata": ["project_id": id]]]
+            #expect(try await stripe(mesh, more).status == 200)
+            #expect(try await wallet(mesh, key) == (6, 0))
+            let payment: [String: Any] = ["type": "payment.succeeded", "data": [
+                "payment_id": "pay_1", "project_id": id, "amount_cents": 100, "currency": "usd"]]
+            #expect(try await mesh.postWebhook(source: "payments", id: "wh_1", body: payment, secret: Self.paymentsSecret).status == 200)
+            let replay = try await mesh.postWebhook(source: "payments", id: "wh_2", body: payment, secret: Self.paymentsSecret)
+            #expect(replay.json["duplicate"] as? Bool == true, "\(replay.json)")
+            #expect(try await wallet(mesh, key) == (106, 0))
         } catch {
             Issue.record("billing log: \(mesh.log("billing").suffix(3000)) comms log: \(mesh.log("comms").suffix(2000))")
             try await mesh.stop()

@@ -65,6 +65,33 @@ struct CycleTests {
         }
     }
 
+    @Test("the database session dying between the charge and the commit (as a kill -9 does) loses nothing and doubles nothing")
+    func sessionKilledMidRun() async throws {
+        try await BillingHarness.with { h in
+            let referrer = try await h.project(plan: "gratis")
+            let code = try await h.store.referrals(projectID: referrer).code
+            let project = try await h.project(plan: "partner", credit: 50_000, referralCode: code)
+            try await h.shiftClock(seconds: Self.month)
+            let killer = try await BillingHarness(schema: h.schema, connections: 1)
+            await #expect(throws: (any Error).self) {
+                try await h.store.runDue { _ in
+                    try await killer.pool.execute("""
+                        SELECT pg_terminate_backend(pid) FROM pg_stat_activity
+                        WHERE datname = current_database() AND state = 'idle in transaction' AND pid <> pg_backend_pid()
+                        """)
+                    try await Task.sleep(for: .milliseconds(200))
+                }
+            }
+            await killer.pool.close()
+            #expect(try await charges(h, project) == 0)
+            try await h.store.runDue()
+            try await h.store.runDue()
+            #expect(try await charges(h, project) == 1)
+            #expect(try await h.entries(referrer, type: "commission").map(\.amountCents) == [3_980])
+            #expect(try await h.wallet(project).balanceCents == 50_000 - 19_900)
+        }
+    }
+
     @Test("short at renewal → past_due and 402; a top-up covering it takes the charge and makes it active")
     func pastDue() async throws {
         try await BillingHarness.with { h in

@@ -66,6 +66,19 @@ extension LocalMesh {
             publishableKey: try key("publishable"), secretKey: try key("secret"))
     }
 
+    /// Signs and posts an inbound webhook event of `source` with that source's secret (Standard Webhooks), as
+    /// the router got it in `WEBHOOK_SECRET_<SOURCE>` (`secret`).
+    func postWebhook(source: String, id: String, body: [String: Any], secret: String) async throws -> MeshResponse {
+        let raw = try JSONSerialization.data(withJSONObject: body)
+        let timestamp = String(Int(Date().timeIntervalSince1970))
+        let key = Array(Data(base64Encoded: String(secret.dropFirst("whsec_".count))) ?? Data())
+        let signature = Data(HMACSHA256.authenticationCode(for: Array("\(id).\(timestamp).".utf8) + Array(raw), key: key))
+        return try await http(
+            "POST", "/v1/webhooks/inbound/\(source)",
+            headers: ["webhook-id": id, "webhook-timestamp": timestamp, "webhook-signature": "v1,\(signature.base64EncodedString())"],
+            rawBody: raw)
+    }
+
     /// Signs and posts an inbound `email` webhook event (Standard Webhooks, like a provider would).
     func postEmailWebhook(id: String, body: [String: Any]) async throws -> MeshResponse {
         let raw = try JSONSerialization.data(withJSONObject: body)
