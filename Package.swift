@@ -48,6 +48,7 @@ let package = Package(
         // Benchmarks (release builds; not tests): `swift run -c release WireBench`.
         .executableTarget(name: "WireBench", dependencies: ["Wire"], path: "Benchmarks/WireBench"),
         .executableTarget(name: "CryptoBench", dependencies: ["ServiceKit"], path: "Benchmarks/CryptoBench"),
+        .executableTarget(name: "BillingBench", dependencies: ["Wire", "Contracts"], path: "Benchmarks/BillingBench"),
 
         .testTarget(name: "WireTests", dependencies: ["Wire"]),
         .testTarget(name: "ContractsTests", dependencies: ["Contracts", "Wire"]),
