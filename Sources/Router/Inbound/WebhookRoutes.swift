@@ -3,7 +3,8 @@ import Foundation
 import ServiceKit
 import Wire
 
-/// `POST /v1/webhooks/inbound/{source}`: verify (Standard Webhooks), deduplicate by id, hand over.
+/// `POST /v1/webhooks/inbound/{source}`: verify (Standard Webhooks), deduplicate by id, hand over. Sources
+/// `stripe` (Stripe's own signature) and `payments` go to BillingService through ``PaymentWebhooks``.
 ///
 /// A new event goes to ``ServiceDirectory/deliverWebhook(source:id:body:context:)`` (source `email` →
 /// `comms.RecordDeliveryEvent`) and its id is marked as seen **only after** the delivery succeeded, so
@@ -33,8 +34,8 @@ struct WebhookRoutes {
                   summary: "Receive a signed event from an outside provider",
                   request: ["type": "object"],
                   response: .init(status: 200, schema: Schemas.object(
-                      [("received", ["type": "boolean"]), ("duplicate", ["type": "boolean"])],
-                      optional: ["received", "duplicate"])),
+                      [("received", ["type": "boolean"]), ("duplicate", ["type": "boolean"]), ("ignored", ["type": "boolean"])],
+                      optional: ["received", "duplicate", "ignored"])),
                   rawBody: true, limitsByAddress: true, handler: receive),
         ]
     }
