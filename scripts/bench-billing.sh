@@ -23,8 +23,9 @@ bench=$(swift build -c release --show-bin-path)/BillingBench
 mesh_start "$work" release
 
 certs="$work/purrpurr/certs"
-port=$(grep -ho '"wire.port":[0-9]*' "$work/purrpurr/logs/billing.log" | tail -1 | cut -d: -f2)
-[ -n "$port" ] || port=$(grep -o 'wire.port=[0-9]*' "$work/purrpurr/logs/billing.log" | tail -1 | cut -d= -f2)
+# billing-service's Wire port: the one TCP port its process listens on.
+billing_pid=$(head -n 1 "$work/purrpurr/run/billing.pid")
+port=$(ss -Hltnp | awk -v pid="pid=$billing_pid," 'index($0, pid) {n = split($4, a, ":"); print a[n]; exit}')
 "$bench" "127.0.0.1:$port" "$certs/ca.pem" "$certs/router.crt" "$certs/router.key" "$seconds" 64 1
 "$bench" "127.0.0.1:$port" "$certs/ca.pem" "$certs/router.crt" "$certs/router.key" "$seconds" 64 64
 

@@ -20,6 +20,7 @@ enum BillingServiceMigrations {
             Migration(version: 1, name: "catalog, ledger, subscriptions, usage, reservations", sql:
                 BillingCatalogSQL.sql(schema) + BillingLedgerSQL.sql(schema) + BillingSubscriptionSQL.sql(schema)),
             Migration(version: 2, name: "metering functions", sql: BillingMeteringSQL.sql(schema)),
+            Migration(version: 3, name: "batched metering", sql: BillingBatchSQL.sql(schema)),
         ]
     }
 }

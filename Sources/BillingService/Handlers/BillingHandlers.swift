@@ -55,11 +55,13 @@ struct BillingHandlers: Sendable {
                 projectID: try Self.project(context), meter: request.meter, units: request.units)
             return reservation
         }
-        server.register(BillingContract.capture) { request, _ in
-            SettleResponse(status: try await store.settle("capture", reservationID: request.reservationID))
+        server.register(BillingContract.capture) { request, context in
+            SettleResponse(status: try await store.settle(
+                "capture", reservationID: request.reservationID, projectID: context.projectID ?? ""))
         }
-        server.register(BillingContract.release) { request, _ in
-            SettleResponse(status: try await store.settle("release", reservationID: request.reservationID))
+        server.register(BillingContract.release) { request, context in
+            SettleResponse(status: try await store.settle(
+                "release", reservationID: request.reservationID, projectID: context.projectID ?? ""))
         }
         server.register(BillingContract.recordPayment) { request, _ in try await store.recordPayment(request) }
     }

@@ -13,11 +13,9 @@ extension BillingStore {
             throw PublicError.validation("units", "units must be 1 to \(BillingLimits.maximumUnits).")
         }
         let id = RandomIdentifier.make("rsv")
-        let row = try await pool.query(
-            "SELECT o_outcome, o_available, o_amount FROM \(schema).reserve($1, $2, $3, $4, \(schema).billing_now())",
-            [projectID, meter, units, id]).first!
-        let (outcome, available, amount) = try row.decode((String, Int64, Int64).self)
-        switch outcome {
+        let result = try await reservations.submit(project: projectID, ReserveItem(meter: meter, units: units, id: id))
+        let (available, amount) = (result.available, result.amount)
+        switch result.outcome {
         case "reserved": return ReservationView(id: id, amountCents: amount)
         case "unmetered": return ReservationView(id: nil, amountCents: 0)
         case "trial_ended": throw PublicError(.trialEnded, BillingLimits.trialEndedMessage)
@@ -33,11 +31,46 @@ extension BillingStore {
     }
 
     /// Captures (`capture`) or releases (`release`) a reservation; idempotent, answers its final state.
-    func settle(_ function: String, reservationID: String) async throws -> String {
+    /// `projectID` (the caller's, when it names one) only orders the group commit's batch.
+    func settle(_ function: String, reservationID: String, projectID: String = "") async throws -> String {
         precondition(function == "capture" || function == "release")
-        return try await pool.query(
-            "SELECT \(schema).\(function)($1, \(schema).billing_now())", [reservationID]
-        ).first!.decode(String.self, at: 0)
+        return try await (function == "capture" ? captures : releases).submit(project: projectID, reservationID)
+    }
+
+    /// One batch of reservations in one statement (one transaction), in the batch's order.
+    static func reserveMany(
+        _ batch: [(project: String, item: ReserveItem)], pool: PostgresPool, schema: String
+    ) async throws -> [ReserveOutcome] {
+        let rows = try await pool.query("""
+            SELECT o_id, o_outcome, o_available, o_amount FROM \(schema).reserve_many(
+                \(orderedArray("$1", "text")), \(orderedArray("$2", "text")), \(orderedArray("$3", "bigint")),
+                \(orderedArray("$4", "text")), \(schema).billing_now())
+            """, [PostgresJSON(batch.map(\.project)), PostgresJSON(batch.map(\.item.meter)),
+                  PostgresJSON(batch.map { String($0.item.units) }), PostgresJSON(batch.map(\.item.id))])
+        var byID: [String: ReserveOutcome] = [:]
+        for row in rows {
+            let (id, outcome, available, amount) = try row.decode((String, String, Int64, Int64).self)
+            byID[id] = ReserveOutcome(outcome: outcome, available: available, amount: amount)
+        }
+        return try batch.map { try byID[$0.item.id] ?? { throw GroupCommitError() }() }
+    }
+
+    /// One batch of captures or releases in one statement (one transaction).
+    static func settleMany(_ action: String, _ ids: [String], pool: PostgresPool, schema: String) async throws -> [String] {
+        let rows = try await pool.query("""
+            SELECT o_id, o_status FROM \(schema).settle_many($1, \(orderedArray("$2", "text")), \(schema).billing_now())
+            """, [action, PostgresJSON(ids)])
+        var byID: [String: String] = [:]
+        for row in rows {
+            let (id, status) = try row.decode((String, String).self)
+            byID[id] = status
+        }
+        return ids.map { byID[$0] ?? "unknown" }
+    }
+
+    /// A JSON array parameter as a PostgreSQL array of `type`, in the JSON's order.
+    static func orderedArray(_ parameter: String, _ type: String) -> String {
+        "ARRAY(SELECT value::\(type) FROM jsonb_array_elements_text(\(parameter)::jsonb) WITH ORDINALITY AS e (value, n) ORDER BY n)"
     }
 
     /// Every meter of the project's current period.
@@ -68,4 +101,18 @@ extension BillingStore {
             })
         }
     }
+}
+
+/// One reservation of a ``GroupCommit`` batch.
+struct ReserveItem: Sendable, Hashable {
+    let meter: String
+    let units: Int64
+    let id: String
+}
+
+/// What `reserve` answered for one item.
+struct ReserveOutcome: Sendable, Hashable {
+    let outcome: String
+    let available: Int64
+    let amount: Int64
 }

@@ -14,11 +14,19 @@ struct BillingStore: Sendable {
     let pool: PostgresPool
     /// The schema (`billing`, or a test's own).
     let schema: String
+    /// Reservations, committed in groups (``GroupCommit``).
+    let reservations: GroupCommit<ReserveItem, ReserveOutcome>
+    /// Captures and releases, committed in groups.
+    let captures: GroupCommit<String, String>
+    let releases: GroupCommit<String, String>
 
     /// A store over `schema`.
     init(pool: PostgresPool, schema: String = BillingServiceMigrations.schema) {
         self.pool = pool
         self.schema = schema
+        self.reservations = GroupCommit { batch in try await Self.reserveMany(batch, pool: pool, schema: schema) }
+        self.captures = GroupCommit { batch in try await Self.settleMany("capture", batch.map(\.item), pool: pool, schema: schema) }
+        self.releases = GroupCommit { batch in try await Self.settleMany("release", batch.map(\.item), pool: pool, schema: schema) }
     }
 
     /// `schema.name`.
