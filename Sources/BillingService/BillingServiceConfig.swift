@@ -15,6 +15,9 @@ struct BillingServiceConfig: MeshServiceConfiguration {
     let commsEndpoints: [WireEndpoint]
     /// `BILLING_CYCLE_INTERVAL_SECONDS`: how often a replica looks for due work (default 5).
     let cycleInterval: Duration
+    /// `BILLING_TEST_CYCLE_PAUSE_MS`: with the test clock only, a renewal sleeps this long between its charge and
+    /// its commit (a window for the kill -9 test); 0 otherwise.
+    let cyclePause: Duration
 
     /// Reads and validates every variable.
     init(environment: [String: String]) throws {
@@ -33,7 +36,9 @@ struct BillingServiceConfig: MeshServiceConfiguration {
             endpoints = parsed.compactMap { $0 }
         }
         let interval = reader.integer("BILLING_CYCLE_INTERVAL_SECONDS", default: 5, range: 1...3600)
+        let pause = reader.integer("BILLING_TEST_CYCLE_PAUSE_MS", default: 0, range: 0...60_000)
         try reader.finish()
+        self.cyclePause = clock == "1" ? .milliseconds(pause) : .zero
         self.base = base!
         self.testClock = clock == "1"
         self.commsEndpoints = endpoints

@@ -5,7 +5,12 @@ import Wire
 await ServiceMain.runMeshService(
     .billing, migrations: BillingServiceMigrations.all, configuration: BillingServiceConfig.init(environment:)
 ) { config, context, pool in
-    let store = BillingStore(pool: pool)
+    var configured = BillingStore(pool: pool)
+    if config.cyclePause > .zero {
+        let pause = config.cyclePause
+        configured.afterCharge = { _ in try await Task.sleep(for: pause) }
+    }
+    let store = configured
     var comms: CommsContract.Client?
     if !config.commsEndpoints.isEmpty {
         let tls = try TLSContext.client(

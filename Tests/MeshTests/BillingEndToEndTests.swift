@@ -140,4 +140,58 @@ struct BillingEndToEndTests {
         try await mesh.stop()
         await relay.stop()
     }
+
+    @Test("kill -9 of billing-service between a renewal's charge and its commit: after the restart the period is charged and the commission paid exactly once",
+          .timeLimit(.minutes(4)))
+    func killedMidRenewal() async throws {
+        let mesh = try await LocalMesh.start(
+            extra: ["billing": ["BILLING_TEST_CYCLE_PAUSE_MS": "4000", "BILLING_CYCLE_INTERVAL_SECONDS": "1"]])
+        let pool = PostgresPool(configuration: try PostgresConfiguration(url: mesh.database.url))
+        do {
+            let referrer = try await mesh.createProject("referrer")      // a trial: the cycle never renews it
+            let created = try await mesh.http("POST", "/v1/admin/projects", admin: true, body: ["name": "Shop", "plan": "starter"])
+            let id = try #require(created[object: "project"]?["id"] as? String)
+            let key = try #require((created.json["keys"] as? [[String: Any]])?.first { $0["kind"] as? String == "secret" }?["key"] as? String)
+            #expect(try await mesh.http("POST", "/v1/admin/projects/\(id)/billing/credits", admin: true,
+                                        body: ["amount_cents": 5_000, "reason": "test"]).status == 201)
+            #expect(try await mesh.http("GET", "/v1/billing/wallet", key: referrer.secretKey).status == 200)
+            // Signup's referral code is issue 19's: link the two in Billing's own table.
+            try await pool.execute("UPDATE billing.subscriptions SET referred_by = $1 WHERE project_id = $2", [referrer.id, id])
+
+            let advance = Task { try? await mesh.http("POST", "/v1/admin/billing/clock", admin: true, body: ["advance_seconds": 31 * 86_400]) }
+            var inside = false
+            for _ in 0..<300 where !inside {
+                try await Task.sleep(for: .milliseconds(50))
+                inside = try await pool.query("""
+                    SELECT 1 FROM pg_stat_activity WHERE datname = current_database() AND state = 'idle in transaction'
+                    """).count > 0
+            }
+            #expect(inside, "no renewal was seen inside its transaction")
+            let started = try await mesh.kill("billing")
+            _ = await advance.value
+            let charged = "SELECT count(*)::bigint FROM billing.transactions WHERE project_id = $1 AND type = 'plan_charge'"
+            #expect(try await pool.query(charged, [id]).first!.decode(Int64.self, at: 0) == 0)
+
+            try await mesh.waitForRestart(of: "billing", startedBefore: started)
+            var count: Int64 = 0
+            for _ in 0..<300 where count == 0 {
+                try await Task.sleep(for: .milliseconds(100))
+                count = try await pool.query(charged, [id]).first!.decode(Int64.self, at: 0)
+            }
+            try await Task.sleep(for: .seconds(2))
+            #expect(try await pool.query(charged, [id]).first!.decode(Int64.self, at: 0) == 1)
+            let ledger = try await mesh.http("GET", "/v1/billing/ledger", key: referrer.secretKey)
+            let commissions = (ledger.json["data"] as? [[String: Any]] ?? []).filter { $0["type"] as? String == "commission" }
+            #expect(commissions.compactMap { $0["amount_cents"] as? Int } == [300])
+            let wallet = try await mesh.http("GET", "/v1/billing/wallet", key: key)
+            #expect(wallet.json["balance_cents"] as? Int == 3_500)
+        } catch {
+            Issue.record("billing log: \(mesh.log("billing").suffix(3000))")
+            await pool.close()
+            try await mesh.stop()
+            throw error
+        }
+        await pool.close()
+        try await mesh.stop()
+    }
 }

@@ -76,6 +76,7 @@ struct AlertOutbox: Sendable {
             "billing.credits.low": "Your wallet is running low",
             "billing.trial.ending": "Your trial ends in 3 days",
             "billing.trial.ended": "Your trial has ended",
+            "billing.payment.succeeded": "Payment received: your wallet was topped up",
         ]
         let subject = subjects[type] ?? "Billing notice"
         let text = subject + ".\n\nDetails: " + data + "\n\nSee your billing page for your plan, usage and wallet.\n"

@@ -36,7 +36,7 @@ extension BillingStore {
             FROM ending
             """)
         var renewed = 0
-        while try await renewOne(afterCharge: afterCharge) { renewed += 1 }
+        while try await renewOne(afterCharge: afterCharge ?? self.afterCharge) { renewed += 1 }
         return renewed
     }
 

@@ -31,6 +31,11 @@ extension BillingStore {
                     tx, projectID: request.projectID, type: "topup", reference: "\(request.provider) \(request.reference)",
                     dedupe: dedupe, wallet: request.amountCents, against: "clearing")
                 try await tx.execute("SELECT \(schema).collect_due($1, \(schema).billing_now())", [request.projectID])
+                try await tx.execute("""
+                    SELECT \(schema).enqueue_alert($1, 'billing.payment.succeeded', $2,
+                        jsonb_build_object('project_id', $1::text, 'amount_cents', $3::bigint, 'currency', 'USD',
+                                           'provider', $4::text), \(schema).billing_now())
+                    """, [request.projectID, dedupe, request.amountCents, request.provider])
                 return PaymentEventResponse(outcome: "applied")
             }
             let before = try await tx.query("""

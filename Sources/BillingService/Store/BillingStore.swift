@@ -19,6 +19,8 @@ struct BillingStore: Sendable {
     /// Captures and releases, committed in groups.
     let captures: GroupCommit<String, String>
     let releases: GroupCommit<String, String>
+    /// Runs inside each renewal between the charge and the commit (tests; `BILLING_TEST_CYCLE_PAUSE_MS`).
+    var afterCharge: (@Sendable (String) async throws -> Void)?
 
     /// A store over `schema`.
     init(pool: PostgresPool, schema: String = BillingServiceMigrations.schema) {
