@@ -53,9 +53,11 @@ extension LocalMesh {
         return MeshResponse(status: http.statusCode, json: object, headers: names)
     }
 
-    /// Creates a project and returns its id and keys.
-    func createProject(_ name: String = "mesh test") async throws -> MeshProject {
-        let created = try await http("POST", "/v1/admin/projects", admin: true, body: ["name": name])
+    /// Creates a project and returns its id and keys: a trial (100 metered units), or on `plan` from today.
+    func createProject(_ name: String = "mesh test", plan: String? = nil) async throws -> MeshProject {
+        var body: [String: Any] = ["name": name]
+        if let plan { body["plan"] = plan }
+        let created = try await http("POST", "/v1/admin/projects", admin: true, body: body)
         try #require(created.status == 201, "project creation: \(created.status) \(created.json)")
         let keys = try #require(created.json["keys"] as? [[String: Any]])
         func key(_ kind: String) throws -> String {
