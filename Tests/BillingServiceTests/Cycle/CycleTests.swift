@@ -92,6 +92,20 @@ struct CycleTests {
         }
     }
 
+    @Test("billing.credits.low once when the wallet is below 10 % of what the ended period spent")
+    func creditsLow() async throws {
+        try await BillingHarness.with { h in
+            let project = try await h.project(credit: 3_100)
+            _ = try await h.store.changePlan(projectID: project, planID: "starter")   // 1,500 spent in period 1
+            try await h.shiftClock(seconds: Self.month)
+            try await h.store.runDue()                                                 // 1,500 more: 100 left
+            try await h.store.runDue()
+            let alerts = try await h.pool.query(
+                "SELECT data->>'balance_cents' FROM \(h.schema).alerts WHERE type = 'billing.credits.low'")
+            #expect(try alerts.map { try $0.decode(String.self, at: 0) } == ["100"])
+        }
+    }
+
     @Test("short at renewal → past_due and 402; a top-up covering it takes the charge and makes it active")
     func pastDue() async throws {
         try await BillingHarness.with { h in
