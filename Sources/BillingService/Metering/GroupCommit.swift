@@ -7,18 +7,24 @@ import Synchronization
 /// transaction holding the same row locks). Batches are sorted by project id, so two replicas' batches take
 /// the projects' locks in the same order.
 ///
-/// One batch runs at a time per instance; a batch that fails as a whole (a database error, a deadlock broken by
-/// PostgreSQL) is retried one call at a time, so one bad call fails alone.
+/// Up to ``maximumInFlight`` batches run at once per instance (so projects that do not share rows use more than one
+/// database session); a batch that fails as a whole (a database error, a deadlock broken by PostgreSQL) is retried
+/// one call at a time, so one bad call fails alone.
 final class GroupCommit<Item: Sendable, Result: Sendable>: Sendable {
     typealias Waiter = (project: String, item: Item, continuation: CheckedContinuation<Result, any Error>)
 
-    private let state = Mutex<(running: Bool, waiting: [Waiter])>((false, []))
+    private let state = Mutex<(running: Int, waiting: [Waiter])>((0, []))
     private let maximumBatch: Int
+    private let maximumInFlight: Int
     private let run: @Sendable ([(project: String, item: Item)]) async throws -> [Result]
 
     /// `run` gets a batch sorted by project and answers one result per item, in order.
-    init(maximumBatch: Int = 256, run: @escaping @Sendable ([(project: String, item: Item)]) async throws -> [Result]) {
+    init(
+        maximumBatch: Int = 256, maximumInFlight: Int = 2,
+        run: @escaping @Sendable ([(project: String, item: Item)]) async throws -> [Result]
+    ) {
         self.maximumBatch = maximumBatch
+        self.maximumInFlight = maximumInFlight
         self.run = run
     }
 
@@ -27,8 +33,8 @@ final class GroupCommit<Item: Sendable, Result: Sendable>: Sendable {
         try await withCheckedThrowingContinuation { continuation in
             let start = state.withLock { state -> Bool in
                 state.waiting.append((project, item, continuation))
-                guard !state.running else { return false }
-                state.running = true
+                guard state.running < maximumInFlight else { return false }
+                state.running += 1
                 return true
             }
             if start { Task { await drain() } }
@@ -40,7 +46,7 @@ final class GroupCommit<Item: Sendable, Result: Sendable>: Sendable {
             let batch = state.withLock { state -> [Waiter] in
                 let taken = Array(state.waiting.prefix(maximumBatch))
                 state.waiting.removeFirst(taken.count)
-                if taken.isEmpty { state.running = false }
+                if taken.isEmpty { state.running -= 1 }
                 return taken
             }
             if batch.isEmpty { return }

@@ -91,12 +91,16 @@ enum BillingMeteringSQL {
                 RETURN;
             END IF;
             SELECT * INTO pl FROM \(s).plans WHERE id = sub.plan;
-            INSERT INTO \(s).usage (project_id, period_start, meter, included)
-            VALUES (p_project, sub.period_start, p_meter,
-                    CASE p_meter WHEN 'email' THEN pl.included_email ELSE pl.included_whatsapp END)
-            ON CONFLICT DO NOTHING;
             SELECT * INTO u FROM \(s).usage
             WHERE project_id = p_project AND period_start = sub.period_start AND meter = p_meter FOR UPDATE;
+            IF NOT FOUND THEN
+                INSERT INTO \(s).usage (project_id, period_start, meter, included)
+                VALUES (p_project, sub.period_start, p_meter,
+                        CASE p_meter WHEN 'email' THEN pl.included_email ELSE pl.included_whatsapp END)
+                ON CONFLICT DO NOTHING;
+                SELECT * INTO u FROM \(s).usage
+                WHERE project_id = p_project AND period_start = sub.period_start AND meter = p_meter FOR UPDATE;
+            END IF;
             v_over := greatest(p_units - greatest(u.included - u.used, 0), 0);
             v_cost := v_over * CASE p_meter WHEN 'email' THEN pl.overage_email_cents ELSE pl.overage_whatsapp_cents END;
             IF v_cost > 0 THEN
