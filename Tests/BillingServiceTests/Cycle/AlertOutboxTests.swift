@@ -5,48 +5,34 @@ import ServiceKit
 import Testing
 import Wire
 @testable import BillingService
+import PurrpurrTestSupport
 
-/// A CommsService stand-in on a real mTLS Wire server: records sends and events; `withEvents: false` is a
-/// Comms without `comms.EmitEvent` yet (the call answers an unknown-method error).
+/// A CommsService stand-in (``StandInWireService``): records sends and events; `withEvents: false` is a Comms
+/// without `comms.EmitEvent` yet (the call answers an unknown-method error).
 final class RecordingComms: Sendable {
-    let server: WireServer
-    let group: EventLoopGroup
-    let client: CommsContract.Client
+    let wire: StandInWireService
     let emails = Recorded<SendEmailRequest>()
     let events = Recorded<EmitEventRequest>()
 
     init(withEvents: Bool) throws {
-        let ca = try CertificateAuthority.generate(commonName: "alerts test CA", validity: .days(1))
-        let serverCert = try ca.issue(serviceName: "comms", dnsNames: [], ipAddresses: ["127.0.0.1"], validity: .days(1))
-        let billingCert = try ca.issue(serviceName: "billing", dnsNames: [], ipAddresses: [], validity: .days(1))
-        group = try EventLoopGroup(loopCount: 1)
-        server = WireServer(
-            host: "127.0.0.1", port: 0,
-            tls: try TLSContext.server(
-                certificateChain: serverCert.certificatePEM, privateKey: serverCert.privateKeyPEM, trustRoots: ca.certificatePEM),
-            group: group, configuration: WireServer.Configuration(serviceName: "comms"))
-        server.register(CommsContract.sendEmail) { [emails] request, _ in
-            emails.items.withLock { $0.append(request) }
-            return SendEmailResponse(id: "msg_1", status: "queued")
-        }
-        if withEvents {
-            server.register(CommsContract.emitEvent) { [events] request, _ in
-                events.items.withLock { $0.append(request) }
-                return EmitEventResponse(recorded: true, deliveries: 0)
+        let (emails, events) = (self.emails, self.events)
+        wire = try StandInWireService(service: "comms", caller: "billing") { server in
+            server.register(CommsContract.sendEmail) { request, _ in
+                emails.items.withLock { $0.append(request) }
+                return SendEmailResponse(id: "msg_1", status: "queued")
+            }
+            if withEvents {
+                server.register(CommsContract.emitEvent) { request, _ in
+                    events.items.withLock { $0.append(request) }
+                    return EmitEventResponse(recorded: true, deliveries: 0)
+                }
             }
         }
-        try server.start()
-        client = CommsContract.Client(WireClient(
-            service: "comms", endpoints: [WireEndpoint(host: "127.0.0.1", port: server.port)],
-            tls: try TLSContext.client(
-                certificateChain: billingCert.certificatePEM, privateKey: billingCert.privateKeyPEM, trustRoots: ca.certificatePEM),
-            group: group, configuration: WireClient.Configuration(connectTimeout: .seconds(5))))
     }
 
-    func shutdown() async {
-        client.client.close()
-        await server.shutdownGracefully(timeout: .seconds(1))
-    }
+    var client: CommsContract.Client { CommsContract.Client(wire.client) }
+
+    func shutdown() async { await wire.shutdown() }
 }
 
 /// What a stand-in received.

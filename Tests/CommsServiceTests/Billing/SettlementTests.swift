@@ -5,47 +5,31 @@ import ServiceKit
 import Testing
 import Wire
 @testable import CommsService
+import PurrpurrTestSupport
 
-/// A BillingService stand-in on a real mTLS Wire server: records captures and releases.
+/// A BillingService stand-in (``StandInWireService``): records captures and releases.
 final class RecordingBilling: Sendable {
-    let server: WireServer
-    let group: EventLoopGroup
-    let client: BillingContract.Client
+    let wire: StandInWireService
     let log = CallLog()
 
     init() throws {
-        let ca = try CertificateAuthority.generate(commonName: "settlements test CA", validity: .days(1))
-        let serverCert = try ca.issue(serviceName: "billing", dnsNames: [], ipAddresses: ["127.0.0.1"], validity: .days(1))
-        let commsCert = try ca.issue(serviceName: "comms", dnsNames: [], ipAddresses: [], validity: .days(1))
-        group = try EventLoopGroup(loopCount: 1)
-        server = WireServer(
-            host: "127.0.0.1", port: 0,
-            tls: try TLSContext.server(
-                certificateChain: serverCert.certificatePEM, privateKey: serverCert.privateKeyPEM, trustRoots: ca.certificatePEM),
-            group: group, configuration: WireServer.Configuration(serviceName: "billing"))
         let record = log
-        server.register(BillingContract.capture) { request, _ in
-            record.append("capture " + request.reservationID)
-            return SettleResponse(status: "captured")
+        wire = try StandInWireService(service: "billing", caller: "comms") { server in
+            server.register(BillingContract.capture) { request, _ in
+                record.append("capture " + request.reservationID)
+                return SettleResponse(status: "captured")
+            }
+            server.register(BillingContract.release) { request, _ in
+                record.append("release " + request.reservationID)
+                return SettleResponse(status: "released")
+            }
         }
-        server.register(BillingContract.release) { request, _ in
-            record.append("release " + request.reservationID)
-            return SettleResponse(status: "released")
-        }
-        try server.start()
-        client = BillingContract.Client(WireClient(
-            service: "billing", endpoints: [WireEndpoint(host: "127.0.0.1", port: server.port)],
-            tls: try TLSContext.client(
-                certificateChain: commsCert.certificatePEM, privateKey: commsCert.privateKeyPEM, trustRoots: ca.certificatePEM),
-            group: group, configuration: WireClient.Configuration(connectTimeout: .seconds(5))))
     }
 
+    var client: BillingContract.Client { BillingContract.Client(wire.client) }
     var calls: [String] { log.items.withLock { $0 } }
 
-    func shutdown() async {
-        client.client.close()
-        await server.shutdownGracefully(timeout: .seconds(1))
-    }
+    func shutdown() async { await wire.shutdown() }
 }
 
 /// The calls a stand-in received.
