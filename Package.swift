@@ -48,6 +48,7 @@ let package = Package(
         // Benchmarks (release builds; not tests): `swift run -c release WireBench`.
         .executableTarget(name: "WireBench", dependencies: ["Wire"], path: "Benchmarks/WireBench"),
         .executableTarget(name: "CryptoBench", dependencies: ["ServiceKit"], path: "Benchmarks/CryptoBench"),
+        .executableTarget(name: "BillingBench", dependencies: ["Wire", "Contracts"], path: "Benchmarks/BillingBench"),
 
         .testTarget(name: "WireTests", dependencies: ["Wire"]),
         .testTarget(name: "ContractsTests", dependencies: ["Contracts", "Wire"]),
@@ -55,6 +56,7 @@ let package = Package(
         .testTarget(name: "RouterTests", dependencies: ["Contracts", "Router", "ServiceKit"]),
         .testTarget(name: "IdentityServiceTests", dependencies: ["Contracts", "IdentityService", "ServiceKit"]),
         .testTarget(name: "VaultServiceTests", dependencies: ["Contracts", "VaultService", "ServiceKit", "PurrpurrTestSupport"]),
+        .testTarget(name: "BillingServiceTests", dependencies: ["Contracts", "BillingService", "ServiceKit", "Wire", "PurrpurrTestSupport"]),
         .testTarget(name: "CommsServiceTests", dependencies: ["Contracts", "CommsService", "ServiceKit", "PurrpurrTestSupport"]),
         .testTarget(name: "PurrpurrTests", dependencies: ["Contracts", "Purrpurr", "ServiceKit", "PurrpurrTestSupport"]),
         // The whole mesh as real processes, started by `purrpurr up`'s own launcher.

@@ -17,7 +17,7 @@ export COMMS_WORKERS=${COMMS_WORKERS:-8}
 mesh_start "$work" release
 
 key=$(curl -fs -X POST "$MESH_ROUTER_URL/v1/admin/projects" -H "X-Admin-Token: $MESH_ADMIN_TOKEN" \
-      -H 'Content-Type: application/json' -d '{"name":"bench"}' \
+      -H 'Content-Type: application/json' -d '{"name":"bench","plan":"partner"}' \
       | python3 -c 'import json,sys; print([k["key"] for k in json.load(sys.stdin)["keys"] if k["kind"]=="secret"][0])')
 cat > "$work/send.lua" <<'LUA'
 wrk.method = "POST"

@@ -1,3 +1,4 @@
+import Contracts
 import ServiceKit
 import Wire
 
@@ -13,6 +14,8 @@ struct CommsComponents: Sendable {
     let outbox: CommsOutbox
     /// The webhook deliveries' workers.
     let webhookOutbox: WebhookOutbox
+    /// Sends the credit guard's settlements to Billing.
+    let settler: BillingSettler
 
     /// Builds the parts; `transport` defaults to an ``SMTPClient`` on the shared event loops.
     init(
@@ -74,6 +77,16 @@ struct CommsComponents: Sendable {
         self.store = store
         self.outbox = outbox
         self.webhookOutbox = webhookOutbox
+        var billing: BillingContract.Client?
+        if !config.billingEndpoints.isEmpty {
+            let tls = try TLSContext.client(
+                certificateChainPath: config.base.wire.certificateChainPath,
+                privateKeyPath: config.base.wire.privateKeyPath, trustRootsPath: config.base.wire.trustRootsPath)
+            billing = BillingContract.Client(WireClient(
+                service: "billing", endpoints: config.billingEndpoints, tls: tls, serverName: "billing",
+                group: try ServiceContext.sharedEventLoopGroup()))
+        }
+        self.settler = BillingSettler(store: store, billing: billing, pollInterval: settings.pollInterval, logger: logger)
         self.handlers = CommsHandlers(
             acceptor: acceptor, store: store, sealer: sealer, relayRules: relayRules, domains: domains, senders: senders,
             webhooks: webhooks)

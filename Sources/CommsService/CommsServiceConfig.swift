@@ -1,6 +1,7 @@
 import Contracts
 import Foundation
 import ServiceKit
+import Wire
 
 /// The CommsService's configuration, read from the environment at start (the table is in `docs/comms.md`).
 struct CommsServiceConfig: MeshServiceConfiguration {
@@ -51,6 +52,8 @@ struct CommsServiceConfig: MeshServiceConfiguration {
     let dnsTimeout: Duration
     /// The `WEBHOOK_*` variables: outbound webhook delivery (``WebhookSettings``). A `var` so tests can adjust.
     var webhooks: WebhookSettings
+    /// `BILLING_WIRE_ENDPOINTS`: where the credit guard's settlements go (none: they wait).
+    var billingEndpoints: [WireEndpoint] = []
 
     /// Reads and validates every variable, throwing a `ConfigurationError` naming all problems.
     init(environment: [String: String]) throws {
@@ -102,7 +105,18 @@ struct CommsServiceConfig: MeshServiceConfiguration {
         let dnsResolver = Self.dnsResolver(&reader)
         let dnsMilliseconds = reader.integer("COMMS_DNS_TIMEOUT_MS", default: 3000, range: 100...30_000)
         let webhooks = WebhookSettings(reading: &reader, allowsPrivateNetworks: relayPolicy.allowsPrivateNetworks)
+        var billingEndpoints: [WireEndpoint] = []
+        if let value = reader.raw(MeshService.billing.endpointsVariable) {
+            let parsed = value.split(separator: ",", omittingEmptySubsequences: false).map {
+                WireEndpoint(String($0.trimmingCharacters(in: .whitespaces)))
+            }
+            if parsed.contains(where: { $0 == nil }) {
+                reader.record(MeshService.billing.endpointsVariable, .malformed, expected: "comma-separated host:port endpoints")
+            }
+            billingEndpoints = parsed.compactMap { $0 }
+        }
         try reader.finish()
+        self.billingEndpoints = billingEndpoints
         // The unwraps cannot fail: finish() throws whenever a required getter returned nil.
         self.base = base!
         self.smtpRelay = smtpRelay!

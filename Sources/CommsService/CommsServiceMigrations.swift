@@ -147,6 +147,22 @@ enum CommsServiceMigrations {
                 CREATE INDEX webhook_deliveries_endpoint ON \(schema).webhook_deliveries (endpoint_id, created_at DESC, id DESC);
                 CREATE INDEX webhook_deliveries_event ON \(schema).webhook_deliveries (event_id);
                 """),
+            // The credit guard: each message's Billing reservation, and the settlements owed to Billing
+            // (written with the status change that decides them, sent until Billing answers).
+            Migration(version: 5, name: "billing settlements", sql: """
+                ALTER TABLE \(schema).messages ADD COLUMN reservation_id text;
+                CREATE TABLE \(schema).settlements (
+                    reservation_id text PRIMARY KEY,
+                    action text NOT NULL CHECK (action IN ('capture', 'release')),
+                    message_id text NOT NULL,
+                    project_id text NOT NULL,
+                    done boolean NOT NULL DEFAULT false,
+                    attempts integer NOT NULL DEFAULT 0,
+                    next_attempt_at timestamptz NOT NULL DEFAULT clock_timestamp(),
+                    created_at timestamptz NOT NULL DEFAULT clock_timestamp()
+                );
+                CREATE INDEX settlements_pending ON \(schema).settlements (next_attempt_at) WHERE NOT done;
+                """),
         ]
     }
 }

@@ -29,6 +29,8 @@ struct RouterConfig: ServiceConfiguration {
     let tls: (certificatePath: String, keyPath: String)?
     /// `WEBHOOK_SECRET_<SOURCE>`: the inbound webhook secrets, keyed by lowercased source name.
     let webhookSecrets: [String: WebhookSecret]
+    /// `STRIPE_WEBHOOK_SECRET`: the whole `whsec_…` of the Stripe endpoint (source `stripe`), or nil.
+    var stripeWebhookSecret: String? = nil
     /// `RATE_LIMIT_PER_SECOND` / `RATE_LIMIT_BURST`: a project's budget unless set per project (100 / 200).
     let defaultRateLimit: RateLimit
     /// `MESH_CA_PATH` + `MESH_CERT_PATH` + `MESH_KEY_PATH`: the Router's mesh client certificate (all three or
@@ -104,7 +106,12 @@ struct RouterConfig: ServiceConfiguration {
             if let ca, let certificate, let key { mesh = (ca, certificate, key) }
         }
         let onboarding = OnboardingConfig(reader: &reader)
+        let stripe = reader.raw("STRIPE_WEBHOOK_SECRET")
+        if let stripe, !stripe.hasPrefix("whsec_") || stripe.utf8.count < 16 || stripe.utf8.count > 1024 {
+            reader.record("STRIPE_WEBHOOK_SECRET", .malformed, expected: "the endpoint's signing secret, whsec_…")
+        }
         try reader.finish()
+        self.stripeWebhookSecret = stripe
         // The unwraps cannot fail: finish() throws whenever a required getter returned nil.
         self.logLevel = logLevel
         self.databaseURL = databaseURL!

@@ -43,7 +43,7 @@ struct DatabaseOutageMeshTests {
             environment: ["DATABASE_URL": cluster.url, "RATE_LIMIT_PER_SECOND": "100000", "RATE_LIMIT_BURST": "100000"],
             restartBackoff: .seconds(1))
         do {
-            let project = try await mesh.createProject("outage")
+            let project = try await mesh.createProject("outage", plan: "starter")   // more than a trial's 100 emails
             let load = Load()
             let clients = (0..<4).map { client in
                 Task {

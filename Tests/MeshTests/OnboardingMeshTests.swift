@@ -36,6 +36,12 @@ struct OnboardingMeshTests {
             let secret = try #require(keys.first { $0["kind"] as? String == "secret" }?["key"] as? String)
             #expect(keys.contains { ($0["key"] as? String)?.hasPrefix("ppk_") == true })
             let token = try #require(created[object: "session"]?["access_token"] as? String)
+            let subscription = try #require(created[object: "subscription"])
+            #expect(subscription["plan"] as? String == "trial")
+            #expect(subscription["status"] as? String == "trialing")
+            #expect((subscription["trial"] as? [String: Any])?["units_limit"] as? Int == 100)
+            let billed = try await mesh.http("GET", "/v1/billing/subscription", key: secret)
+            #expect(billed[string: "status"] == "trialing", "\(billed.json)")
 
             let whoami = try await mesh.http("GET", "/v1/whoami", key: secret)
             #expect(whoami[string: "project_id"] == projectID)
@@ -75,9 +81,24 @@ struct OnboardingMeshTests {
                 #expect(refused.status == 400, "\(field): \(refused.json)")
                 #expect(refused[string: "field"] == field)
             }
+            // A referral: the first project's code links the next one; an unknown code is 400 and leaves nothing.
+            let code = try #require(try await mesh.http("GET", "/v1/billing/referrals", key: secret)[string: "code"])
+            let unknown = try await mesh.http(
+                "POST", "/v1/signup", body: Self.signup("referred@example.test", extra: ["referral_code": "nope-nope"]))
+            #expect(unknown.status == 400, "\(unknown.json)")
+            #expect(unknown[string: "field"] == "referral_code")
             let database = try OnboardingLeftovers(mesh)
+            try await database.settle()
             #expect(try await database.projects() == 1)
-            #expect(try await database.owners(like: "%@example.test") == 1)
+            #expect(try await database.accounts() == 1)
+            #expect(try await database.owners(like: "referred@example.test") == 0)
+            let referred = try await mesh.http(
+                "POST", "/v1/signup", body: Self.signup("referred@example.test", extra: ["referral_code": code]))
+            #expect(referred.status == 201, "\(referred.json)")
+            let referrals = try await mesh.http("GET", "/v1/billing/referrals", key: secret)
+            #expect(referrals.json["level1"] as? Int == 1, "\(referrals.json)")
+            #expect(try await database.projects() == 2)
+            #expect(try await database.owners(like: "%@example.test") == 2)
             #expect(try await database.runningSagas() == 0)
             await database.close()
         } catch {
@@ -119,13 +140,13 @@ struct OnboardingMeshTests {
         try await mesh.stop()
     }
 
-    @Test("a service down part-way (vault, then identity): the signup fails, nothing is left, a retry succeeds",
-          .timeLimit(.minutes(4)))
+    @Test("a service down part-way (billing, vault, identity): the signup fails, nothing is left, a retry succeeds",
+          .timeLimit(.minutes(5)))
     func serviceDown() async throws {
         let mesh = try await LocalMesh.start(extra: ["router": Self.fastSagas], restartBackoff: .seconds(6))
         do {
             let database = try OnboardingLeftovers(mesh)
-            for service in ["vault", "identity"] {
+            for service in ["billing", "vault", "identity"] {
                 let email = "\(service)-down@example.test"
                 let started = try await mesh.kill(service)
                 let failed = try await mesh.http(
@@ -136,6 +157,7 @@ struct OnboardingMeshTests {
                 try await database.settle()
                 #expect(try await database.projects() == 0)
                 #expect(try await database.tenants() == 0)
+                #expect(try await database.accounts() == 0)
                 #expect(try await database.owners(like: email) == 0)
                 let retried = try await mesh.http(
                     "POST", "/v1/signup", body: Self.signup(email), headers: ["Idempotency-Key": "down-\(service)"])
@@ -143,6 +165,7 @@ struct OnboardingMeshTests {
                 try await database.settle()
                 #expect(try await database.projects() == 1)
                 #expect(try await database.tenants() == 1)
+                #expect(try await database.accounts() == 1)
                 try await database.reset()
             }
             await database.close()
@@ -163,7 +186,7 @@ struct OnboardingMeshTests {
         var router = Self.fastSagas
         // Long enough after the lease for the retry to come first; the sweeper still undoes the second saga.
         router["SIGNUP_SAGA_ABANDON_SECONDS"] = "8"
-        router["PURRPURR_FAILPOINTS"] = "signup.after_project@\(markers)/1,signup.after_vault@\(markers)/2"
+        router["PURRPURR_FAILPOINTS"] = "signup.after_project@\(markers)/1,signup.after_billing@\(markers)/2"
         // The second point is disarmed (its marker made) until the first scenario is over: a resumed saga
         // passes every later point.
         FileManager.default.createFile(atPath: "\(markers)/2", contents: nil)
@@ -191,7 +214,7 @@ struct OnboardingMeshTests {
             #expect(try await mesh.http("GET", "/v1/whoami", key: secret)[string: "project_id"] == projectID)
             #expect(try await database.tenants() == 1)
 
-            // Killed after the vault step and never retried: the sweeper undoes every step.
+            // Killed after the billing step and never retried: the sweeper undoes every step.
             try FileManager.default.removeItem(atPath: "\(markers)/2")
             started = try await mesh.routerStarts()
             await #expect(throws: (any Error).self) {
@@ -203,6 +226,7 @@ struct OnboardingMeshTests {
             #expect(try await database.projectIDs() == [projectID])
             #expect(try await database.tenants() == 1)
             #expect(try await database.owners(like: "abandoned@example.test") == 0)
+            #expect(try await database.accounts() == 1, "only the resumed signup's account is left")
             let again = try await mesh.http(
                 "POST", "/v1/signup", body: Self.signup("abandoned@example.test"), headers: ["Idempotency-Key": "abandoned"])
             #expect(again.status == 201, "\(again.json)")
@@ -236,6 +260,7 @@ struct OnboardingLeftovers {
         try await pool.query("SELECT id FROM router.projects ORDER BY id").map { try $0.decode(String.self, at: 0) }
     }
     func tenants() async throws -> Int { try await count("SELECT count(*) FROM vault.tenants") }
+    func accounts() async throws -> Int { try await count("SELECT count(*) FROM billing.subscriptions") }
     func runningSagas() async throws -> Int {
         try await count("SELECT count(*) FROM router.signup_sagas WHERE state = 'running'")
     }
@@ -257,6 +282,9 @@ struct OnboardingLeftovers {
         try await pool.execute("DELETE FROM router.api_keys")
         try await pool.execute("DELETE FROM router.projects")
         try await pool.execute("DELETE FROM vault.tenants")
+        for table in ["alerts", "usage", "periods", "accounts", "subscriptions"] {
+            try await pool.execute("DELETE FROM billing.\(table)")
+        }
     }
 
     func close() async { await pool.close() }

@@ -15,7 +15,7 @@ struct SchemathesisMeshTests {
     func conformance() async throws {
         let mesh = try await LocalMesh.start()
         do {
-            let project = try await mesh.createProject("schemathesis")
+            let project = try await mesh.createProject("schemathesis", plan: "starter")
             // Links need a site URL to point at (a state the document cannot state; see scripts/schemathesis.toml).
             let settings = try await mesh.http(
                 "PUT", "/v1/auth/admin/settings", key: project.secretKey, body: ["site_url": "http://localhost:3000"])

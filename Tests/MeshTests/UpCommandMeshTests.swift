@@ -90,6 +90,13 @@ struct UpCommandMeshTests {
             status = message.json["status"] as? String ?? ""
         }
         #expect(status == "sent")
+        // The demo project is on Starter with credit, and the banner names the wallet.
+        #expect(banner.contains("/v1/billing/wallet"))
+        let wallet = try await LocalHTTPClient.send("GET", port: port, path: "/v1/billing/wallet", headers: ["X-API-Key": secret])
+        #expect(wallet.status == 200 && wallet.json["balance_cents"] as? Int == MeshLauncher.demoCreditCents)
+        let subscription = try await LocalHTTPClient.send(
+            "GET", port: port, path: "/v1/billing/subscription", headers: ["X-API-Key": secret])
+        #expect(subscription.json["plan"] as? String == "starter")
         do {
             try await signInWithDevelopmentProvider(banner: banner, port: port)
         } catch {

@@ -29,7 +29,10 @@ struct EmailAcceptor: Sendable {
     /// `comms.SendEmail`: a template of the project (`templateID` with `data`) or inline content.
     func accept(_ request: SendEmailRequest, projectID: String) async throws -> SendEmailResponse {
         let idempotency = try IdempotencyCheck(request, method: CommsContract.sendEmail.name)
-        if let first = try await idempotency?.replay(from: store, projectID: projectID) { return first }
+        if let first = try await idempotency?.replay(from: store, projectID: projectID) {
+            try await store.releaseUnused(request.reservationID, messageID: first.id, projectID: projectID)
+            return first
+        }
         let settings = try await store.settings(projectID: projectID)
         let content: (subject: String, text: String?, html: String?)
         if let templateID = request.templateID {
@@ -47,7 +50,8 @@ struct EmailAcceptor: Sendable {
         }
         return try await commit(
             projectID: projectID, settings: settings, to: request.to, from: request.from, replyTo: request.replyTo,
-            content: content, tags: request.tags ?? [], sendAt: request.sendAt, idempotency: idempotency)
+            content: content, tags: request.tags ?? [], sendAt: request.sendAt, idempotency: idempotency,
+            reservationID: request.reservationID)
     }
 
     /// `comms.SendTemplatedEmail`: the project's template of that name, else the built-in one.
@@ -71,7 +75,7 @@ struct EmailAcceptor: Sendable {
     private func commit(
         projectID: String, settings: StoredSettings, to: [String], from: String?, replyTo: String?,
         content: (subject: String, text: String?, html: String?), tags: [String], sendAt: Date?,
-        idempotency: IdempotencyCheck?
+        idempotency: IdempotencyCheck?, reservationID: String? = nil
     ) async throws -> SendEmailResponse {
         guard !to.isEmpty else { throw PublicError.validation("to", "At least one recipient is required.") }
         guard to.count <= MailMessage.maximumRecipients else {
@@ -101,7 +105,7 @@ struct EmailAcceptor: Sendable {
             id: id, projectID: projectID, status: allSuppressed ? "suppressed" : "queued", recipients: envelope,
             mailFrom: sender.address, tags: tags, body: body, sendAt: max(sendAt ?? Date(), Date()),
             idempotency: idempotency,
-            detail: allSuppressed ? "Every recipient is on the suppression list." : nil))
+            detail: allSuppressed ? "Every recipient is on the suppression list." : nil, reservationID: reservationID))
         if response.status == "queued" { onAccepted() }
         return response
     }

@@ -6,9 +6,22 @@ import ServiceKit
 protocol IdempotentRequest: Encodable {
     /// The client's key; excluded from the request's hash.
     var idempotencyKey: String? { get set }
+    /// The request without what may differ between two tries of the same request (the credit guard's
+    /// reservation is new on each try).
+    var hashed: Self { get }
 }
 
-extension SendEmailRequest: IdempotentRequest {}
+extension IdempotentRequest {
+    var hashed: Self { self }
+}
+
+extension SendEmailRequest: IdempotentRequest {
+    var hashed: SendEmailRequest {
+        var request = self
+        request.reservationID = nil
+        return request
+    }
+}
 extension SendTemplatedEmailRequest: IdempotentRequest {}
 
 /// The contract's idempotency for sends, kept by Comms as well as by the Router (Identity calls Comms
@@ -61,7 +74,7 @@ struct IdempotencyCheck: Sendable, Hashable {
 
     /// `method` + newline + the request as JSON with sorted keys and no key, hashed.
     static func hash(_ request: some IdempotentRequest, method: String) -> String {
-        var request = request
+        var request = request.hashed
         request.idempotencyKey = nil
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]

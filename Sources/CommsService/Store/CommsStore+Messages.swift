@@ -25,6 +25,8 @@ struct NewMessage: Sendable {
     var idempotency: IdempotencyCheck?
     /// The first event's detail.
     var detail: String?
+    /// The credit guard's reservation, settled with Billing when the message ends (`settlements`).
+    var reservationID: String? = nil
 }
 
 extension CommsStore {
@@ -60,14 +62,18 @@ extension CommsStore {
             let rows = try await tx.query("""
                 INSERT INTO \(table("messages"))
                     (id, project_id, status, recipients, mail_from, tags, body, send_at, next_attempt_at,
-                     idempotency_key, request_hash)
-                VALUES ($1, $2, $3, \(CommsSQL.textArray("$4")), $5, \(CommsSQL.textArray("$6")), $7, $8, $8, $9, $10)
+                     idempotency_key, request_hash, reservation_id)
+                VALUES ($1, $2, $3, \(CommsSQL.textArray("$4")), $5, \(CommsSQL.textArray("$6")), $7, $8, $8, $9, $10, $11)
                 ON CONFLICT (project_id, idempotency_key) DO NOTHING
                 RETURNING id
                 """, [message.id, message.projectID, message.status, PostgresJSON(message.recipients),
                       message.mailFrom, PostgresJSON(message.tags), message.body, message.sendAt,
-                      message.idempotency?.key, message.idempotency?.requestHash])
+                      message.idempotency?.key, message.idempotency?.requestHash, message.reservationID])
             guard !rows.isEmpty else { return false }
+            if message.status == "suppressed", let reservation = message.reservationID {
+                try await settleLater(tx, reservationID: reservation, action: "release", messageID: message.id,
+                                      projectID: message.projectID)
+            }
             try await appendEvent(tx, messageID: message.id, projectID: message.projectID,
                                   status: message.status, detail: message.detail)
             if message.status == "queued" { try await tx.notify(channel: channel) }
@@ -78,6 +84,7 @@ extension CommsStore {
               let winner = try await self.message(idempotencyKey: idempotency.key, projectID: message.projectID)
         else { throw WireError(.aborted, "The message conflicted; retry.") }
         try idempotency.verify(storedHash: winner.requestHash)
+        try await releaseUnused(message.reservationID, messageID: winner.response.id, projectID: message.projectID)
         return winner.response
     }
 

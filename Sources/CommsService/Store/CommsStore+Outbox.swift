@@ -120,6 +120,14 @@ extension CommsStore {
                 try await emitOwnEvent(tx, projectID: message.projectID, type: type,
                                        data: ["message_id": message.id, "status": status])
             }
+            if let action = Self.settlement(afterStatus: status) {
+                try await tx.execute("""
+                    INSERT INTO \(table("settlements")) (reservation_id, action, message_id, project_id)
+                    SELECT reservation_id, $2, id, project_id FROM \(table("messages"))
+                    WHERE id = $1 AND reservation_id IS NOT NULL
+                    ON CONFLICT (reservation_id) DO NOTHING
+                    """, [message.id, action])
+            }
             for entry in suppress {
                 try await addSuppression(tx, projectID: message.projectID, email: entry.email, reason: entry.reason)
             }

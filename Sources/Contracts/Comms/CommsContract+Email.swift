@@ -26,12 +26,16 @@ public struct SendEmailRequest: Codable, Sendable, Hashable {
     public var sendAt: Date?
     /// The client's `Idempotency-Key`: the same key in a project yields the same message.
     public var idempotencyKey: String?
+    /// The credit guard's reservation (`billing.Reserve`) for this message, made by the Router: Comms captures
+    /// it once the message is handed to the relay and releases it when the message fails for good (or is
+    /// not kept: every recipient suppressed, an idempotent repeat). Not part of the idempotency hash.
+    public var reservationID: String?
 
     /// Creates a request.
     public init(
         to: [String], subject: String? = nil, text: String? = nil, html: String? = nil,
         templateID: String? = nil, data: [String: String]? = nil, from: String? = nil, replyTo: String? = nil,
-        tags: [String]? = nil, sendAt: Date? = nil, idempotencyKey: String? = nil
+        tags: [String]? = nil, sendAt: Date? = nil, idempotencyKey: String? = nil, reservationID: String? = nil
     ) {
         self.to = to
         self.subject = subject
@@ -44,6 +48,7 @@ public struct SendEmailRequest: Codable, Sendable, Hashable {
         self.tags = tags
         self.sendAt = sendAt
         self.idempotencyKey = idempotencyKey
+        self.reservationID = reservationID
     }
 }
 

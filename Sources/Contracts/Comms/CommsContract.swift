@@ -10,7 +10,7 @@ public enum CommsContract {
     /// `comms.SendEmail`: validates, renders (template or inline), and commits the message to the outbox;
     /// answers only after the commit. The same `idempotencyKey` in a project yields the same message.
     public static let sendEmail = MethodDescriptor<SendEmailRequest, SendEmailResponse>(
-        "comms.SendEmail", allowedCallers: .only(["router", "identity"]))
+        "comms.SendEmail", allowedCallers: .only(["router", "identity", "billing"]))
     /// `comms.SendTemplatedEmail`: as ``sendEmail`` with a template chosen by name: the project's own template
     /// of that name if it has one, else the built-in one (e.g. `identity.magiclink`). For other services.
     public static let sendTemplatedEmail = MethodDescriptor<SendTemplatedEmailRequest, SendEmailResponse>(

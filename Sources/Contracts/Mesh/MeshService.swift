@@ -9,7 +9,8 @@
 /// }
 /// ```
 ///
-/// The cases are in start order: a service another one calls at start comes first (Identity mails through Comms).
+/// The cases are in start order: a service another one calls at start (``callsAtStart``) comes first (Identity
+/// mails through Comms).
 public enum MeshService: String, CaseIterable, Sendable, Hashable, Codable, CustomStringConvertible {
     /// Email (and later WhatsApp and outbound webhooks): the durable outboxes.
     case comms
@@ -43,8 +44,21 @@ public enum MeshService: String, CaseIterable, Sendable, Hashable, Codable, Cust
     /// The executable product, e.g. `identity-service`.
     public var executable: String { rawValue + "-service" }
 
-    /// The services it calls over Wire (each gets `<NAME>_WIRE_ENDPOINTS` in its environment); they start first.
+    /// The services it calls over Wire (each gets `<NAME>_WIRE_ENDPOINTS` in its environment). Calls may go
+    /// both ways (Comms settles the credit guard's reservations with Billing; Billing sends its alerts through
+    /// Comms): only ``callsAtStart`` orders the start.
     public var calls: [MeshService] {
+        switch self {
+        case .identity: [.comms]
+        case .comms: [.billing]
+        case .billing: [.comms]
+        case .vault: []
+        }
+    }
+
+    /// The services it needs answering before it is ready (they start first); a subset of ``calls`` without
+    /// cycles. Calls that may wait (outboxes retried until the callee answers) are not in it.
+    public var callsAtStart: [MeshService] {
         switch self {
         case .identity: [.comms]
         case .comms, .vault, .billing: []

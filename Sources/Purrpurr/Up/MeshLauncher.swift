@@ -206,7 +206,11 @@ enum MeshLauncher {
         throw LauncherError("\(url)/readyz did not answer 200 in time (last answer: \(last))")
     }
 
-    /// Keeps the stored demo project when its secret key still works, else creates a new one.
+    /// What a new demo project's wallet starts with, in cents (it is on Starter, its first period free).
+    static let demoCreditCents = 5_000
+
+    /// Keeps the stored demo project when its secret key still works, else creates a new one on the Starter
+    /// plan with ``demoCreditCents`` of credit.
     private static func ensureDemoProject(
         _ stored: LocalState.DemoProject?, routerURL: String, adminToken: String
     ) async throws -> LocalState.DemoProject {
@@ -218,7 +222,7 @@ enum MeshLauncher {
         }
         let created = try await LocalHTTPClient.send(
             "POST", port: port, path: "/v1/admin/projects", headers: ["X-Admin-Token": adminToken],
-            json: ["name": "Demo"])
+            json: ["name": "Demo", "plan": "starter"])
         guard created.status == 201, let project = created.json["project"] as? [String: Any],
             let id = project["id"] as? String, let keys = created.json["keys"] as? [[String: Any]],
             let publishable = keys.first(where: { $0["kind"] as? String == "publishable" })?["key"] as? String,
@@ -232,6 +236,12 @@ enum MeshLauncher {
             json: ["site_url": demoSiteURL])
         guard settings.status == 200 else {
             throw LauncherError("setting the demo project's site URL failed: HTTP \(settings.status)")
+        }
+        let credit = try await LocalHTTPClient.send(
+            "POST", port: port, path: "/v1/admin/projects/\(id)/billing/credits", headers: ["X-Admin-Token": adminToken],
+            json: ["amount_cents": demoCreditCents, "reason": "Demo credit"])
+        guard credit.status == 201 else {
+            throw LauncherError("crediting the demo project's wallet failed: HTTP \(credit.status)")
         }
         return LocalState.DemoProject(id: id, publishableKey: publishable, secretKey: secret)
     }

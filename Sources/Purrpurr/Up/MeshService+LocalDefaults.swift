@@ -18,6 +18,9 @@ extension MeshService {
         case .identity:
             // Local development: the development OpenID provider (and a project's own test issuer) is on this machine.
             return ["IDENTITY_MASTER_KEY": state.identityMasterKey, OutboundPolicy.allowPrivateNetworksVariable: "1"]
+        case .billing:
+            // Development: `POST /v1/admin/billing/clock` moves Billing's now (never in production manifests).
+            return ["BILLING_TEST_CLOCK": "1"]
         default:
             return [:]
         }

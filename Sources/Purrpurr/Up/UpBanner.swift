@@ -40,6 +40,7 @@ enum UpBanner {
                 "  curl -s -X POST \(url)/v1/auth/verify -H 'X-API-Key: \(project.publishableKey)' \\",
                 "       -H 'Content-Type: application/json' -d '{\"type\":\"magiclink\",\"token\":\"<token from the link>\"}'",
                 DemoVault.curlLine(routerURL: url, publishableKey: project.publishableKey),
+                "  curl -s \(url)/v1/billing/wallet -H 'X-API-Key: \(project.secretKey)'",
                 "  curl -s -X POST \(url)/v1/webhooks/endpoints -H 'X-API-Key: \(project.secretKey)' \\",
                 "       -H 'Content-Type: application/json' -d '{\"url\":\"http://127.0.0.1:9000/hooks\",\"events\":[\"*\"]}'",
             ]

@@ -5,8 +5,9 @@ import Wire
 ///
 /// ``WireServiceDirectory`` is used when `<SERVICE>_WIRE_ENDPOINTS` are configured (it pings each service
 /// over Wire); otherwise ``EmptyServiceDirectory``, and `/readyz` answers `{"status":"ok","services":{}}`.
-/// Inbound webhooks: source `email` goes to CommsService as `comms.RecordDeliveryEvent`; other sources with a
-/// configured secret are acknowledged without forwarding (planned: `payments`, `whatsapp`).
+/// Inbound webhooks: source `email` goes to CommsService as `comms.RecordDeliveryEvent`; `payments` and
+/// `stripe` go to BillingService (``PaymentWebhooks``, before this seam); other sources with a configured
+/// secret are acknowledged without forwarding (planned: `whatsapp`).
 protocol ServiceDirectory: Sendable {
     /// Each configured service's state: name → `"ok"` or `"unavailable"`.
     func health() async -> [(name: String, status: String)]

@@ -10,6 +10,8 @@ import Wire
 struct CommsRoutes {
     /// CommsService's client (503 `SERVICE_UNAVAILABLE` when it is not configured).
     let comms: @Sendable () throws -> CommsContract.Client
+    /// BillingService's client for the credit guard; nil when not configured (then nothing is metered).
+    var billing: @Sendable () -> BillingContract.Client? = { nil }
 
     /// `?status=` of the message list.
     static let statusParameter = QueryParameter(
@@ -50,10 +52,16 @@ struct CommsRoutes {
               handler: updateSettings),
     ] }
 
+    /// The credit guard first (``CreditGuard``: one unit per recipient, 402 before anything is enqueued),
+    /// then the send with the reservation in it; a send Comms refuses gives the reservation back.
     @Sendable private func sendEmail(_ body: SendEmailBody, _ context: RequestContext) async throws -> RouteResponse {
-        let send = body.request(idempotencyKey: context.request.headers["Idempotency-Key"])
+        var send = body.request(idempotencyKey: context.request.headers["Idempotency-Key"])
         let comms = try comms()
-        let accepted = try await upstream { try await comms.sendEmail(send, context.callContext) }
+        let guardrail = CreditGuard(billing: billing())
+        send.reservationID = try await guardrail.reserve(meter: "email", units: send.to.count, context)
+        let accepted = try await guardrail.settlingOnRefusal(send.reservationID, context) {
+            try await upstream { try await comms.sendEmail(send, context.callContext) }
+        }
         return .json(["id": .string(accepted.id), "status": .string(accepted.status)], status: 202)
     }
 

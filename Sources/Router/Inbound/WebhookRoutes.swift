@@ -3,7 +3,8 @@ import Foundation
 import ServiceKit
 import Wire
 
-/// `POST /v1/webhooks/inbound/{source}`: verify (Standard Webhooks), deduplicate by id, hand over.
+/// `POST /v1/webhooks/inbound/{source}`: verify (Standard Webhooks), deduplicate by id, hand over. Sources
+/// `stripe` (Stripe's own signature) and `payments` go to BillingService through ``PaymentWebhooks``.
 ///
 /// A new event goes to ``ServiceDirectory/deliverWebhook(source:id:body:context:)`` (source `email` →
 /// `comms.RecordDeliveryEvent`) and its id is marked as seen **only after** the delivery succeeded, so
@@ -20,6 +21,11 @@ struct WebhookRoutes {
     let services: any ServiceDirectory
     /// Warnings about events not delivered.
     let logger: Logger
+    /// `STRIPE_WEBHOOK_SECRET` (source `stripe`, Stripe's own scheme; ``PaymentWebhooks``).
+    var stripeSecret: String? = nil
+
+    /// Sources `stripe` and `payments`.
+    private var payments: PaymentWebhooks { PaymentWebhooks(stripeSecret: stripeSecret, events: events, services: services) }
 
     /// The routes.
     var routes: [Route] {
@@ -28,14 +34,15 @@ struct WebhookRoutes {
                   summary: "Receive a signed event from an outside provider",
                   request: ["type": "object"],
                   response: .init(status: 200, schema: Schemas.object(
-                      [("received", ["type": "boolean"]), ("duplicate", ["type": "boolean"])],
-                      optional: ["received", "duplicate"])),
+                      [("received", ["type": "boolean"]), ("duplicate", ["type": "boolean"]), ("ignored", ["type": "boolean"])],
+                      optional: ["received", "duplicate", "ignored"])),
                   rawBody: true, limitsByAddress: true, handler: receive),
         ]
     }
 
     @Sendable private func receive(_ context: RequestContext) async throws -> RouteResponse {
         let source = context.parameter("source").lowercased()
+        if source == "stripe" { return try await payments.receiveStripe(context) }
         guard let secret = secrets[source] else { throw RouterError.notFound }
         let http = context.request
         let headers = http.headers
@@ -51,6 +58,11 @@ struct WebhookRoutes {
             throw RouterError(error.publicCode, message)
         }
         if try await events.contains(source: source, id: id) { return .json(["duplicate": true]) }
+        if source == "payments" {
+            let answer = try await payments.receivePayment(body: http.body, context)
+            _ = try await events.insertIfAbsent(source: source, id: id, now: now)
+            return .json(answer)
+        }
         let call = CallContext(requestID: context.requestID, deadline: context.deadline)
         do {
             try await services.deliverWebhook(source: source, id: id, body: http.body, context: call)

@@ -3,7 +3,7 @@ import Foundation
 import ServiceKit
 import Wire
 
-/// Onboarding: `POST /v1/signup` (owner, project, keys, vault — one saga, all or nothing) and
+/// Onboarding: `POST /v1/signup` (owner, project, keys, vault, trial — one saga, all or nothing) and
 /// `GET /v1/console/projects` (an owner's projects). See `docs/onboarding.md`.
 struct OnboardingRoutes {
     /// The saga.
@@ -22,7 +22,7 @@ struct OnboardingRoutes {
                   response: .init(status: 201, schema: Schemas.object([
                       ("owner", IdentitySchemas.user), ("session", IdentitySchemas.session),
                       ("project", Schemas.object([("id", Schemas.string), ("name", Schemas.string)])),
-                      ("keys", ["type": "array", "items": Schemas.newKey]),
+                      ("keys", ["type": "array", "items": Schemas.newKey]), ("subscription", BillingSchemas.subscription),
                   ])),
                   idempotent: true, limitsByAddress: true, deadline: .seconds(30), handler: signup),
             Route(.get, "/v1/console/projects", auth: .none, tag: "onboarding",
@@ -79,7 +79,7 @@ struct OnboardingRoutes {
         .json([
             "owner": IdentityJSON.user(outcome.session.user), "session": IdentityJSON.session(outcome.session),
             "project": ["id": .string(outcome.project.id), "name": .string(outcome.project.name)],
-            "keys": outcome.keys,
+            "keys": outcome.keys, "subscription": outcome.subscription.json,
         ], status: 201)
     }
 

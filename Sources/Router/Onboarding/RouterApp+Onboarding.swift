@@ -10,6 +10,7 @@ extension RouterApp {
             projects: projects, keys: keys, registry: registry, pepper: config.apiKeyPepper,
             identity: { try services.client(.identity, IdentityContract.Client.init) },
             vault: { try services.client(.vault, VaultContract.Client.init) },
+            billing: { try services.client(.billing, BillingContract.Client.init) },
             config: config.onboarding, logger: logger)
     }
 }

@@ -8,7 +8,8 @@ import Wire
 ///
 /// Steps, in order: `owner` (the user in the console project, `identity.Signup` with the saga's user id),
 /// `project` (project, keys, owner and the saga's sealed keys, one Router transaction), `vault`
-/// (`vault.OpenTenant`). Every step is idempotent by the ids the saga chose up front, so a retry of the same
+/// (`vault.OpenTenant`), `billing` (`billing.SetUpAccount`: a trial, the referral link, the owner's email for
+/// alerts). Every step is idempotent by the ids the saga chose up front, so a retry of the same
 /// `Idempotency-Key` after a crash runs the steps again and finishes; every undo is idempotent too (deleting
 /// what may not exist is a success), so undoing a saga undoes all steps whichever were done. A failure
 /// answers the request's error after undoing; an undo that cannot finish (a service down) leaves the saga
@@ -28,6 +29,7 @@ struct SignupSaga: Sendable {
         let session: SessionView
         let project: Project
         let keys: JSONValue
+        let subscription: SubscriptionView
     }
 
     /// The saga rows.
@@ -44,6 +46,8 @@ struct SignupSaga: Sendable {
     let identity: @Sendable () throws -> IdentityContract.Client
     /// VaultService.
     let vault: @Sendable () throws -> VaultContract.Client
+    /// BillingService.
+    let billing: @Sendable () throws -> BillingContract.Client
     /// The onboarding settings.
     let config: OnboardingConfig
     /// Where undo failures are reported.
@@ -78,8 +82,15 @@ struct SignupSaga: Sendable {
         saga = try await store.record(saga, step: "vault", now: Date(), lease: config.lease)
         config.failpoints.reach("signup.after_vault")
 
+        let subscription = try await billing().call(
+            BillingContract.setUpAccount,
+            SetUpAccountRequest(projectID: project.id, billingEmail: session.user.email, referralCode: input.referralCode),
+            tenant)
+        saga = try await store.record(saga, step: "billing", now: Date(), lease: config.lease)
+        config.failpoints.reach("signup.after_billing")
+
         try await store.finish(saga, state: "completed", now: Date())
-        return Outcome(session: session, project: project, keys: keysJSON)
+        return Outcome(session: session, project: project, keys: keysJSON, subscription: subscription)
     }
 
     /// The owner's user and a session: `identity.Signup` with the saga's user id; on a resumed saga whose
@@ -164,7 +175,8 @@ struct SignupSaga: Sendable {
         var firstError: (any Error)?
         var tenant = call
         tenant.projectID = saga.projectID
-        do { try await vault().closeTenant(TenantRequest(projectID: saga.projectID), tenant) } catch { firstError = error }
+        do { _ = try await billing().call(BillingContract.closeAccount, CloseAccountRequest(projectID: saga.projectID), tenant) } catch { firstError = error }
+        do { try await vault().closeTenant(TenantRequest(projectID: saga.projectID), tenant) } catch { firstError = firstError ?? error }
         do {
             let removed = try await projects.deleteOwned(id: saga.projectID)
             for id in removed {

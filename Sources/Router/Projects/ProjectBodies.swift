@@ -1,14 +1,18 @@
 import Foundation
 
-/// `POST /v1/admin/projects`: `{"name"}`, 1–200 characters with at least one that is not blank (the name is
-/// stored trimmed).
+/// `POST /v1/admin/projects`: `{"name","plan"?}`, a name of 1–200 characters with at least one that is not
+/// blank (the name is stored trimmed); `plan` a plan id of the catalog (BillingService checks it), absent for
+/// a trial.
 struct CreateProjectBody: RequestBody {
     /// The longest name.
     static let nameLength = 1...200
 
     var name = ""
+    var plan: String?
 
-    static let fields: [BodyField<Self>] = [.displayName("name", \.name, length: nameLength)]
+    static let fields: [BodyField<Self>] = [
+        .displayName("name", \.name, length: nameLength), .string("plan", \.plan, length: 1...32),
+    ]
 }
 
 /// `PATCH /v1/admin/projects/{id}`: `{"rate_limit"?:{"per_second","burst"},"publishable_rate_limit"?:{…},
@@ -34,9 +38,13 @@ struct PatchProjectBody: RequestBody {
     var rateLimit: Limit?
     var publishableRateLimit: Limit?
     var billingEmail: String?
+    /// `metering`: false lets the project's metered routes through without the credit guard (benchmarks,
+    /// the platform's own projects); BillingService keeps it.
+    var metering: Bool?
 
     static let fields: [BodyField<Self>] = [
         .object("rate_limit", \.rateLimit), .object("publishable_rate_limit", \.publishableRateLimit),
+        .boolean("metering", \.metering),
         .custom("billing_email", schema: [
             "type": ["string", "null"], "format": "email", "minLength": .int(emailLength.lowerBound),
             "maxLength": .int(emailLength.upperBound),

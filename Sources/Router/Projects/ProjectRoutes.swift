@@ -1,5 +1,7 @@
+import Contracts
 import Foundation
 import ServiceKit
+import Wire
 
 /// The admin project routes: create (returns the two keys, shown once), list, set the rate limits and billing email.
 struct ProjectRoutes {
@@ -13,6 +15,9 @@ struct ProjectRoutes {
     let limits: ProjectLimits
     /// The pepper new keys are hashed under.
     let pepper: APIKeyPepper
+    /// BillingService's client, or nil when it is not configured (then a project without a plan starts its
+    /// trial when Billing first sees it, and a `plan` is 503).
+    var billing: @Sendable () -> BillingContract.Client? = { nil }
 
     /// The routes.
     var routes: [Route] {
@@ -37,6 +42,7 @@ struct ProjectRoutes {
             id: "prj_" + APIKey.Base62.randomDigits(16) { SecureRandom.bytes($0) }, name: body.name, createdAt: now)
         let minted = [APIKey.generate(kind: .publishable, pepper: pepper), APIKey.generate(kind: .secret, pepper: pepper)]
         let records = minted.map { $0.record(projectID: project.id, createdAt: now) }
+        try await setUpBilling(SetUpAccountRequest(projectID: project.id, plan: body.plan), context, required: body.plan != nil)
         try await projects.create(project, keys: records)
         for record in records {
             registry.upsert(record)
@@ -52,7 +58,30 @@ struct ProjectRoutes {
         return Pagination.page(projects.prefix(limit).map(\.json), next: projects.count > limit ? projects[limit - 1].id : nil)
     }
 
+    /// Opens (or updates) the project's billing account before the Router writes anything: a bad plan is
+    /// 400 with nothing written, Billing unreachable is 503. `required: false` (a new project without a plan,
+    /// a billing email with no Billing configured): without Billing the trial starts at Billing's first touch.
+    private func setUpBilling(_ request: SetUpAccountRequest, _ context: RequestContext, required: Bool) async throws {
+        guard let billing = billing() else {
+            if required { throw RouterError.serviceUnavailable }
+            return
+        }
+        do {
+            _ = try await billing.call(BillingContract.setUpAccount, request, context.callContext)
+        } catch {
+            if required || request.billingEmail != nil || PublicError.from(error) != nil {
+                throw UpstreamError.routerError(error)
+            }
+        }
+    }
+
     @Sendable private func patch(_ body: PatchProjectBody, _ context: RequestContext) async throws -> RouteResponse {
+        if body.billingEmail != nil || body.metering != nil {
+            guard try await projects.project(id: context.parameter("id")) != nil else { throw RouterError.notFound }
+            let request = SetUpAccountRequest(
+                projectID: context.parameter("id"), billingEmail: body.billingEmail, metering: body.metering)
+            try await setUpBilling(request, context, required: body.metering != nil)
+        }
         let changes = ProjectStore.Changes(
             rateLimit: body.rateLimit?.limit, publishableRateLimit: body.publishableRateLimit?.limit,
             billingEmail: body.billingEmail)

@@ -15,13 +15,17 @@ enum RouterRoutes {
         let pepper = app.config.apiKeyPepper
         let groups: [[Route]] = [
             HealthRoutes(services: services).routes,
-            ProjectRoutes(projects: app.projects, keys: app.keys, registry: app.registry, limits: app.limits, pepper: pepper)
-                .routes,
+            ProjectRoutes(
+                projects: app.projects, keys: app.keys, registry: app.registry, limits: app.limits, pepper: pepper,
+                billing: { services.client(for: .billing).map(BillingContract.Client.init) }).routes,
             KeyRoutes(keys: app.keys, registry: app.registry, pepper: pepper).routes,
-            WebhookRoutes(secrets: app.config.webhookSecrets, events: app.webhookEvents, services: services, logger: app.logger)
-                .routes,
+            WebhookRoutes(
+                secrets: app.config.webhookSecrets, events: app.webhookEvents, services: services, logger: app.logger,
+                stripeSecret: app.config.stripeWebhookSecret).routes,
             IdentityRoutes(identity: { try services.client(.identity, IdentityContract.Client.init) }).routes,
-            CommsRoutes(comms: { try services.client(.comms, CommsContract.Client.init) }).routes,
+            CommsRoutes(
+                comms: { try services.client(.comms, CommsContract.Client.init) },
+                billing: { services.client(for: .billing).map(BillingContract.Client.init) }).routes,
             CommsDomainRoutes(comms: { try services.client(.comms, CommsContract.Client.init) }).routes,
             VaultRoutes(vault: { try services.client(.vault, VaultContract.Client.init) }).routes,
             VaultDocumentRoutes(vault: { try services.client(.vault, VaultContract.Client.init) }).routes,
@@ -29,6 +33,7 @@ enum RouterRoutes {
             VaultBackupRoutes(vault: { try services.client(.vault, VaultContract.Client.init) }).routes,
             WebhookEndpointRoutes(comms: { try services.client(.comms, CommsContract.Client.init) }, projects: app.projects)
                 .routes,
+            BillingRoutes(billing: { try services.client(.billing, BillingContract.Client.init) }, projects: app.projects).routes,
         ]
         let routes = groups.flatMap { $0 }
         return routes + [OpenAPIRoute.route(documenting: routes)]

@@ -25,10 +25,12 @@ struct MeshServiceTests {
     func order() {
         let all = MeshService.allCases
         for service in all {
-            for callee in service.calls {
+            for callee in service.callsAtStart {
+                #expect(service.calls.contains(callee), "\(service) calls \(callee) at start")
                 #expect(all.firstIndex(of: callee)! < all.firstIndex(of: service)!, "\(service) calls \(callee)")
             }
         }
         #expect(MeshService.identity.calls == [.comms])
+        #expect(MeshService.comms.calls == [.billing] && MeshService.billing.calls == [.comms])
     }
 }

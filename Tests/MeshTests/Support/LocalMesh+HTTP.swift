@@ -56,9 +56,11 @@ extension LocalMesh {
         return MeshResponse(status: http.statusCode, json: object, headers: names, body: data)
     }
 
-    /// Creates a project and returns its id and keys.
-    func createProject(_ name: String = "mesh test") async throws -> MeshProject {
-        let created = try await http("POST", "/v1/admin/projects", admin: true, body: ["name": name])
+    /// Creates a project and returns its id and keys: a trial (100 metered units), or on `plan` from today.
+    func createProject(_ name: String = "mesh test", plan: String? = nil) async throws -> MeshProject {
+        var body: [String: Any] = ["name": name]
+        if let plan { body["plan"] = plan }
+        let created = try await http("POST", "/v1/admin/projects", admin: true, body: body)
         try #require(created.status == 201, "project creation: \(created.status) \(created.json)")
         let keys = try #require(created.json["keys"] as? [[String: Any]])
         func key(_ kind: String) throws -> String {
@@ -67,6 +69,19 @@ extension LocalMesh {
         return MeshProject(
             id: try #require(created[object: "project"]?["id"] as? String),
             publishableKey: try key("publishable"), secretKey: try key("secret"))
+    }
+
+    /// Signs and posts an inbound webhook event of `source` with that source's secret (Standard Webhooks), as
+    /// the router got it in `WEBHOOK_SECRET_<SOURCE>` (`secret`).
+    func postWebhook(source: String, id: String, body: [String: Any], secret: String) async throws -> MeshResponse {
+        let raw = try JSONSerialization.data(withJSONObject: body)
+        let timestamp = String(Int(Date().timeIntervalSince1970))
+        let key = Array(Data(base64Encoded: String(secret.dropFirst("whsec_".count))) ?? Data())
+        let signature = Data(HMACSHA256.authenticationCode(for: Array("\(id).\(timestamp).".utf8) + Array(raw), key: key))
+        return try await http(
+            "POST", "/v1/webhooks/inbound/\(source)",
+            headers: ["webhook-id": id, "webhook-timestamp": timestamp, "webhook-signature": "v1,\(signature.base64EncodedString())"],
+            rawBody: raw)
     }
 
     /// Signs and posts an inbound `email` webhook event (Standard Webhooks, like a provider would).

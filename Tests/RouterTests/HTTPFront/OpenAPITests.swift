@@ -35,6 +35,9 @@ struct OpenAPITests {
         "PATCH /v1/webhooks/endpoints/{id}", "DELETE /v1/webhooks/endpoints/{id}", "POST /v1/webhooks/endpoints/{id}/rotate",
         "GET /v1/webhooks/endpoints/{id}/deliveries", "POST /v1/webhooks/endpoints/{id}/deliveries/{delivery_id}/replay",
         "POST /v1/webhooks/endpoints/{id}/test",
+        "GET /v1/billing/plans", "GET /v1/billing/subscription", "PUT /v1/billing/subscription", "GET /v1/billing/wallet",
+        "GET /v1/billing/ledger", "GET /v1/billing/usage", "GET /v1/billing/referrals", "PUT /v1/admin/billing/plans/{id}",
+        "POST /v1/admin/projects/{id}/billing/credits", "POST /v1/admin/billing/clock",
     ]
 
     @Test("every route has an entry, and the document and the table agree")
