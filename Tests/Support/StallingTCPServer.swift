@@ -72,6 +72,15 @@ final class StallingTCPServer: Sendable {
             var polled = [pollfd(fd: listener, events: Int16(POLLIN), revents: 0)]
                 + clients.map { pollfd(fd: $0, events: Int16(POLLIN), revents: 0) }
             guard poll(&polled, nfds_t(polled.count), 20) > 0 else { continue }
+            // Departures first: a client that left and a new one arriving in the same round (a retry right after
+            // a give-up, with this thread late) must not count as two open at once.
+            for entry in polled.dropFirst() where entry.revents != 0 {
+                if read(entry.fd, &buffer, buffer.count) <= 0 {  // the client left: so do we
+                    close(entry.fd)
+                    clients.removeAll { $0 == entry.fd }
+                    counts.withLock { $0.open -= 1 }
+                }
+            }
             if polled[0].revents != 0 {
                 let client = accept(listener, nil, nil)
                 if client >= 0 {
@@ -81,13 +90,6 @@ final class StallingTCPServer: Sendable {
                         $0.open += 1
                         $0.mostOpen = max($0.mostOpen, $0.open)
                     }
-                }
-            }
-            for entry in polled.dropFirst() where entry.revents != 0 {
-                if read(entry.fd, &buffer, buffer.count) <= 0 {  // the client left: so do we
-                    close(entry.fd)
-                    clients.removeAll { $0 == entry.fd }
-                    counts.withLock { $0.open -= 1 }
                 }
             }
         }
