@@ -9,10 +9,7 @@ import Wire
 
 /// Whether a PostgreSQL server of the test's own can be started and restarted.
 enum AcceptRestartEnvironment {
-    static let variables = ProcessInfo.processInfo.environment
-    static let binDirectory = variables["PURRPURR_TEST_PGBIN"].flatMap { $0.isEmpty ? nil : $0 }
-    static let owner = variables["PURRPURR_TEST_PGOWNER"].flatMap { $0.isEmpty ? nil : $0 }
-    static var canRun: Bool { binDirectory != nil && owner != nil && CommsHarness.databaseURL != nil }
+    static var canRun: Bool { PrivateCluster.isConfigured && CommsHarness.databaseURL != nil }
 }
 
 @Suite("Email accept group commit across a PostgreSQL restart",
@@ -26,8 +23,7 @@ struct AcceptRestartTests {
 
     @Test("PostgreSQL restarted under 300 concurrent accepts: each is committed with its 202 or answered unavailable; no 202 without its row, no row twice")
     func restartMidBatch() async throws {
-        let cluster = try await PrivateCluster.make(
-            binDirectory: AcceptRestartEnvironment.binDirectory ?? "", owner: AcceptRestartEnvironment.owner ?? "")
+        let cluster = try await PrivateCluster.make()
         defer { cluster.stop() }
         let harness = try await CommsHarness(transport: ScriptedTransport(), poolSize: 4, databaseURL: cluster.url)
         let answers = Answers()
