@@ -20,7 +20,8 @@ struct CommsComponents: Sendable {
     /// Builds the parts; `transport` defaults to an ``SMTPClient`` on the shared event loops.
     init(
         config: CommsServiceConfig, pool: PostgresPool, schema: String = CommsServiceMigrations.schema,
-        logger: Logger, transport: (any MailTransport)? = nil, webhookResolver: OutboundGuard.Resolver? = nil
+        logger: Logger, transport: (any MailTransport)? = nil, webhookResolver: OutboundGuard.Resolver? = nil,
+        metrics: MetricsRegistry = MetricsRegistry()
     ) throws {
         let store = CommsStore(pool: pool, schema: schema)
         let sealer = RelaySealer(key: config.masterKey)
@@ -50,8 +51,12 @@ struct CommsComponents: Sendable {
             store: store, sealer: keySealer, records: records,
             verifier: DomainVerifier(resolver: DNSResolver(server: config.dnsResolver, timeout: config.dnsTimeout), records: records),
             platformDomains: [config.messageIDDomain] + (platformSender?.domain.map { [$0] } ?? []))
+        let batchSizes = metrics.histogram(
+            "comms_email_accept_batch_size", help: "Accepted emails committed together (group commit), per batch.",
+            buckets: EmailAcceptor.batchSizeBuckets)
         var acceptor = EmailAcceptor(
-            store: store, defaultFrom: config.defaultFrom, messageIDDomain: config.messageIDDomain, senders: senders)
+            store: store, commits: EmailAcceptor.commits(store: store, batchSizes: batchSizes), settings: SettingsCache(),
+            defaultFrom: config.defaultFrom, messageIDDomain: config.messageIDDomain, senders: senders)
         acceptor.onAccepted = { [outbox] in outbox.poke() }
         let hooks = config.webhooks
         var http = HTTPClient.Configuration()

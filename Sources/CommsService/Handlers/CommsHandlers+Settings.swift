@@ -32,6 +32,7 @@ extension CommsHandlers {
             settings.unsubscribeURL = url.isEmpty ? nil : url
         }
         try await store.saveSettings(settings, projectID: projectID)
+        acceptor.settings.drop(projectID: projectID)
         return settings.view
     }
 

@@ -10,9 +10,18 @@ import Wire
 /// An `idempotencyKey` used in the project within 24 h with the same request returns that message (same id
 /// and status); with another request it is `IDEMPOTENCY_KEY_REUSED` (``IdempotencyCheck``). A message
 /// whose recipients are all suppressed is accepted as `suppressed` and never sent.
+///
+/// Concurrent accepts are committed together (``commits``, group commit: one statement and one commit per
+/// batch, ``CommsStore/insertAll(_:)``), each answered after the commit that holds it; the project's settings
+/// come from ``settings`` (a 1 s cache dropped on save), so an accept without an idempotency key, template or
+/// sender domain reads nothing before its commit.
 struct EmailAcceptor: Sendable {
     /// The tables.
     let store: CommsStore
+    /// Commits accepted messages in batches.
+    let commits: GroupCommit<NewMessage, SendEmailResponse>
+    /// The projects' settings, cached.
+    let settings: SettingsCache
     /// `COMMS_DEFAULT_FROM`.
     let defaultFrom: String?
     /// `COMMS_MESSAGE_ID_DOMAIN`.
@@ -21,6 +30,17 @@ struct EmailAcceptor: Sendable {
     let senders: SenderPolicy
     /// Called after a commit to wake this process's workers at once (the `NOTIFY` wakes all replicas).
     var onAccepted: @Sendable () -> Void = {}
+
+    /// The group commit of `store`'s accepts, counting each batch's size into `batchSizes`.
+    static func commits(store: CommsStore, batchSizes: Histogram? = nil) -> GroupCommit<NewMessage, SendEmailResponse> {
+        GroupCommit(maximumBatch: 256) { batch in
+            batchSizes?.observe(Double(batch.count))
+            return try await store.insertAll(batch)
+        }
+    }
+
+    /// The buckets of the batch-size histogram.
+    static let batchSizeBuckets: [Double] = [1, 2, 4, 8, 16, 32, 64, 128, 256]
 
     /// The contract's limits on tags.
     static let maximumTags = SendEmailRequest.maxTags
@@ -33,7 +53,7 @@ struct EmailAcceptor: Sendable {
             try await store.releaseUnused(request.reservationID, messageID: first.id, projectID: projectID)
             return first
         }
-        let settings = try await store.settings(projectID: projectID)
+        let settings = try await projectSettings(projectID)
         let content: (subject: String, text: String?, html: String?)
         if let templateID = request.templateID {
             guard request.subject == nil, request.text == nil, request.html == nil else {
@@ -58,7 +78,7 @@ struct EmailAcceptor: Sendable {
     func accept(_ request: SendTemplatedEmailRequest, projectID: String) async throws -> SendEmailResponse {
         let idempotency = try IdempotencyCheck(request, method: CommsContract.sendTemplatedEmail.name)
         if let first = try await idempotency?.replay(from: store, projectID: projectID) { return first }
-        let settings = try await store.settings(projectID: projectID)
+        let settings = try await projectSettings(projectID)
         let template: EmailTemplate
         if let stored = try await store.template(named: request.template, projectID: projectID) {
             template = try EmailTemplate(subject: stored.subject, text: stored.text, html: stored.html)
@@ -70,6 +90,11 @@ struct EmailAcceptor: Sendable {
         return try await commit(
             projectID: projectID, settings: settings, to: request.to, from: nil, replyTo: nil,
             content: try template.render(request.data), tags: [], sendAt: nil, idempotency: idempotency)
+    }
+
+    /// The project's settings through the cache.
+    private func projectSettings(_ projectID: String) async throws -> StoredSettings {
+        try await settings.settings(projectID: projectID) { try await store.settings(projectID: projectID) }
     }
 
     private func commit(
@@ -99,13 +124,10 @@ struct EmailAcceptor: Sendable {
         let body = try await senders.render(message, projectID: projectID)
         var envelope: [String] = []
         for address in recipients.map(\.normalizedAddress) where !envelope.contains(address) { envelope.append(address) }
-        let suppressed = try await store.suppressed(projectID: projectID, among: envelope)
-        let allSuppressed = envelope.allSatisfy { suppressed.contains($0) }
-        let response = try await store.insert(NewMessage(
-            id: id, projectID: projectID, status: allSuppressed ? "suppressed" : "queued", recipients: envelope,
-            mailFrom: sender.address, tags: tags, body: body, sendAt: max(sendAt ?? Date(), Date()),
-            idempotency: idempotency,
-            detail: allSuppressed ? "Every recipient is on the suppression list." : nil, reservationID: reservationID))
+        // Suppressions are read in the committing statement, so the status is decided at commit.
+        let response = try await commits.submit(NewMessage(
+            id: id, projectID: projectID, recipients: envelope, mailFrom: sender.address, tags: tags, body: body,
+            sendAt: max(sendAt ?? Date(), Date()), idempotency: idempotency, reservationID: reservationID))
         if response.status == "queued" { onAccepted() }
         return response
     }

@@ -9,8 +9,6 @@ struct NewMessage: Sendable {
     var id: String
     /// The owning project.
     var projectID: String
-    /// `queued`, or `suppressed` when every recipient is.
-    var status: String
     /// The envelope recipients (bare addresses).
     var recipients: [String]
     /// The envelope sender (bare address).
@@ -23,10 +21,12 @@ struct NewMessage: Sendable {
     var sendAt: Date
     /// The client's idempotency key and the hash of the request it came with.
     var idempotency: IdempotencyCheck?
-    /// The first event's detail.
-    var detail: String?
     /// The credit guard's reservation, settled with Billing when the message ends (`settlements`).
     var reservationID: String? = nil
+
+    /// The first event's detail of a message whose recipients are all suppressed (its status is decided when
+    /// it is committed: `queued`, or `suppressed` when every recipient is on the project's list).
+    static let allSuppressedDetail = "Every recipient is on the suppression list."
 }
 
 extension CommsStore {
@@ -48,38 +48,49 @@ extension CommsStore {
     /// ``IdempotencyCheck/window`` in SQL.
     static let keyWindow = "interval '24 hours'"
 
-    /// Commits `message` and its first event in one transaction and wakes the workers. A key older than
+    /// Commits `message` and its first event in one transaction and wakes the workers — the single path, for
+    /// what a group-commit batch (``insertAll(_:)``) could not take. Its status is decided inside the
+    /// transaction: `suppressed` when every recipient is on the project's list, else `queued`. A key older than
     /// 24 h is released from its old message first. A message with the same idempotency key committed
     /// meanwhile wins: its id and status are returned instead (`IDEMPOTENCY_KEY_REUSED` if its request differs).
+    /// A message already stored under its own id (a batch whose commit was cut off) is answered as stored.
     func insert(_ message: NewMessage) async throws -> SendEmailResponse {
-        let inserted = try await pool.withTransaction { tx -> Bool in
+        let inserted = try await pool.withTransaction { tx -> String? in
             if let key = message.idempotency?.key {
                 try await tx.execute("""
                     UPDATE \(table("messages")) SET idempotency_key = NULL
                     WHERE project_id = $1 AND idempotency_key = $2 AND created_at <= clock_timestamp() - \(Self.keyWindow)
                     """, [message.projectID, key])
             }
+            let suppressed = try await tx.query("""
+                SELECT count(*) FROM \(table("suppressions"))
+                WHERE project_id = $1 AND email = ANY(\(CommsSQL.textArray("$2")))
+                """, [message.projectID, PostgresJSON(message.recipients.map { $0.lowercased() })])
+            let status = try suppressed.first?.decode(Int.self, at: 0) == message.recipients.count ? "suppressed" : "queued"
             let rows = try await tx.query("""
                 INSERT INTO \(table("messages"))
                     (id, project_id, status, recipients, mail_from, tags, body, send_at, next_attempt_at,
                      idempotency_key, request_hash, reservation_id)
                 VALUES ($1, $2, $3, \(CommsSQL.textArray("$4")), $5, \(CommsSQL.textArray("$6")), $7, $8, $8, $9, $10, $11)
-                ON CONFLICT (project_id, idempotency_key) DO NOTHING
+                ON CONFLICT DO NOTHING
                 RETURNING id
-                """, [message.id, message.projectID, message.status, PostgresJSON(message.recipients),
+                """, [message.id, message.projectID, status, PostgresJSON(message.recipients),
                       message.mailFrom, PostgresJSON(message.tags), message.body, message.sendAt,
                       message.idempotency?.key, message.idempotency?.requestHash, message.reservationID])
-            guard !rows.isEmpty else { return false }
-            if message.status == "suppressed", let reservation = message.reservationID {
+            guard !rows.isEmpty else { return nil }
+            if status == "suppressed", let reservation = message.reservationID {
                 try await settleLater(tx, reservationID: reservation, action: "release", messageID: message.id,
                                       projectID: message.projectID)
             }
-            try await appendEvent(tx, messageID: message.id, projectID: message.projectID,
-                                  status: message.status, detail: message.detail)
-            if message.status == "queued" { try await tx.notify(channel: channel) }
-            return true
+            try await appendEvent(tx, messageID: message.id, projectID: message.projectID, status: status,
+                                  detail: status == "suppressed" ? NewMessage.allSuppressedDetail : nil)
+            if status == "queued" { try await tx.notify(channel: channel) }
+            return status
         }
-        if inserted { return SendEmailResponse(id: message.id, status: message.status) }
+        if let inserted { return SendEmailResponse(id: message.id, status: inserted) }
+        let stored = try await pool.query(
+            "SELECT status FROM \(table("messages")) WHERE id = $1 AND project_id = $2", [message.id, message.projectID])
+        if let row = stored.first { return SendEmailResponse(id: message.id, status: try row.decode(String.self, at: 0)) }
         guard let idempotency = message.idempotency,
               let winner = try await self.message(idempotencyKey: idempotency.key, projectID: message.projectID)
         else { throw WireError(.aborted, "The message conflicted; retry.") }

@@ -35,12 +35,12 @@ final class CommsHarness: Sendable {
     init(
         smtpPort: Int = 1, environment extra: [String: String] = [:], schema: String? = nil,
         transport: (any MailTransport)? = nil, smtp: SMTPClientConfiguration? = nil,
-        relayGuard: OutboundGuard? = nil, poolSize: Int = 6
+        relayGuard: OutboundGuard? = nil, poolSize: Int = 6, databaseURL: String? = nil
     ) async throws {
         let schema = schema ?? "comms_t_" + UUID().uuidString.replacingOccurrences(of: "-", with: "").prefix(12).lowercased()
         var config = try CommsServiceConfig(environment: Self.environment(smtpPort: smtpPort, extra))
         if let relayGuard { config.relayGuard = relayGuard }
-        var configuration = try PostgresConfiguration(url: Self.databaseURL ?? "")
+        var configuration = try PostgresConfiguration(url: databaseURL ?? Self.databaseURL ?? "")
         configuration.maxConnections = poolSize
         let pool = PostgresPool(configuration: configuration)
         try await Migrator(schema: schema, migrations: CommsServiceMigrations.steps(schema: schema)).migrate(on: pool)
