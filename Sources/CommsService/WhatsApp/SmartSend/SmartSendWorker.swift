@@ -117,8 +117,12 @@ final class SmartSendWorker: Service, @unchecked Sendable {
             do { gateway = try await gateways.client(projectID: message.projectID) } catch { return .noGateway }
             let number = String(message.to.dropFirst())
             let wait = Int.random(in: settings.jitter)
+            // Evolution holds the presence call for its `delay`; a gateway that answers at once gets the rest of
+            // the wait here, so the text leaves `wait` after the presence either way.
+            let began = ContinuousClock.now
             try await gateway.sendPresence(instance: message.instanceID, number: number, delay: .milliseconds(wait))
-            try? await Task.sleep(for: .milliseconds(wait))
+            let remaining = .milliseconds(wait) - (ContinuousClock.now - began)
+            if remaining > .zero { try? await Task.sleep(for: remaining) }
             guard try await store.markLeaving(message) else { return .lostClaim }
             return .sent(try await gateway.sendText(instance: message.instanceID, number: number, text: message.text))
         } catch let error as GatewayError {
