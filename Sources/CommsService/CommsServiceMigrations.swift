@@ -208,6 +208,9 @@ enum CommsServiceMigrations {
                 );
                 CREATE INDEX whatsapp_messages_queue ON \(schema).whatsapp_messages (instance_id, priority, created_at, id)
                     WHERE status IN ('queued', 'sending');
+                CREATE INDEX whatsapp_messages_unassigned ON \(schema).whatsapp_messages (priority, created_at, id)
+                    WHERE status = 'queued' AND instance_id IS NULL;
+                CREATE INDEX whatsapp_messages_waiting ON \(schema).whatsapp_messages (created_at) WHERE status = 'queued';
                 CREATE INDEX whatsapp_messages_paced ON \(schema).whatsapp_messages (instance_id, text_at) WHERE text_at IS NOT NULL;
                 CREATE INDEX whatsapp_messages_gateway ON \(schema).whatsapp_messages (gateway_message_id)
                     WHERE gateway_message_id IS NOT NULL;

@@ -14,7 +14,8 @@ final class SmartSendWorker: Service, @unchecked Sendable {
     let logger: Logger
     private let lock = NSLock()
     private var busy: Set<String> = []
-    private var wake: CheckedContinuation<Void, Never>?
+    /// Set at shutdown: instance tasks give their lease back after the text in hand.
+    private var stopping = false
 
     init(store: WhatsAppStore, gateways: WhatsAppGateways, settings: WhatsAppSettings, logger: Logger) {
         self.store = store
@@ -24,6 +25,7 @@ final class SmartSendWorker: Service, @unchecked Sendable {
     }
 
     func run() async throws {
+        lock.withLock { stopping = false }
         let loop = Task {
             while !Task.isCancelled {
                 do {
@@ -37,6 +39,7 @@ final class SmartSendWorker: Service, @unchecked Sendable {
         await withGracefulShutdownHandler {
             _ = await loop.result
         } onGracefulShutdown: {
+            self.lock.withLock { self.stopping = true }
             loop.cancel()
         }
         // Instances still being paced finish their current text (their lease keeps others off meanwhile).
@@ -89,7 +92,7 @@ final class SmartSendWorker: Service, @unchecked Sendable {
     /// queue is empty.
     private func pace(_ claimed: WhatsAppInstanceRecord) async throws {
         var instance = claimed
-        while !Task.isCancelled {
+        while !lock.withLock({ stopping }) {
             let now = Date()
             let pace = try await SmartSendPace.load(store, settings, instance: instance, now: now)
             let next = pace.nextSendTime
@@ -107,6 +110,7 @@ final class SmartSendWorker: Service, @unchecked Sendable {
             else { return try await store.releaseInstance(id: instance.id, nextSendAt: nil) }
             instance = fresh
         }
+        try await store.releaseInstance(id: instance.id, nextSendAt: nil)
     }
 
     /// Presence, jitter, text: the gateway's message id or why not.
