@@ -16,6 +16,10 @@ struct CommsComponents: Sendable {
     let webhookOutbox: WebhookOutbox
     /// Sends the credit guard's settlements to Billing.
     let settler: BillingSettler
+    /// The WhatsApp channel's methods.
+    let whatsapp: WhatsAppChannel
+    /// SmartSend's worker.
+    let smartSend: SmartSendWorker
 
     /// Builds the parts; `transport` defaults to an ``SMTPClient`` on the shared event loops.
     init(
@@ -92,8 +96,17 @@ struct CommsComponents: Sendable {
                 group: try ServiceContext.sharedEventLoopGroup()))
         }
         self.settler = BillingSettler(store: store, billing: billing, pollInterval: settings.pollInterval, logger: logger)
-        self.handlers = CommsHandlers(
+        var handlers = CommsHandlers(
             acceptor: acceptor, store: store, sealer: sealer, relayRules: relayRules, domains: domains, senders: senders,
             webhooks: webhooks)
+        let whatsappStore = WhatsAppStore(comms: store)
+        let gateways = try WhatsAppGateways(
+            store: whatsappStore, sealer: sealer, settings: config.whatsapp, resolver: webhookResolver)
+        self.whatsapp = WhatsAppChannel(
+            store: whatsappStore, gateways: gateways, sealer: sealer, settings: config.whatsapp,
+            urlRules: WebhookEndpointRules(outboundGuard: gateways.projectHTTP.outboundGuard, allowsPlainHTTP: client.allowsPlainHTTP))
+        self.smartSend = SmartSendWorker(store: whatsappStore, gateways: gateways, settings: config.whatsapp, logger: logger)
+        handlers.whatsapp = whatsapp
+        self.handlers = handlers
     }
 }

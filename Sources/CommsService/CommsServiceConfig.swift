@@ -54,6 +54,8 @@ struct CommsServiceConfig: MeshServiceConfiguration {
     var webhooks: WebhookSettings
     /// `BILLING_WIRE_ENDPOINTS`: where the credit guard's settlements go (none: they wait).
     var billingEndpoints: [WireEndpoint] = []
+    /// The WhatsApp channel's variables (``WhatsAppSettings``). A `var` so tests can adjust.
+    var whatsapp = WhatsAppSettings()
 
     /// Reads and validates every variable, throwing a `ConfigurationError` naming all problems.
     init(environment: [String: String]) throws {
@@ -115,7 +117,9 @@ struct CommsServiceConfig: MeshServiceConfiguration {
             }
             billingEndpoints = parsed.compactMap { $0 }
         }
+        let whatsapp = WhatsAppSettings(reading: &reader, allowsPrivateNetworks: relayPolicy.allowsPrivateNetworks)
         try reader.finish()
+        self.whatsapp = whatsapp
         self.billingEndpoints = billingEndpoints
         // The unwraps cannot fail: finish() throws whenever a required getter returned nil.
         self.base = base!

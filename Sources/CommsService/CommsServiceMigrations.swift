@@ -163,6 +163,81 @@ enum CommsServiceMigrations {
                 );
                 CREATE INDEX settlements_pending ON \(schema).settlements (next_attempt_at) WHERE NOT done;
                 """),
+            // WhatsApp: the project's gateway, instances (webhook token hashed), SmartSend's queue (claimed under
+            // leases per instance), the messages' events and the numbers that asked to stop. docs/whatsapp.md.
+            Migration(version: 6, name: "whatsapp", sql: """
+                CREATE TABLE \(schema).whatsapp_settings (
+                    project_id text PRIMARY KEY,
+                    gateway_url text,
+                    api_key_sealed bytea,
+                    updated_at timestamptz NOT NULL DEFAULT clock_timestamp()
+                );
+                CREATE TABLE \(schema).whatsapp_instances (
+                    id text PRIMARY KEY,
+                    project_id text NOT NULL,
+                    name text NOT NULL,
+                    token_hash bytea NOT NULL UNIQUE,
+                    connection text NOT NULL DEFAULT 'connecting' CHECK (connection IN ('connecting', 'open', 'close')),
+                    health text NOT NULL DEFAULT 'WARMUP' CHECK (health IN ('WARMUP', 'ACTIVE', 'THROTTLED', 'BANNED')),
+                    health_reason text,
+                    health_changed_at timestamptz NOT NULL DEFAULT clock_timestamp(),
+                    first_open_at timestamptz,
+                    throttled_until timestamptz,
+                    server_errors integer NOT NULL DEFAULT 0,
+                    next_send_at timestamptz NOT NULL DEFAULT clock_timestamp(),
+                    lease_until timestamptz,
+                    created_at timestamptz NOT NULL DEFAULT clock_timestamp()
+                );
+                CREATE INDEX whatsapp_instances_project ON \(schema).whatsapp_instances (project_id, created_at DESC, id DESC);
+                CREATE TABLE \(schema).whatsapp_messages (
+                    id text PRIMARY KEY,
+                    project_id text NOT NULL,
+                    instance_id text,
+                    to_number text NOT NULL,
+                    body text NOT NULL,
+                    priority smallint NOT NULL CHECK (priority BETWEEN 0 AND 2),
+                    status text NOT NULL CHECK (status IN ('queued', 'sending', 'sent', 'delivered', 'read', 'failed')),
+                    attempts integer NOT NULL DEFAULT 0,
+                    next_attempt_at timestamptz NOT NULL DEFAULT clock_timestamp(),
+                    lease_until timestamptz,
+                    text_at timestamptz,
+                    gateway_message_id text,
+                    reservation_id text,
+                    created_at timestamptz NOT NULL DEFAULT clock_timestamp(),
+                    updated_at timestamptz NOT NULL DEFAULT clock_timestamp()
+                );
+                CREATE INDEX whatsapp_messages_queue ON \(schema).whatsapp_messages (instance_id, priority, created_at, id)
+                    WHERE status IN ('queued', 'sending');
+                CREATE INDEX whatsapp_messages_unassigned ON \(schema).whatsapp_messages (priority, created_at, id)
+                    WHERE status = 'queued' AND instance_id IS NULL;
+                CREATE INDEX whatsapp_messages_waiting ON \(schema).whatsapp_messages (created_at) WHERE status = 'queued';
+                CREATE INDEX whatsapp_messages_paced ON \(schema).whatsapp_messages (instance_id, text_at) WHERE text_at IS NOT NULL;
+                CREATE INDEX whatsapp_messages_gateway ON \(schema).whatsapp_messages (gateway_message_id)
+                    WHERE gateway_message_id IS NOT NULL;
+                CREATE TABLE \(schema).whatsapp_message_events (
+                    id bigserial PRIMARY KEY,
+                    message_id text NOT NULL REFERENCES \(schema).whatsapp_messages (id),
+                    project_id text NOT NULL,
+                    at timestamptz NOT NULL DEFAULT clock_timestamp(),
+                    status text NOT NULL,
+                    detail text
+                );
+                CREATE INDEX whatsapp_message_events_message ON \(schema).whatsapp_message_events (message_id, id);
+                CREATE TABLE \(schema).whatsapp_suppressions (
+                    project_id text NOT NULL,
+                    number text NOT NULL,
+                    reason text NOT NULL,
+                    created_at timestamptz NOT NULL DEFAULT clock_timestamp(),
+                    PRIMARY KEY (project_id, number)
+                );
+                CREATE TABLE \(schema).whatsapp_gateway_statuses (
+                    instance_id text NOT NULL,
+                    gateway_message_id text NOT NULL,
+                    status text NOT NULL,
+                    at timestamptz NOT NULL DEFAULT clock_timestamp(),
+                    PRIMARY KEY (instance_id, gateway_message_id, status)
+                );
+                """),
         ]
     }
 }

@@ -8,10 +8,10 @@ extension CommsHandlers {
 
     /// `comms.GetMessage`.
     func getMessage(_ request: MessageIDRequest, projectID: String) async throws -> MessageView {
-        guard ResourceID.isWellFormed(request.id, prefix: "msg_"),
-              let view = try await store.messageView(id: request.id, projectID: projectID)
-        else { throw PublicError.notFound("The message does not exist.") }
-        return view
+        guard ResourceID.isWellFormed(request.id, prefix: "msg_") else { throw PublicError.notFound("The message does not exist.") }
+        if let view = try await store.messageView(id: request.id, projectID: projectID) { return view }
+        if let view = try await whatsapp?.store.messageView(id: request.id, projectID: projectID) { return view }
+        throw PublicError.notFound("The message does not exist.")
     }
 
     /// `comms.ListMessages`.

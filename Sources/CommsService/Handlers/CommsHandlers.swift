@@ -26,6 +26,8 @@ struct CommsHandlers: Sendable {
     let senders: SenderPolicy
     /// Webhook endpoints, deliveries and emitted events.
     let webhooks: WebhookEndpoints
+    /// The WhatsApp channel (``CommsHandlers+WhatsApp``).
+    var whatsapp: WhatsAppChannel? = nil
 
     /// Registers every comms method on `server`.
     func register(on server: WireServer) {
@@ -64,6 +66,7 @@ struct CommsHandlers: Sendable {
         }
         registerDomains(on: server)
         registerWebhooks(on: server)
+        registerWhatsApp(on: server)
     }
 
     /// The call's project, or `invalidArgument`.

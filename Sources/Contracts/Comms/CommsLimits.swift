@@ -16,5 +16,5 @@ extension CreateTemplateRequest {
 
 /// The states a message moves through (the contract's list, in its order; also `?status=`'s values).
 public enum MessageStatus: String, CaseIterable, Codable, Sendable, Hashable {
-    case queued, sending, sent, delivered, failed, bounced, complained, suppressed
+    case queued, sending, sent, delivered, failed, bounced, complained, suppressed, read
 }

@@ -79,12 +79,18 @@ enum MeshLauncher {
             }
 
             let routerPorts = try choosePorts(options)
+            var extra = options.extra
+            let whatsapp = try UpWhatsAppGateway.startIfNeeded(root: root, routerPort: routerPorts[0], environment: options.environment)
+            if let whatsapp {
+                cleanups.append { await whatsapp.stop() }
+                extra["comms", default: [:]].merge(whatsapp.variables) { given, _ in given }
+            }
             let plan = MeshPlan(
                 binaryDirectory: options.binaryDirectory, certificatesDirectory: paths.certs, logsDirectory: paths.logs,
                 databaseURLs: databaseURLs,
                 wirePorts: try Dictionary(uniqueKeysWithValues: MeshService.allCases.map { ($0, try LocalPorts.free()) }),
                 routerPorts: routerPorts, defaultSMTPURL: smtpURL, state: state, environment: options.environment,
-                extra: options.extra)
+                extra: extra)
             let supervisor = ChildSupervisor(policy: options.supervisorPolicy, pidDirectory: paths.run, report: options.report)
             let specs = plan.processes()
             cleanups.append { _ = await supervisor.stopAll(order: specs.map(\.name).reversed(), grace: .seconds(10)) }
@@ -118,6 +124,7 @@ enum MeshLauncher {
                 mailDirectory: mailCatcher == nil ? nil : paths.mail, webhookSecrets: plan.webhookSecrets,
                 processes: specs, supervisor: supervisor, postgres: postgres, mailCatcher: mailCatcher,
                 eventLoops: eventLoops, lock: lock, stopGrace: .seconds(15), devOIDC: devOIDC)
+            running.whatsapp = whatsapp
             if let demo, let catcher = options.environment[DemoWebhookEndpoint.variable], !catcher.isEmpty {
                 do {
                     running.demoWebhook = try await DemoWebhookEndpoint.ensure(

@@ -24,6 +24,8 @@ final class RunningMesh: @unchecked Sendable {
     let devOIDC: DevOIDCSetup?
     /// The demo project's webhook endpoint on `PURRPURR_WEBHOOK_CATCHER_URL`, when set (``DemoWebhookEndpoint``).
     var demoWebhook: DemoWebhookEndpoint?
+    /// The development WhatsApp gateway, when it runs (texts in `<root>/whatsapp/`).
+    var whatsapp: UpWhatsAppGateway?
 
     private let postgres: (server: EmbeddedPostgres, pid: pid_t)?
     private let mailCatcher: MailCatcher?
@@ -68,6 +70,7 @@ final class RunningMesh: @unchecked Sendable {
     func stop() async -> [String: ProcessSpawner.Exit] {
         let exits = await supervisor.stopAll(order: processes.map(\.name).reversed(), grace: stopGrace)
         await mailCatcher?.stop()
+        await whatsapp?.stop()
         await devOIDC?.stop()
         if let eventLoops {
             await withCheckedContinuation { continuation in

@@ -20,6 +20,9 @@ enum UpBanner {
         lines.append(mesh.mailDirectory == nil
             ? "  Mail          relayed to SMTP_URL"
             : "  Mail          caught in \(directory)/mail — list it with `\(mailCommand)`")
+        if mesh.whatsapp != nil {
+            lines.append("  WhatsApp      development gateway, texts in \(directory)/whatsapp — list them with `purrpurr whatsapp`")
+        }
         if let hook = mesh.demoWebhook {
             lines.append("  Webhooks      email.* → \(hook.url) (\(hook.id)\(hook.secret.map { ", secret \($0)" } ?? ""))")
         }
@@ -41,6 +44,11 @@ enum UpBanner {
                 "       -H 'Content-Type: application/json' -d '{\"type\":\"magiclink\",\"token\":\"<token from the link>\"}'",
                 DemoVault.curlLine(routerURL: url, publishableKey: project.publishableKey),
                 "  curl -s \(url)/v1/billing/wallet -H 'X-API-Key: \(project.secretKey)'",
+                "  curl -s -X POST \(url)/v1/comms/whatsapp/instances -H 'X-API-Key: \(project.secretKey)' \\",
+                "       -H 'Content-Type: application/json' -d '{\"name\":\"ventas\"}'",
+                "  curl -s -X POST \(url)/v1/comms/whatsapp/messages -H 'X-API-Key: \(project.secretKey)' \\",
+                "       -H 'Content-Type: application/json' -d '{\"to\":\"+51987654321\",\"text\":\"Hola\"}'",
+                "  purrpurr whatsapp   # the texts the development gateway sent, newest first",
                 "  curl -s -X POST \(url)/v1/webhooks/endpoints -H 'X-API-Key: \(project.secretKey)' \\",
                 "       -H 'Content-Type: application/json' -d '{\"url\":\"http://127.0.0.1:9000/hooks\",\"events\":[\"*\"]}'",
             ]

@@ -34,6 +34,9 @@ enum RouterRoutes {
             WebhookEndpointRoutes(comms: { try services.client(.comms, CommsContract.Client.init) }, projects: app.projects)
                 .routes,
             BillingRoutes(billing: { try services.client(.billing, BillingContract.Client.init) }, projects: app.projects).routes,
+            WhatsAppRoutes(
+                comms: { try services.client(.comms, CommsContract.Client.init) },
+                billing: { services.client(for: .billing).map(BillingContract.Client.init) }).routes,
         ]
         let routes = groups.flatMap { $0 }
         return routes + [OpenAPIRoute.route(documenting: routes)]

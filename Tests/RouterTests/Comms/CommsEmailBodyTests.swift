@@ -62,9 +62,16 @@ struct CommsEmailBodyTests {
             "DELETE /v1/comms/suppressions/{email}", "GET /v1/comms/settings", "PUT /v1/comms/settings",
             "POST /v1/comms/domains", "GET /v1/comms/domains", "GET /v1/comms/domains/{id}",
             "POST /v1/comms/domains/{id}/verify", "DELETE /v1/comms/domains/{id}",
+            "GET /v1/comms/whatsapp/settings", "PUT /v1/comms/whatsapp/settings", "POST /v1/comms/whatsapp/instances",
+            "GET /v1/comms/whatsapp/instances", "GET /v1/comms/whatsapp/instances/{id}",
+            "POST /v1/comms/whatsapp/instances/{id}/connect", "DELETE /v1/comms/whatsapp/instances/{id}",
+            "POST /v1/comms/whatsapp/messages",
         ])
         #expect(comms.allSatisfy { $0.auth == .secretKey })
-        #expect(comms.filter(\.idempotent).map(\.path.text).sorted() == ["/v1/comms/domains", "/v1/comms/email", "/v1/comms/templates"])
+        #expect(comms.filter(\.idempotent).map(\.path.text).sorted() == [
+            "/v1/comms/domains", "/v1/comms/email", "/v1/comms/templates", "/v1/comms/whatsapp/instances",
+            "/v1/comms/whatsapp/messages",
+        ])
         let document = OpenAPIDocument.make(routes)
         let paths = try #require(document["paths"])
         for route in comms {

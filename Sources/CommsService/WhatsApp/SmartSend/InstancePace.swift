@@ -48,13 +48,14 @@ struct InstancePace: Sendable, Hashable {
     /// The earliest instant from `now` at which one more text may go: never while `sentToday` has reached the
     /// day's cap (then the next day's start, `dayEnd`), and never while the last minute holds `limit` sends
     /// (then 60 s after the oldest of them). `recentSends` are the sends of the last 60 s, oldest first.
+    /// `window` replaces the 60 s (`WHATSAPP_PACE_WINDOW_SECONDS`, for tests).
     static func nextSendTime(
-        recentSends: [Date], limit: Int, sentToday: Int, dailyCap: Int, dayEnd: Date, now: Date
+        recentSends: [Date], limit: Int, sentToday: Int, dailyCap: Int, dayEnd: Date, now: Date, window length: TimeInterval = 60
     ) -> Date {
         if sentToday >= dailyCap { return dayEnd }
-        let window = recentSends.filter { now.timeIntervalSince($0) < 60 }
+        let window = recentSends.filter { now.timeIntervalSince($0) < length }
         guard window.count >= limit else { return now }
-        return window[window.count - limit].addingTimeInterval(60)
+        return window[window.count - limit].addingTimeInterval(length)
     }
 
     /// The room an instance has left today.

@@ -1,0 +1,181 @@
+import Contracts
+import Foundation
+import ServiceKit
+
+/// SmartSend's queue: instances are claimed under a lease (one replica paces an instance at a time), then
+/// their messages one by one (`FOR UPDATE SKIP LOCKED`, high before normal before low, FIFO within); a message
+/// whose worker died is claimed again only once its lease is over, so a crash never sends it twice within it.
+extension WhatsAppStore {
+    private var due: String {
+        "((m.status = 'queued' AND m.next_attempt_at <= clock_timestamp()) OR (m.status = 'sending' AND m.lease_until < clock_timestamp()))"
+    }
+
+    /// Leases up to `limit` instances that may send, are due by their pace and have due messages.
+    func claimInstances(limit: Int, lease: Duration, excluding busy: [String]) async throws -> [WhatsAppInstanceRecord] {
+        try await pool.query("""
+            UPDATE \(table("whatsapp_instances")) SET lease_until = clock_timestamp() + $2 * interval '1 millisecond'
+            WHERE id IN (
+                SELECT i.id FROM \(table("whatsapp_instances")) i
+                WHERE i.connection = 'open' AND i.health <> 'BANNED' AND i.next_send_at <= clock_timestamp()
+                  AND (i.lease_until IS NULL OR i.lease_until < clock_timestamp())
+                  AND NOT (i.id = ANY(\(CommsSQL.textArray("$3"))))
+                  AND EXISTS (SELECT 1 FROM \(table("whatsapp_messages")) m WHERE m.instance_id = i.id AND \(due))
+                ORDER BY i.next_send_at LIMIT $1 FOR UPDATE SKIP LOCKED)
+            RETURNING \(WhatsAppInstanceRecord.columns)
+            """, [limit, Self.milliseconds(lease), PostgresJSON(busy)]).map(WhatsAppInstanceRecord.init(row:))
+    }
+
+    /// Gives the instance's lease back; its next text is not due before `nextSendAt`.
+    func releaseInstance(id: String, nextSendAt: Date?) async throws {
+        try await pool.execute("""
+            UPDATE \(table("whatsapp_instances")) SET lease_until = NULL, next_send_at = coalesce($2, clock_timestamp())
+            WHERE id = $1
+            """, [id, nextSendAt])
+    }
+
+    /// The instance's next due message, now `sending` under a lease (attempts + 1), or nil.
+    func claimMessage(instanceID: String, lease: Duration) async throws -> WhatsAppQueuedMessage? {
+        try await pool.withTransaction { tx in
+            try await tx.execute("""
+                UPDATE \(table("whatsapp_instances")) SET lease_until = clock_timestamp() + $2 * interval '1 millisecond'
+                WHERE id = $1
+                """, [instanceID, Self.milliseconds(lease)])
+            return try await tx.query("""
+                UPDATE \(table("whatsapp_messages")) SET status = 'sending', attempts = attempts + 1,
+                    lease_until = clock_timestamp() + $2 * interval '1 millisecond', updated_at = clock_timestamp()
+                WHERE id = (SELECT m.id FROM \(table("whatsapp_messages")) m WHERE m.instance_id = $1 AND \(due)
+                            ORDER BY m.priority, m.created_at, m.id LIMIT 1 FOR UPDATE SKIP LOCKED)
+                RETURNING id, project_id, instance_id, to_number, body, attempts, created_at
+                """, [instanceID, Self.milliseconds(lease)]).first.map { row in
+                let (id, project, instance, to, text, attempts, created) = try row.decode(
+                    (String, String, String, String, String, Int, Date).self)
+                return WhatsAppQueuedMessage(
+                    id: id, projectID: project, instanceID: instance, to: to, text: text, attempts: attempts, createdAt: created)
+            }
+        }
+    }
+
+    /// Records that the text is leaving for the gateway now (what the per-minute pace counts); false if the
+    /// claim was lost.
+    func markLeaving(_ message: WhatsAppQueuedMessage) async throws -> Bool {
+        try await pool.execute("""
+            UPDATE \(table("whatsapp_messages")) SET text_at = clock_timestamp()
+            WHERE id = $1 AND attempts = $2 AND status = 'sending'
+            """, [message.id, message.attempts]) == 1
+    }
+
+    /// `sent` with the gateway's message id, the capture settlement and `whatsapp.sent`, in one transaction.
+    func markSent(_ message: WhatsAppQueuedMessage, gatewayMessageID: String) async throws {
+        try await pool.withTransaction { tx in
+            let rows = try await tx.query("""
+                UPDATE \(table("whatsapp_messages")) SET status = 'sent', gateway_message_id = $3, lease_until = NULL,
+                    updated_at = clock_timestamp()
+                WHERE id = $1 AND attempts = $2 AND status = 'sending' RETURNING reservation_id
+                """, [message.id, message.attempts, gatewayMessageID])
+            guard let row = rows.first else { return }
+            try await appendEvent(tx, messageID: message.id, projectID: message.projectID, status: "sent", detail: nil)
+            try await comms.emitOwnEvent(tx, projectID: message.projectID, type: .whatsappSent, data: [
+                "message_id": message.id, "status": "sent", "instance_id": message.instanceID,
+            ])
+            if let reservation = try row.decode(String?.self, at: 0) {
+                try await comms.settleLater(
+                    tx, reservationID: reservation, action: "capture", messageID: message.id, projectID: message.projectID)
+            }
+            try await tx.execute(
+                "UPDATE \(table("whatsapp_instances")) SET server_errors = 0 WHERE id = $1", [message.instanceID])
+            try await applyKeptStatuses(tx, instanceID: message.instanceID, gatewayMessageID: gatewayMessageID)
+        }
+    }
+
+    /// `failed` with `reason` (queued or sending), the release settlement and `whatsapp.failed`; never charged.
+    func markFailed(messageID: String, projectID: String, reason: String) async throws {
+        try await pool.withTransaction { tx in
+            try await fail(tx, messageID: messageID, projectID: projectID, reason: reason)
+        }
+    }
+
+    private func fail(_ tx: PostgresTransaction, messageID: String, projectID: String, reason: String) async throws {
+        let rows = try await tx.query("""
+            UPDATE \(table("whatsapp_messages")) SET status = 'failed', lease_until = NULL, updated_at = clock_timestamp()
+            WHERE id = $1 AND status IN ('queued', 'sending') RETURNING reservation_id
+            """, [messageID])
+        guard let row = rows.first else { return }
+        try await appendEvent(tx, messageID: messageID, projectID: projectID, status: "failed", detail: reason)
+        try await comms.emitOwnEvent(tx, projectID: projectID, type: .whatsappFailed, data: [
+            "message_id": messageID, "status": "failed",
+        ])
+        if let reservation = try row.decode(String?.self, at: 0) {
+            try await comms.settleLater(tx, reservationID: reservation, action: "release", messageID: messageID, projectID: projectID)
+        }
+    }
+
+    /// Back to `queued`, due again after `delay`, with `detail` in a `queued` event (a retry's reason).
+    func requeue(_ message: WhatsAppQueuedMessage, after delay: Duration, detail: String, unassign: Bool = false) async throws {
+        try await pool.withTransaction { tx in
+            let updated = try await tx.execute("""
+                UPDATE \(table("whatsapp_messages")) SET status = 'queued', lease_until = NULL, text_at = NULL,
+                    next_attempt_at = clock_timestamp() + $3 * interval '1 millisecond',
+                    instance_id = CASE WHEN $4 THEN NULL ELSE instance_id END, updated_at = clock_timestamp()
+                WHERE id = $1 AND attempts = $2 AND status = 'sending'
+                """, [message.id, message.attempts, Self.milliseconds(delay), unassign])
+            if updated == 1 {
+                try await appendEvent(tx, messageID: message.id, projectID: message.projectID, status: "queued", detail: detail)
+            }
+        }
+    }
+
+    /// Takes the queued messages off `instanceID` (banned or deleted) so they are given to another instance.
+    func unassignQueue(instanceID: String) async throws {
+        try await pool.execute("""
+            UPDATE \(table("whatsapp_messages")) SET instance_id = NULL, updated_at = clock_timestamp()
+            WHERE instance_id = $1 AND status = 'queued'
+            """, [instanceID])
+    }
+
+    /// Fails queued messages older than `maxAge` (not sent within 24 h); answers how many.
+    func expire(maxAge: Duration) async throws -> Int {
+        let rows = try await pool.query("""
+            SELECT id, project_id FROM \(table("whatsapp_messages"))
+            WHERE status = 'queued' AND created_at < clock_timestamp() - $1 * interval '1 millisecond' LIMIT 500
+            """, [Self.milliseconds(maxAge)])
+        for row in rows {
+            let (id, project) = try row.decode((String, String).self)
+            try await markFailed(messageID: id, projectID: project, reason: "not sent within 24 hours")
+        }
+        return rows.count
+    }
+
+    /// Queued messages without an instance, oldest and most urgent first.
+    func unassigned(limit: Int) async throws -> [(id: String, projectID: String)] {
+        try await pool.query("""
+            SELECT id, project_id FROM \(table("whatsapp_messages"))
+            WHERE status = 'queued' AND instance_id IS NULL ORDER BY priority, created_at, id LIMIT $1
+            """, [limit]).map { try $0.decode((String, String).self) }
+    }
+
+    /// Gives an unassigned message to `instanceID`.
+    func assign(messageID: String, instanceID: String) async throws {
+        try await pool.execute("""
+            UPDATE \(table("whatsapp_messages")) SET instance_id = $2, updated_at = clock_timestamp()
+            WHERE id = $1 AND status = 'queued' AND instance_id IS NULL
+            """, [messageID, instanceID])
+    }
+
+    /// Messages waiting on each of the project's instances.
+    func queuedCounts(projectID: String) async throws -> [String: Int] {
+        var counts: [String: Int] = [:]
+        for row in try await pool.query("""
+            SELECT instance_id, count(*)::bigint FROM \(table("whatsapp_messages"))
+            WHERE project_id = $1 AND status IN ('queued', 'sending') AND instance_id IS NOT NULL GROUP BY instance_id
+            """, [projectID]) {
+            let (id, count) = try row.decode((String, Int64).self)
+            counts[id] = Int(count)
+        }
+        return counts
+    }
+
+    static func milliseconds(_ duration: Duration) -> Int64 {
+        let (seconds, attoseconds) = duration.components
+        return seconds * 1000 + attoseconds / 1_000_000_000_000_000
+    }
+}
