@@ -5,8 +5,8 @@ import Wire
 /// What an endpoint may be: its URL `https://` (or `http://` where the platform allows it), at most 2048
 /// characters, on a host the outbound guard accepts now (no loopback, private or CGNAT address unless the
 /// platform allows private networks; never link-local or metadata); its events known types or `*`. Each
-/// refusal is 400 `VALIDATION_FAILED` naming `url` or `events`. An address of the project's own SMTP relay is
-/// refused too (``refuse(_:sharedWith:)``): the contract forbids aiming webhooks at a project's other targets. The guard checks the addresses again at every
+/// refusal is 400 `VALIDATION_FAILED` naming `url` or `events`. An address of the project's own SMTP relay or WhatsApp gateway is
+/// refused too (``refuse(_:sharedWith:target:)``): the contract forbids aiming webhooks at a project's other targets. The guard checks the addresses again at every
 /// connection, so a name that later resolves elsewhere is refused then.
 struct WebhookEndpointRules: Sendable {
     /// The longest URL.
@@ -38,12 +38,13 @@ struct WebhookEndpointRules: Sendable {
         }
     }
 
-    /// Refuses `addresses` (an endpoint's) if one of them is an address of `others` (the targets the project
-    /// aims the platform at otherwise: its SMTP relay), so a webhook is not another way to reach them.
-    static func refuse(_ addresses: [SocketAddress], sharedWith others: [SocketAddress]) throws {
+    /// Refuses `addresses` (an endpoint's) if one of them is an address of `others` (another target the project
+    /// aims the platform at: its SMTP relay, its WhatsApp gateway, named by `target`), so a webhook is not another
+    /// way to reach them.
+    static func refuse(_ addresses: [SocketAddress], sharedWith others: [SocketAddress], target: String) throws {
         let taken = Set(others.map(\.bytes))
         guard !addresses.contains(where: { taken.contains($0.bytes) }) else {
-            throw PublicError.validation("url", "url cannot be used: it points at the project's own SMTP relay.")
+            throw PublicError.validation("url", "url cannot be used: it points at the project's own \(target).")
         }
     }
 

@@ -126,15 +126,23 @@ struct WebhookEndpoints: Sendable {
         return EmitEventResponse(recorded: made != nil, deliveries: made ?? 0)
     }
 
-    /// The guard's checks, then: none of the URL's addresses may be one of the project's relay.
+    /// The guard's checks, then: none of the URL's addresses may be one of the project's SMTP relay or of its
+    /// own WhatsApp gateway (the other targets a project aims the platform at).
     private func checkURL(_ url: String, projectID: String) async throws {
         let addresses = try await rules.validate(url: url)
-        guard let sealed = try await store.settings(projectID: projectID).relaySealed,
-              let relayURL = try? relaySealer.open(sealed, projectID: projectID),
-              let relay = try? SMTPRelay(url: relayURL.value),
-              let relayAddresses = try? await rules.outboundGuard.resolve(host: relay.host, port: relay.port)
-        else { return }
-        try WebhookEndpointRules.refuse(addresses, sharedWith: relayAddresses)
+        if let sealed = try await store.settings(projectID: projectID).relaySealed,
+           let relayURL = try? relaySealer.open(sealed, projectID: projectID),
+           let relay = try? SMTPRelay(url: relayURL.value),
+           let relayAddresses = try? await rules.outboundGuard.resolve(host: relay.host, port: relay.port) {
+            try WebhookEndpointRules.refuse(addresses, sharedWith: relayAddresses, target: "SMTP relay")
+        }
+        let gateway = try await store.pool.query(
+            "SELECT gateway_url FROM \(store.table("whatsapp_settings")) WHERE project_id = $1", [projectID])
+        if let text = try gateway.first?.decode(String?.self, at: 0),
+           let gatewayURL = try? HTTPClientURL(text),
+           let gatewayAddresses = try? await rules.outboundGuard.resolve(host: gatewayURL.host, port: gatewayURL.port) {
+            try WebhookEndpointRules.refuse(addresses, sharedWith: gatewayAddresses, target: "WhatsApp gateway")
+        }
     }
 
     private func requireEnabled(_ id: String, projectID: String) async throws {

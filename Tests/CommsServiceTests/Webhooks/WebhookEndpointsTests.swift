@@ -58,6 +58,20 @@ struct WebhookEndpointsTests {
         await harness.close()
     }
 
+    @Test("an endpoint may not point at the project's own WhatsApp gateway; another project's gateway does not matter")
+    func notTheGateway() async throws {
+        let harness = try await CommsHarness(webhooks: [:])
+        try await harness.store.pool.execute(
+            "INSERT INTO \(harness.store.table("whatsapp_settings")) (project_id, gateway_url) VALUES ($1, $2)",
+            [CommsHarness.project, "http://127.0.0.4:8080"])
+        let refused = await Self.failure { _ = try await harness.createEndpoint("http://127.0.0.4:9000/hooks") }
+        #expect(refused?.field == "url")
+        #expect(refused?.message.contains("WhatsApp gateway") == true)
+        _ = try await harness.createEndpoint("http://127.0.0.4:9000/hooks", project: "prj_other")
+        _ = try await harness.createEndpoint("http://127.0.0.5:9000/hooks")
+        await harness.close()
+    }
+
     @Test("unknown event types and bad statuses are VALIDATION_FAILED; * stands alone")
     func eventTypes() async throws {
         let harness = try await CommsHarness(webhooks: [:])
