@@ -238,6 +238,13 @@ enum CommsServiceMigrations {
                     PRIMARY KEY (instance_id, gateway_message_id, status)
                 );
                 """),
+            // The outbox's claims: one partial index per kind of due row, so a claim never reads the messages in
+            // flight (the old index held queued and sending rows alike). docs/comms.md, "The outbox".
+            Migration(version: 7, name: "outbox claim indexes", sql: """
+                CREATE INDEX messages_queued_due ON \(schema).messages (next_attempt_at) WHERE status = 'queued';
+                CREATE INDEX messages_lease_expiry ON \(schema).messages (lease_until) WHERE status = 'sending';
+                DROP INDEX \(schema).messages_due;
+                """),
         ]
     }
 }
