@@ -1,12 +1,28 @@
 #if canImport(Glibc)
 import Glibc
 #endif
+import Synchronization
 
 /// Ports on 127.0.0.1 for the local mesh.
 enum LocalPorts {
-    /// A port the kernel just handed out (bound, read back, released). Another process could take it before
-    /// it is used; on a developer machine that is rare, and the start then fails with a clear message.
+    /// Where ``free()`` looks: below Linux's ephemeral range (32768–60999), so no outgoing connection of any
+    /// process — a service's pool opening PostgreSQL connections while the next service starts — is ever given
+    /// a port chosen here before its listener binds it (with port 0 the kernel hands out ephemeral ports, and
+    /// such a collision failed a mesh start with EADDRINUSE on a busy machine).
+    static let range = 20_000..<32_768
+
+    /// Ports this process has handed out already (never handed out twice: several are chosen before any binds).
+    private static let handedOut = Mutex(Set<Int>())
+
+    /// A port in ``range`` that binds now (tried, released), not handed out before by this process; a kernel-chosen
+    /// one if none is found. Another process could still take it before it is used; the start then fails with a
+    /// clear message.
     static func free() throws -> Int {
+        for _ in 0..<200 {
+            let candidate = Int.random(in: range)
+            guard handedOut.withLock({ $0.insert(candidate).inserted }) else { continue }
+            if bind(port: candidate) != nil { return candidate }
+        }
         guard let port = bind(port: 0) else { throw LauncherError("could not find a free port on 127.0.0.1") }
         return port
     }
