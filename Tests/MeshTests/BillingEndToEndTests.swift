@@ -225,7 +225,7 @@ struct BillingEndToEndTests {
             let started = try await mesh.kill("billing")
             try await mesh.waitForRestart(of: "billing", startedBefore: started)
             var state = try await wallet(mesh, key)
-            for _ in 0..<300 where state != (920, 0) {
+            for _ in 0..<1200 where state != (920, 0) {   // settlements refused while Billing was down retry with backoff
                 try await Task.sleep(for: .milliseconds(100))
                 state = try await wallet(mesh, key)
             }

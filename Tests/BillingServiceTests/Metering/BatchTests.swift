@@ -73,7 +73,7 @@ struct BatchTests {
                 try await tx.execute("SELECT 1 FROM \(h.schema).reservations WHERE id = $1 FOR UPDATE", [blocked])
                 let batch = Task { try await BillingStore.settleMany("capture", ids, pool: h.pool, schema: h.schema) }
                 var killed = 0
-                for _ in 0..<200 where killed == 0 {
+                for _ in 0..<800 where killed == 0 {
                     try await Task.sleep(for: .milliseconds(25))
                     killed = try await h.pool.query("""
                         SELECT pg_terminate_backend(pid) FROM pg_stat_activity
