@@ -11,15 +11,11 @@ seconds=${1:-5}; projects=${2:-1}; out=${3:-/tmp/perf-billing.data}
 source scripts/lib/deps.sh
 source scripts/lib/postgres.sh
 source scripts/lib/mesh.sh
+source scripts/lib/billing-mesh.sh
 export MESH_LOG_LEVEL=warning MESH_RATE_LIMIT=1000000 MESH_RATE_BURST=100000 MESH_COMMS_RATE=10000
 work=$(mktemp -d /tmp/purrpurr-profile-billing.XXXXXX)
 trap 'mesh_stop; rm -rf "$work"' EXIT INT TERM
-swift build -c release --product BillingBench >&2
-bench=$(swift build -c release --show-bin-path)/BillingBench
-mesh_start "$work" release
-certs="$work/purrpurr/certs"
-billing_pid=$(head -n 1 "$work/purrpurr/run/billing.pid")
-port=$(ss -Hltnp | awk -v pid="pid=$billing_pid," 'index($0, pid) {n = split($4, a, ":"); print a[n]; exit}')
+billing_mesh_start "$work"
 uptime
 (sleep 1.5; perf record -e cpu-clock -g -a -F 499 -o "$out" -- sleep 2 >/dev/null 2>&1) &
 perf_pid=$!
