@@ -13,19 +13,13 @@ seconds=${1:-5}
 source scripts/lib/deps.sh
 source scripts/lib/postgres.sh
 source scripts/lib/mesh.sh
+source scripts/lib/billing-mesh.sh
 ensure_packages "${PURRPURR_TEST_PACKAGES[@]}" wrk
 work=$(mktemp -d /tmp/purrpurr-bench-billing.XXXXXX)
 trap 'mesh_stop; rm -rf "$work"' EXIT INT TERM
 export MESH_LOG_LEVEL=warning MESH_RATE_LIMIT=1000000 MESH_RATE_BURST=100000 MESH_COMMS_RATE=10000
 export COMMS_WORKERS=${COMMS_WORKERS:-8}
-swift build -c release --product BillingBench >&2
-bench=$(swift build -c release --show-bin-path)/BillingBench
-mesh_start "$work" release
-
-certs="$work/purrpurr/certs"
-# billing-service's Wire port: the one TCP port its process listens on.
-billing_pid=$(head -n 1 "$work/purrpurr/run/billing.pid")
-port=$(ss -Hltnp | awk -v pid="pid=$billing_pid," 'index($0, pid) {n = split($4, a, ":"); print a[n]; exit}')
+billing_mesh_start "$work"
 "$bench" "127.0.0.1:$port" "$certs/ca.pem" "$certs/router.crt" "$certs/router.key" "$seconds" 64 1
 "$bench" "127.0.0.1:$port" "$certs/ca.pem" "$certs/router.crt" "$certs/router.key" "$seconds" 64 64
 

@@ -194,4 +194,61 @@ struct BillingEndToEndTests {
         await pool.close()
         try await mesh.stop()
     }
+
+    @Test("kill -9 of billing-service while Comms settles a burst of emails in batches: after the restart each is captured once, nothing lost or doubled",
+          .timeLimit(.minutes(4)))
+    func killedMidSettlement() async throws {
+        let relay = try await SMTPTestServer.start()
+        let mesh = try await LocalMesh.start(environment: ["SMTP_URL": "smtp://127.0.0.1:\(relay.port)?tls=none"])
+        let pool = PostgresPool(configuration: try PostgresConfiguration(url: mesh.database.url))
+        do {
+            #expect(try await mesh.http("PUT", "/v1/admin/billing/plans/payg", admin: true, body: [
+                "name": "Pay as you go", "price_cents": 0, "included": ["email": 0, "whatsapp": 0],
+                "overage_cents": ["email": 2, "whatsapp": 5], "instances": 1, "white_label": false]).status == 200)
+            let created = try await mesh.http("POST", "/v1/admin/projects", admin: true, body: ["name": "Burst", "plan": "payg"])
+            let id = try #require(created[object: "project"]?["id"] as? String)
+            let key = try #require((created.json["keys"] as? [[String: Any]])?.first { $0["kind"] as? String == "secret" }?["key"] as? String)
+            #expect(try await mesh.http("POST", "/v1/admin/projects/\(id)/billing/credits", admin: true,
+                                        body: ["amount_cents": 1_000, "reason": "test"]).status == 201)
+            let accepted = await withTaskGroup(of: Int.self) { group in
+                for index in 0..<40 {
+                    group.addTask {
+                        (try? await mesh.http("POST", "/v1/comms/email", key: key, body: [
+                            "to": "r\(index)@example.test", "subject": "Hi", "text": "x"]).status) ?? 0
+                    }
+                }
+                var statuses: [Int] = []
+                for await status in group { statuses.append(status) }
+                return statuses
+            }
+            #expect(accepted == Array(repeating: 202, count: 40))
+            let started = try await mesh.kill("billing")
+            try await mesh.waitForRestart(of: "billing", startedBefore: started)
+            var state = try await wallet(mesh, key)
+            for _ in 0..<1200 where state != (920, 0) {   // settlements refused while Billing was down retry with backoff
+                try await Task.sleep(for: .milliseconds(100))
+                state = try await wallet(mesh, key)
+            }
+            #expect(state == (920, 0))
+            let captured = try await pool.query("""
+                SELECT count(*) FILTER (WHERE status = 'captured')::bigint, count(*)::bigint FROM billing.reservations
+                WHERE project_id = $1
+                """, [id]).first!.decode((Int64, Int64).self)
+            #expect(captured == (40, 40))
+            let charged = try await pool.query("""
+                SELECT COALESCE(sum(amount_cents), 0)::bigint FROM billing.postings
+                WHERE project_id = $1 AND kind = 'wallet' AND type = 'usage'
+                """, [id]).first!.decode(Int64.self, at: 0)
+            #expect(charged == -80)
+        } catch {
+            Issue.record("billing log: \(mesh.log("billing").suffix(3000)) comms log: \(mesh.log("comms").suffix(2000))")
+            await pool.close()
+            try await mesh.stop()
+            await relay.stop()
+            throw error
+        }
+        await pool.close()
+        try await mesh.stop()
+        await relay.stop()
+    }
 }

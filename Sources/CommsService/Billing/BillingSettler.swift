@@ -5,9 +5,10 @@ import Wire
 
 /// Sends the credit guard's settlements to Billing: each `settlements` row (written in the transaction that
 /// made its message `sent`, `failed` or `suppressed`) becomes one `billing.Capture` or `billing.Release`,
-/// retried with backoff until Billing answers. Billing is idempotent by reservation id, so a crash after the
-/// call and before the row is marked done repeats it harmlessly; nothing is lost (the row stays until
-/// answered) or doubled. Rows are claimed `FOR UPDATE SKIP LOCKED`, so replicas share them.
+/// retried with backoff until Billing answers (a claimed lot concurrently, so Billing commits it as one group).
+/// Billing is idempotent by reservation id, so a crash after the call and before the row is marked done repeats
+/// it harmlessly; nothing is lost (the row stays until answered) or doubled. Rows are claimed
+/// `FOR UPDATE SKIP LOCKED`, so replicas share them.
 struct BillingSettler: Service {
     /// The tables.
     let store: CommsStore
@@ -38,22 +39,31 @@ struct BillingSettler: Service {
     func settleDue(limit: Int = 50) async throws -> Int {
         guard let billing else { return 0 }
         return try await store.withDueSettlements(limit: limit) { tx, due in
-            var answered = 0
-            for settlement in due {
-                let method = settlement.action == "capture" ? BillingContract.capture : BillingContract.release
-                let context = CallContext(
-                    requestID: settlement.messageID, projectID: settlement.projectID, deadline: .now + .seconds(5))
-                do {
-                    _ = try await billing.call(method, SettleRequest(reservationID: settlement.reservationID), context)
-                    try await store.recordSettlement(tx, settlement, done: true)
-                    answered += 1
-                } catch {
-                    logger.warning("billing settlement not answered yet", metadata: [
-                        .messageID: .string(settlement.messageID), .errorType: .errorType(error)])
-                    try await store.recordSettlement(tx, settlement, done: false)
+            // All at once, so they reach Billing's group commit together (one commit for the lot).
+            let answers = await withTaskGroup(of: (Int, Bool).self) { group in
+                for (index, settlement) in due.enumerated() {
+                    group.addTask {
+                        let method = settlement.action == "capture" ? BillingContract.capture : BillingContract.release
+                        let context = CallContext(
+                            requestID: settlement.messageID, projectID: settlement.projectID, deadline: .now + .seconds(5))
+                        do {
+                            _ = try await billing.call(method, SettleRequest(reservationID: settlement.reservationID), context)
+                            return (index, true)
+                        } catch {
+                            logger.warning("billing settlement not answered yet", metadata: [
+                                .messageID: .string(settlement.messageID), .errorType: .errorType(error)])
+                            return (index, false)
+                        }
+                    }
                 }
+                var answers = Array(repeating: false, count: due.count)
+                for await (index, answered) in group { answers[index] = answered }
+                return answers
             }
-            return answered
+            for (settlement, answered) in zip(due, answers) {
+                try await store.recordSettlement(tx, settlement, done: answered)
+            }
+            return answers.filter { $0 }.count
         }
     }
 }
