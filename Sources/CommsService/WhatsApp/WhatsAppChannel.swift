@@ -3,7 +3,8 @@ import Foundation
 import ServiceKit
 
 /// The WhatsApp methods' logic: settings (URL checked by the outbound guard, key sealed), instances on the
-/// gateway (plan limit, webhook token stored hashed), accepting texts into SmartSend's queue.
+/// gateway (plan limit, webhook token stored hashed), accepting texts into SmartSend's queue (group commit:
+/// concurrent accepts share one statement, each answered after the commit holding it).
 struct WhatsAppChannel: Sendable {
     let store: WhatsAppStore
     let gateways: WhatsAppGateways
@@ -11,6 +12,20 @@ struct WhatsAppChannel: Sendable {
     let settings: WhatsAppSettings
     /// Checks a project's gateway URL as every URL a project gives.
     let urlRules: WebhookEndpointRules
+    /// Commits accepted texts in batches (``WhatsAppStore/enqueueAll(_:)``).
+    let accepts: GroupCommit<NewWhatsAppMessage, SendWhatsAppResponse>
+
+    init(
+        store: WhatsAppStore, gateways: WhatsAppGateways, sealer: RelaySealer, settings: WhatsAppSettings,
+        urlRules: WebhookEndpointRules
+    ) {
+        self.store = store
+        self.gateways = gateways
+        self.sealer = sealer
+        self.settings = settings
+        self.urlRules = urlRules
+        self.accepts = GroupCommit(maximumBatch: 256) { batch in await store.enqueueAll(batch) }
+    }
 
     /// The most characters of a text.
     static let maximumText = 4096
@@ -102,8 +117,15 @@ struct WhatsAppChannel: Sendable {
 
     // MARK: Messages
 
-    /// Validates and commits a text to the queue (answers after the commit).
+    /// Validates and commits a text to the queue (answers after the commit). A repeated idempotency key answers
+    /// the first text (``IdempotencyCheck``) and gives this request's reservation back.
     func send(_ request: SendWhatsAppRequest, projectID: String) async throws -> SendWhatsAppResponse {
+        let idempotency = try IdempotencyCheck(request, method: CommsContract.sendWhatsApp.name)
+        if let idempotency, let first = try await store.message(idempotencyKey: idempotency.key, projectID: projectID) {
+            try idempotency.verify(storedHash: first.requestHash)
+            try await store.releaseUnused(request.reservationID, messageID: first.response.id, projectID: projectID)
+            return first.response
+        }
         guard Self.isE164(request.to) else {
             throw PublicError.validation("to", "to must be an E.164 number: + and 8 to 15 digits, such as +51987654321.")
         }
@@ -125,11 +147,9 @@ struct WhatsAppChannel: Sendable {
             }
             instanceID = chooser.take()
         }
-        let id = ResourceID.make("msg_")
-        try await store.enqueue(
-            id: id, projectID: projectID, instanceID: instanceID, to: request.to, text: request.text, priority: priority,
-            reservationID: request.reservationID)
-        return SendWhatsAppResponse(id: id, status: "queued", instanceID: instanceID)
+        return try await accepts.submit(NewWhatsAppMessage(
+            id: ResourceID.make("msg_"), projectID: projectID, instanceID: instanceID, to: request.to, text: request.text,
+            priority: priority, reservationID: request.reservationID, idempotency: idempotency))
     }
 
     /// `+` and 8–15 ASCII digits, the first not 0.
@@ -162,7 +182,7 @@ struct WhatsAppChannel: Sendable {
     }
 
     private func view(_ record: WhatsAppInstanceRecord) async throws -> WhatsAppInstanceView {
-        let pace = try await SmartSendPace.load(store, settings, instance: record, now: Date())
+        let pace = SmartSendPace(record, settings, now: Date())
         return WhatsAppInstanceView(
             id: record.id, name: record.name, connection: record.connection, health: record.health,
             warmupDay: pace.warmupDay, dailyCap: pace.dailyCap, sentToday: pace.sentToday,
@@ -178,5 +198,14 @@ struct WhatsAppChannel: Sendable {
         }
         let reason = (error as? GatewayError)?.description ?? "gateway unreachable"
         return PublicError(.serviceUnavailable, "The WhatsApp gateway did not answer as expected: \(reason).", retryAfter: 5)
+    }
+}
+
+extension SendWhatsAppRequest: IdempotentRequest {
+    /// Without the reservation (new on each try).
+    var hashed: SendWhatsAppRequest {
+        var request = self
+        request.reservationID = nil
+        return request
     }
 }

@@ -1,0 +1,185 @@
+import Contracts
+import Foundation
+import ServiceKit
+import Wire
+
+/// A text ready to commit to SmartSend's queue.
+struct NewWhatsAppMessage: Sendable, Hashable {
+    /// `msg_…`.
+    let id: String
+    let projectID: String
+    /// The instance named or chosen (nil: SmartSend chooses later).
+    let instanceID: String?
+    /// E.164.
+    let to: String
+    let text: String
+    /// 0 high, 1 normal, 2 low.
+    let priority: Int
+    /// The credit guard's reservation.
+    let reservationID: String?
+    /// The client's idempotency key and the hash of the request it came with.
+    let idempotency: IdempotencyCheck?
+
+    /// The answer once committed.
+    var response: SendWhatsAppResponse { SendWhatsAppResponse(id: id, status: "queued", instanceID: instanceID) }
+}
+
+/// Accepting texts: a group-commit batch in one statement (messages and their `queued` events), with the
+/// email path's rules (``CommsStore/insertAll(_:)``): repeats of an idempotency key inside a batch go in once
+/// and get the first's answer (or `IDEMPOTENCY_KEY_REUSED`), a message whose key or id already has a row takes
+/// the single path (``enqueue(_:)``), and a batch failing as a whole is committed again one message at a time,
+/// so one bad message fails alone and nothing is doubled.
+extension WhatsAppStore {
+    /// Commits a batch; one result per message, in order.
+    func enqueueAll(_ messages: [NewWhatsAppMessage]) async -> [Result<SendWhatsAppResponse, any Error>] {
+        var firstOfKey: [String: Int] = [:]
+        var unique: [NewWhatsAppMessage] = []
+        var representative: [Int] = []
+        for message in messages {
+            let key = message.idempotency.map { message.projectID + "\n" + $0.key }
+            if let key, let first = firstOfKey[key] {
+                representative.append(first)
+                continue
+            }
+            if let key { firstOfKey[key] = unique.count }
+            representative.append(unique.count)
+            unique.append(message)
+        }
+        var committed: [Result<SendWhatsAppResponse, any Error>] = []
+        var inBatch = Set<Int>()
+        let inserted: Set<String>? = try? await insertBatch(unique)
+        // After a failed statement, what its commit stored anyway (the connection lost during COMMIT).
+        let stored = inserted == nil ? ((try? await storedIDs(unique.map(\.id))) ?? []) : []
+        for (index, message) in unique.enumerated() {
+            if inserted?.contains(message.id) == true || stored.contains(message.id) {
+                committed.append(.success(message.response))
+                inBatch.insert(index)
+            } else {
+                committed.append(await Result(catching: { try await enqueue(message) }))
+            }
+        }
+        var answers: [Result<SendWhatsAppResponse, any Error>] = []
+        for (message, index) in zip(messages, representative) {
+            let first = unique[index]
+            if first.id == message.id {
+                answers.append(committed[index])
+            } else if inBatch.contains(index) {
+                answers.append(await Result(catching: {
+                    let response = try committed[index].get()
+                    try message.idempotency?.verify(storedHash: first.idempotency?.requestHash)
+                    try await releaseUnused(message.reservationID, messageID: response.id, projectID: message.projectID)
+                    return response
+                }))
+            } else {
+                answers.append(await Result(catching: { try await enqueue(message) }))
+            }
+        }
+        return answers
+    }
+
+    /// Commits one text with its `queued` event (the single path). A key older than 24 h is released from its
+    /// old message first; a message with the same key committed meanwhile wins (its answer, or
+    /// `IDEMPOTENCY_KEY_REUSED` if its request differs); a message already stored under its own id is answered.
+    func enqueue(_ message: NewWhatsAppMessage) async throws -> SendWhatsAppResponse {
+        let inserted = try await pool.withTransaction { tx -> Bool in
+            if let key = message.idempotency?.key {
+                try await tx.execute("""
+                    UPDATE \(table("whatsapp_messages")) SET idempotency_key = NULL
+                    WHERE project_id = $1 AND idempotency_key = $2 AND created_at <= clock_timestamp() - \(CommsStore.keyWindow)
+                    """, [message.projectID, key])
+            }
+            let rows = try await tx.query("""
+                INSERT INTO \(table("whatsapp_messages"))
+                    (id, project_id, instance_id, to_number, body, priority, status, reservation_id, idempotency_key, request_hash)
+                VALUES ($1, $2, $3, $4, $5, $6, 'queued', $7, $8, $9)
+                ON CONFLICT DO NOTHING RETURNING id
+                """, [message.id, message.projectID, message.instanceID, message.to, message.text, message.priority,
+                      message.reservationID, message.idempotency?.key, message.idempotency?.requestHash])
+            guard !rows.isEmpty else { return false }
+            try await appendEvent(tx, messageID: message.id, projectID: message.projectID, status: "queued", detail: nil)
+            return true
+        }
+        if inserted { return message.response }
+        if try await !storedIDs([message.id]).isEmpty { return message.response }
+        guard let idempotency = message.idempotency,
+              let winner = try await self.message(idempotencyKey: idempotency.key, projectID: message.projectID)
+        else { throw WireError(.aborted, "The message conflicted; retry.") }
+        try idempotency.verify(storedHash: winner.requestHash)
+        try await releaseUnused(message.reservationID, messageID: winner.response.id, projectID: message.projectID)
+        return winner.response
+    }
+
+    /// The text sent with `idempotencyKey` in the project within 24 h, with its request's hash.
+    func message(idempotencyKey: String, projectID: String) async throws -> (response: SendWhatsAppResponse, requestHash: String?)? {
+        try await pool.query("""
+            SELECT id, instance_id, request_hash FROM \(table("whatsapp_messages"))
+            WHERE project_id = $1 AND idempotency_key = $2 AND created_at > clock_timestamp() - \(CommsStore.keyWindow)
+            """, [projectID, idempotencyKey]).first.map { row in
+            let (id, instance, hash) = try row.decode((String, String?, String?).self)
+            // A repeat answers as the first request was answered: `queued`, with the instance then chosen.
+            return (SendWhatsAppResponse(id: id, status: "queued", instanceID: instance), hash)
+        }
+    }
+
+    /// A request that made no new text (a repeat) gives its reservation back, unless it is the stored text's own.
+    func releaseUnused(_ reservationID: String?, messageID: String, projectID: String) async throws {
+        guard let reservationID else { return }
+        try await pool.execute("""
+            INSERT INTO \(table("settlements")) (reservation_id, action, message_id, project_id)
+            SELECT $1, 'release', $2, $3
+            WHERE NOT EXISTS (SELECT 1 FROM \(table("whatsapp_messages")) WHERE id = $2 AND reservation_id = $1)
+            ON CONFLICT (reservation_id) DO NOTHING
+            """, [reservationID, messageID, projectID])
+    }
+
+    /// Which of `ids` are stored.
+    private func storedIDs(_ ids: [String]) async throws -> Set<String> {
+        Set(try await pool.query(
+            "SELECT id FROM \(table("whatsapp_messages")) WHERE id = ANY(\(CommsSQL.textArray("$1")))", [PostgresJSON(ids)]
+        ).map { try $0.decode(String.self, at: 0) })
+    }
+
+    /// The batch statement: the ids it inserted (a message whose key or id conflicted is absent).
+    private func insertBatch(_ messages: [NewWhatsAppMessage]) async throws -> Set<String> {
+        let input = messages.enumerated().map { index, message in
+            AcceptInput(
+                n: index, id: message.id, project_id: message.projectID, instance_id: message.instanceID,
+                to_number: message.to, body: message.text, priority: message.priority,
+                reservation_id: message.reservationID, idempotency_key: message.idempotency?.key,
+                request_hash: message.idempotency?.requestHash)
+        }
+        return Set(try await pool.query("""
+            WITH input AS (
+                SELECT * FROM jsonb_to_recordset($1::jsonb) AS i(
+                    n int, id text, project_id text, instance_id text, to_number text, body text, priority smallint,
+                    reservation_id text, idempotency_key text, request_hash text)
+            ), inserted AS (
+                INSERT INTO \(table("whatsapp_messages"))
+                    (id, project_id, instance_id, to_number, body, priority, status, reservation_id, idempotency_key, request_hash)
+                SELECT id, project_id, instance_id, to_number, body, priority, 'queued', reservation_id, idempotency_key,
+                    request_hash
+                FROM input ORDER BY n
+                ON CONFLICT DO NOTHING
+                RETURNING id, project_id
+            ), events AS (
+                INSERT INTO \(table("whatsapp_message_events")) (message_id, project_id, status)
+                SELECT id, project_id, 'queued' FROM inserted
+            )
+            SELECT id FROM inserted
+            """, [PostgresJSON(input)]).map { try $0.decode(String.self, at: 0) })
+    }
+
+    /// One text of the batch statement's `$1` (snake_case: the JSON keys are the SQL column names).
+    private struct AcceptInput: Codable, Sendable {
+        let n: Int
+        let id: String
+        let project_id: String
+        let instance_id: String?
+        let to_number: String
+        let body: String
+        let priority: Int
+        let reservation_id: String?
+        let idempotency_key: String?
+        let request_hash: String?
+    }
+}
