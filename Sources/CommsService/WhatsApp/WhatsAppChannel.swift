@@ -132,6 +132,10 @@ struct WhatsAppChannel: Sendable {
         guard (1...Self.maximumText).contains(request.text.count) else {
             throw PublicError.validation("text", "text must be 1 to \(Self.maximumText) characters.")
         }
+        // PostgreSQL's text cannot hold U+0000.
+        guard !request.text.unicodeScalars.contains("\u{0}") else {
+            throw PublicError.validation("text", "text must not contain NUL characters.")
+        }
         guard let priority = Self.priorities[request.priority ?? "normal"] else {
             throw PublicError.validation("priority", "priority must be high, normal or low.")
         }
