@@ -30,7 +30,8 @@ struct WhatsAppMeshTests {
             #expect(sent[string: "instance_id"] == instance)
             let id = try #require(sent[string: "id"])
             var message = MeshResponse(status: 0, json: [:], headers: [:])
-            for _ in 0..<100 {
+            // Polled for up to 30 s: the machine may be busy (this waits for SmartSend, the gateway and its webhook).
+            for _ in 0..<300 {
                 message = try await mesh.http("GET", "/v1/comms/messages/\(id)", key: project.secretKey)
                 if message[string: "status"] == "delivered" { break }
                 try await Task.sleep(for: .milliseconds(100))

@@ -5,7 +5,8 @@ import Wire
 /// A development WhatsApp gateway that speaks the Evolution API v2 paths CommsService calls — the way the mail
 /// catcher stands in for an SMTP relay. Instances are `open` at once (a `CONNECTION_UPDATE` is posted to the
 /// instance's webhook), texts are stored as JSON files in a folder (`purrpurr whatsapp` lists them) and
-/// acknowledged with a `MESSAGES_UPDATE` `DELIVERY_ACK`. Every request needs the `apikey` header.
+/// acknowledged with a `MESSAGES_UPDATE` `DELIVERY_ACK`, and listed by `findMessages` (how SmartSend reconciles a
+/// send whose answer was lost). Every request needs the `apikey` header.
 ///
 /// Tests run it as a separate process (`purrpurr whatsapp-gateway --control`) and use its control routes:
 /// `GET /_control/calls` (every call with its time, so pacing is measured at the gateway), `POST /_control/force`
@@ -48,6 +49,7 @@ struct DevGateway: HTTPResponder {
             guard let instance, state.instance(instance) != nil else { return Self.notFound(instance) }
             return Self.json(["presence": body["presence"] ?? "composing"], status: 201)
         case (.post, "message", "sendText"): return await sendText(instance, body)
+        case (.post, "chat", "findMessages"): return findMessages(instance, body)
         case (.delete, "instance", "logout"):
             guard let instance, state.setState(instance, "close") else { return Self.notFound(instance) }
             return Self.json(["status": "SUCCESS", "error": false, "response": ["message": "Instance logged out"]])
@@ -101,6 +103,7 @@ struct DevGateway: HTTPResponder {
                 atPath: (directory as NSString).appendingPathComponent(name), contents: data,
                 attributes: [.posixPermissions: 0o600])
         }
+        state.recordSent(.init(id: id, instance: instance, number: digits, text: text, timestamp: Int(at.timeIntervalSince1970)))
         post(event: "messages.update", instance: instance, data: [
             "keyId": id, "remoteJid": "\(digits)@s.whatsapp.net", "fromMe": true, "status": "DELIVERY_ACK",
             "instanceId": state.instance(instance)?.id ?? "",
@@ -109,6 +112,20 @@ struct DevGateway: HTTPResponder {
             "key": ["remoteJid": "\(digits)@s.whatsapp.net", "fromMe": true, "id": id],
             "message": ["conversation": text], "messageTimestamp": Int(at.timeIntervalSince1970), "status": "PENDING",
         ], status: 201)
+    }
+
+    /// `POST /chat/findMessages/{instance}` with `where.key.remoteJid`: the texts sent to that chat, newest first,
+    /// in Evolution v2's page shape (`messages.records`).
+    private func findMessages(_ instance: String?, _ body: [String: Any]) -> HTTPResponse {
+        guard let instance, state.instance(instance) != nil else { return Self.notFound(instance) }
+        let key = ((body["where"] as? [String: Any])?["key"] as? [String: Any]) ?? [:]
+        guard let jid = key["remoteJid"] as? String else { return Self.error(400, "Bad Request", ["where.key.remoteJid is required"]) }
+        let number = String(jid.prefix { $0 != "@" })
+        let records: [[String: Any]] = state.sentTexts(instance: instance, number: number).map {
+            ["id": $0.id, "key": ["id": $0.id, "fromMe": true, "remoteJid": jid], "messageType": "conversation",
+             "message": ["conversation": $0.text], "messageTimestamp": $0.timestamp, "source": "unknown"]
+        }
+        return Self.json(["messages": ["total": records.count, "pages": 1, "currentPage": 1, "records": records]])
     }
 
     /// Posts `event` to `instance`'s webhook in the background, as Evolution does (its answer is not waited for).

@@ -37,8 +37,19 @@ final class DevGatewayState: Sendable {
         var count: Int
     }
 
+    /// A text an instance sent (what `findMessages` lists).
+    struct SentText: Sendable {
+        var id: String
+        var instance: String
+        var number: String
+        var text: String
+        /// Seconds since 1970 (Evolution's `messageTimestamp`).
+        var timestamp: Int
+    }
+
     private struct Contents {
         var instances: [String: Instance] = [:]
+        var sent: [SentText] = []
         var calls: [Call] = []
         var forced: [Forced] = []
         var sentCount = 0
@@ -96,6 +107,16 @@ final class DevGatewayState: Sendable {
 
     /// Removes instance `name`; false if unknown.
     func remove(_ name: String) -> Bool { contents.withLock { $0.instances.removeValue(forKey: name) != nil } }
+
+    /// Remembers a text `instance` sent.
+    func recordSent(_ text: SentText) {
+        contents.withLock { $0.sent.append(text) }
+    }
+
+    /// The texts `instance` sent to `number`, newest first.
+    func sentTexts(instance: String, number: String) -> [SentText] {
+        contents.withLock { $0.sent.filter { $0.instance == instance && $0.number == number }.reversed() }
+    }
 
     /// A new message number (for ids and file names).
     func nextMessageNumber() -> Int {

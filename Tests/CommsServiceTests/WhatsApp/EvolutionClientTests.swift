@@ -37,6 +37,11 @@ struct EvolutionClientTests {
         ])
         #expect(calls[3].presence == "composing")
         #expect(calls[3].at <= calls[4].at)
+        let found = try await client.sentTexts(instance: "wai_test", number: "51987654321")
+        #expect(found.map(\.id) == [id])
+        #expect(found.first?.text == "Hola")
+        #expect(abs(found.first?.sentAt.timeIntervalSinceNow ?? 99) < 60)
+        #expect(try await client.sentTexts(instance: "wai_test", number: "51900000001").isEmpty)
 
         await #expect(throws: GatewayError.notOnWhatsApp) {
             _ = try await client.sendText(instance: "wai_test", number: "51987654000", text: "Hola")

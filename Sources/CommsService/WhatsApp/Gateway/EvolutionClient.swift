@@ -65,6 +65,34 @@ struct EvolutionClient: Sendable {
         return id
     }
 
+    /// A text the instance sent, as `findMessages` lists it.
+    struct SentText: Sendable, Hashable {
+        let id: String
+        let text: String
+        let sentAt: Date
+    }
+
+    /// `POST /chat/findMessages/{instance}`: the texts the instance sent to `number` (`key.fromMe`), as the gateway
+    /// stored them. What reconciles a send whose answer never came back (Evolution keeps sent messages when its
+    /// database is on, which the platform's gateway needs for this).
+    func sentTexts(instance: String, number: String) async throws(GatewayError) -> [SentText] {
+        let answer = try await call(.post, "/chat/findMessages/" + Self.segment(instance), [
+            "where": ["key": ["remoteJid": number + "@s.whatsapp.net", "fromMe": true]], "page": 1, "offset": 100,
+        ])
+        guard let records = (answer["messages"] as? [String: Any])?["records"] as? [Any] else { throw .malformedResponse }
+        return records.compactMap { record -> SentText? in
+            guard let record = record as? [String: Any], let key = record["key"] as? [String: Any],
+                  key["fromMe"] as? Bool == true, let id = key["id"] as? String,
+                  let message = record["message"] as? [String: Any]
+            else { return nil }
+            let text = message["conversation"] as? String
+                ?? (message["extendedTextMessage"] as? [String: Any])?["text"] as? String
+            let seconds = (record["messageTimestamp"] as? NSNumber)?.doubleValue ?? (record["messageTimestamp"] as? String).flatMap(Double.init)
+            guard let text, let seconds else { return nil }
+            return SentText(id: id, text: text, sentAt: Date(timeIntervalSince1970: seconds))
+        }
+    }
+
     /// `DELETE /instance/logout/{instance}` then `DELETE /instance/delete/{instance}`; an instance the gateway
     /// no longer knows counts as deleted.
     func deleteInstance(instance: String) async throws(GatewayError) {

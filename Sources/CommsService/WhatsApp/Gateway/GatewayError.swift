@@ -21,6 +21,21 @@ enum GatewayError: Error, Sendable, Hashable, CustomStringConvertible {
     /// The request never got an answer (refused target, timeout, connection).
     case transport(HTTPClientError.Code)
 
+    /// Whether the gateway may have acted on the request despite this error: a 5xx, an answer we could not read,
+    /// or a connection that broke or timed out after the request was written. A refusal (4xx) or a connection that
+    /// never opened means it did not.
+    var mayHaveActed: Bool {
+        switch self {
+        case .unauthorized, .rateLimited, .notOnWhatsApp, .unknownInstance, .rejected: false
+        case .serverError, .malformedResponse: true
+        case .transport(let code):
+            switch code {
+            case .invalidRequest, .targetNotAllowed, .resolveFailed, .connectFailed, .connectTimeout, .tlsFailed: false
+            case .responseHeadTimeout, .timeout, .responseTooLarge, .malformedResponse, .connectionClosed, .cancelled: true
+            }
+        }
+    }
+
     var description: String {
         switch self {
         case .unauthorized(let status): "gateway refused the credentials (\(status))"

@@ -122,15 +122,27 @@ final class SmartSendWorker: Service, @unchecked Sendable {
         try await store.releaseInstance(id: instance.id, nextSendAt: nil)
     }
 
-    /// Presence, jitter, text: the gateway's message id or why not. `counted` gets the instance's pace once the
-    /// text is marked leaving.
+    /// Presence, jitter, text: the gateway's message id or why not. A text that may have left already
+    /// (``WhatsAppQueuedMessage/leftAt``) is first looked for at the gateway (``SmartSendReconciliation``).
+    /// `counted` gets the instance's pace once the text is marked leaving.
     private func send(
         _ message: WhatsAppQueuedMessage, claim: SmartSendClaim, gateway: Result<EvolutionClient, any Error>, firstOpenAt: Date?,
         counted: (WhatsAppInstancePace) -> Void
     ) async -> SmartSendResult {
+        // Whether an earlier attempt may have sent the text: until the gateway says it has no such text, every
+        // error keeps the message's `text_at` so the next attempt asks again.
+        var unsure = message.leftAt != nil
         do {
-            if claim.suppressed { return .suppressed }
+            if claim.suppressed, !unsure { return .suppressed }
             guard case .success(let gateway) = gateway else { return .noGateway }
+            if let leftAt = message.leftAt {
+                if let earlier = try await SmartSendReconciliation(store: store).earlierSend(of: message, leftAt: leftAt, gateway: gateway) {
+                    logger.notice("whatsapp text found at the gateway after an unanswered send", metadata: [.messageID: .string(message.id)])
+                    return .sent(earlier)
+                }
+                unsure = false
+            }
+            if claim.suppressed { return .suppressed }
             let number = String(message.to.dropFirst())
             let wait = Int.random(in: settings.jitter)
             // Evolution holds the presence call for its `delay`; a gateway that answers at once gets the rest of
@@ -145,11 +157,16 @@ final class SmartSendWorker: Service, @unchecked Sendable {
                 return .lostClaim
             }
             counted(paced)
-            return .sent(try await gateway.sendText(instance: message.instanceID, number: number, text: message.text))
+            do {
+                return .sent(try await gateway.sendText(instance: message.instanceID, number: number, text: message.text))
+            } catch {
+                // A refusal means it did not leave; a broken or unreadable answer means it may have.
+                return error.mayHaveActed ? .uncertain(error) : .gateway(error)
+            }
         } catch let error as GatewayError {
-            return .gateway(error)
+            return unsure ? .uncertain(error) : .gateway(error)
         } catch {
-            return .gateway(.transport(.connectFailed))
+            return unsure ? .uncertain(.transport(.connectionClosed)) : .gateway(.transport(.connectFailed))
         }
     }
 }

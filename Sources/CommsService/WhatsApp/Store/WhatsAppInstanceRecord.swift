@@ -71,4 +71,7 @@ struct WhatsAppQueuedMessage: Sendable, Hashable {
     let text: String
     let attempts: Int
     let createdAt: Date
+    /// When an earlier attempt's text left for the gateway with no answer recorded (the worker died mid-call, or
+    /// the call ended without a clear answer): the text may have been sent, so it is reconciled before any resend.
+    var leftAt: Date? = nil
 }

@@ -10,8 +10,6 @@ struct SmartSendClaim: Sendable, Hashable {
     var message: WhatsAppQueuedMessage?
     /// Whether the message's number is on the project's suppression list.
     var suppressed = false
-    /// When an earlier attempt's text left for the gateway (it may have reached it), if one did.
-    var previousTextAt: Date?
 }
 
 /// A text about to leave for the gateway (``WhatsAppStore/markLeaving(_:)``).
@@ -33,7 +31,8 @@ struct SmartSendDelivery: Sendable, Hashable {
 extension WhatsAppStore {
     /// For each instance (leased by the caller): renews its lease and, when it may send, claims its next due
     /// message (high → normal → low, FIFO within; `FOR UPDATE SKIP LOCKED`; `sending`, attempts + 1, under a
-    /// lease), with the suppression check of its number. One answer per instance, in order.
+    /// lease) with its earlier attempt's `text_at` (``WhatsAppQueuedMessage/leftAt``: reconciled before any
+    /// resend) and the suppression check of its number. One answer per instance, in order.
     func claimNext(_ instanceIDs: [String], lease: Duration) async throws -> [SmartSendClaim] {
         let input = instanceIDs.enumerated().map { ClaimInput(n: $0.offset, instance_id: $0.element) }
         let rows = try await pool.query("""
@@ -72,9 +71,9 @@ extension WhatsAppStore {
             }
             if let id, let project, let instance, let to, let text, let attempts, let created {
                 claims[n].message = WhatsAppQueuedMessage(
-                    id: id, projectID: project, instanceID: instance, to: to, text: text, attempts: attempts, createdAt: created)
+                    id: id, projectID: project, instanceID: instance, to: to, text: text, attempts: attempts, createdAt: created,
+                    leftAt: textAt)
                 claims[n].suppressed = suppressed
-                claims[n].previousTextAt = textAt
             }
         }
         return claims

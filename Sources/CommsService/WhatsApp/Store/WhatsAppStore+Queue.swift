@@ -4,7 +4,9 @@ import ServiceKit
 
 /// SmartSend's queue: instances are claimed under a lease (one replica paces an instance at a time), then
 /// their messages one by one (`FOR UPDATE SKIP LOCKED`, high before normal before low, FIFO within); a message
-/// whose worker died is claimed again only once its lease is over, so a crash never sends it twice within it.
+/// whose worker died is claimed again only once its lease is over, and one whose text had left for the gateway
+/// (`text_at` set, no answer recorded) comes back with ``WhatsAppQueuedMessage/leftAt`` so it is reconciled with
+/// the gateway before it is sent again: a crash never sends a text twice.
 extension WhatsAppStore {
     /// A message an instance may send now (`m`): queued and due, or `sending` with its lease over.
     var due: String {
@@ -56,26 +58,32 @@ extension WhatsAppStore {
         }
     }
 
-    /// Back to `queued`, due again after `delay`, with `detail` in a `queued` event (a retry's reason).
-    func requeue(_ message: WhatsAppQueuedMessage, after delay: Duration, detail: String, unassign: Bool = false) async throws {
+    /// Back to `queued`, due again after `delay`, with `detail` in a `queued` event (a retry's reason). With
+    /// `mayHaveLeft` the text's `text_at` is kept: the gateway may have taken it, so the next attempt reconciles first.
+    func requeue(
+        _ message: WhatsAppQueuedMessage, after delay: Duration, detail: String, unassign: Bool = false, mayHaveLeft: Bool = false
+    ) async throws {
         try await pool.withTransaction { tx in
             let updated = try await tx.execute("""
-                UPDATE \(table("whatsapp_messages")) SET status = 'queued', lease_until = NULL, text_at = NULL,
+                UPDATE \(table("whatsapp_messages")) SET status = 'queued', lease_until = NULL,
+                    text_at = CASE WHEN $5 THEN text_at ELSE NULL END,
                     next_attempt_at = clock_timestamp() + $3 * interval '1 millisecond',
                     instance_id = CASE WHEN $4 THEN NULL ELSE instance_id END, updated_at = clock_timestamp()
                 WHERE id = $1 AND attempts = $2 AND status = 'sending'
-                """, [message.id, message.attempts, Self.milliseconds(delay), unassign])
+                """, [message.id, message.attempts, Self.milliseconds(delay), unassign && !mayHaveLeft, mayHaveLeft])
             if updated == 1 {
                 try await appendEvent(tx, messageID: message.id, projectID: message.projectID, status: "queued", detail: detail)
             }
         }
     }
 
-    /// Takes the queued messages off `instanceID` (banned or deleted) so they are given to another instance.
+    /// Takes the queued messages off `instanceID` (banned or deleted) so they are given to another instance —
+    /// except texts that may have left through it already (`text_at` kept): only this instance's gateway can tell
+    /// whether they were sent, so they wait for it (or fail after 24 h) rather than risk a second copy.
     func unassignQueue(instanceID: String) async throws {
         try await pool.execute("""
             UPDATE \(table("whatsapp_messages")) SET instance_id = NULL, updated_at = clock_timestamp()
-            WHERE instance_id = $1 AND status = 'queued'
+            WHERE instance_id = $1 AND status = 'queued' AND text_at IS NULL
             """, [instanceID])
     }
 
@@ -90,6 +98,16 @@ extension WhatsAppStore {
             try await markFailed(messageID: id, projectID: project, reason: "not sent within 24 hours")
         }
         return rows.count
+    }
+
+    /// Which of `gatewayIDs` are already recorded as some message's gateway id (so a reconciliation never takes
+    /// another message's text for this one's).
+    func recordedGatewayIDs(_ gatewayIDs: [String]) async throws -> Set<String> {
+        guard !gatewayIDs.isEmpty else { return [] }
+        return Set(try await pool.query("""
+            SELECT gateway_message_id FROM \(table("whatsapp_messages"))
+            WHERE gateway_message_id = ANY(\(CommsSQL.textArray("$1")))
+            """, [PostgresJSON(gatewayIDs)]).map { try $0.decode(String.self, at: 0) })
     }
 
     /// Queued messages without an instance, oldest and most urgent first.
