@@ -14,6 +14,8 @@ struct WhatsAppChannel: Sendable {
     let urlRules: WebhookEndpointRules
     /// Commits accepted texts in batches (``WhatsAppStore/enqueueAll(_:)``).
     let accepts: GroupCommit<NewWhatsAppMessage, SendWhatsAppResponse>
+    /// The instance choice of texts naming none, kept a second per project.
+    let choices = InstanceChoiceCache()
 
     init(
         store: WhatsAppStore, gateways: WhatsAppGateways, sealer: RelaySealer, settings: WhatsAppSettings,
@@ -80,6 +82,7 @@ struct WhatsAppChannel: Sendable {
             try? await store.deleteInstance(id: id)
             throw Self.publicError(error)
         }
+        choices.drop(projectID: projectID)
         try await refreshConnection(id: id, gateway: gateway)
         return try await view(id: id, projectID: projectID, link: link)
     }
@@ -103,6 +106,7 @@ struct WhatsAppChannel: Sendable {
         try await store.changeHealth(instanceID: id, to: "BANNED", reason: "instance deleted")
         try await store.unassignQueue(instanceID: id)
         try await store.deleteInstance(id: id)
+        choices.drop(projectID: projectID)
     }
 
     func instances(projectID: String) async throws -> [WhatsAppInstanceView] {
@@ -145,15 +149,18 @@ struct WhatsAppChannel: Sendable {
                 throw PublicError(.notFound, "The instance does not exist.", field: "instance_id")
             }
         } else {
-            var chooser = try await SmartSendChooser.load(store, settings, projectID: projectID)
-            if chooser.noneLeft {
+            let choice = try await choices.take(projectID: projectID) {
+                try await SmartSendChooser.load(store, settings, projectID: projectID)
+            }
+            if choice.noneLeft {
                 throw PublicError.validation("instance_id", "The project has no WhatsApp instance that can send: create one first.")
             }
-            instanceID = chooser.take()
+            instanceID = choice.instanceID
         }
         return try await accepts.submit(NewWhatsAppMessage(
-            id: ResourceID.make("msg_"), projectID: projectID, instanceID: instanceID, to: request.to, text: request.text,
-            priority: priority, reservationID: request.reservationID, idempotency: idempotency))
+            id: ResourceID.make("msg_"), projectID: projectID, instanceID: instanceID, chosen: request.instanceID == nil,
+            to: request.to, text: request.text, priority: priority, reservationID: request.reservationID,
+            idempotency: idempotency))
     }
 
     /// `+` and 8–15 ASCII digits, the first not 0.

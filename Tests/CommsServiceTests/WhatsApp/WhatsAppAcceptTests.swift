@@ -119,4 +119,31 @@ struct WhatsAppAcceptTests {
             _ = try await harness.channel.send(Self.request(1, text: "a\u{0}b"), projectID: harness.project)
         }
     }
+
+    @Test("the kept choice: a burst is spread over the instances; a chosen instance banned by the commit is given up, a named one kept")
+    func keptChoice() async throws {
+        let harness = try await SmartSendHarness(jitter: "0-0")
+        defer { Task { await harness.close() } }
+        let first = try await harness.instance("uno")
+        let second = try await harness.instance("dos")
+        var chosen: [String?] = []
+        for index in 0..<4 { chosen.append(try await harness.send("+5190000060\(index)").instanceID) }
+        #expect(chosen.filter { $0 == first.id }.count == 2 && chosen.filter { $0 == second.id }.count == 2)
+        // Banned after the chooser was kept: the next texts choosing it are committed without an instance.
+        try await harness.comms.pool.execute(
+            "UPDATE \(harness.comms.schema).whatsapp_instances SET health = 'BANNED' WHERE id = $1", [first.id])
+        for index in 0..<2 {
+            let accepted = try await harness.send("+5190000061\(index)")
+            #expect(accepted.instanceID != first.id)
+            let stored = try await harness.comms.pool.query(
+                "SELECT instance_id FROM \(harness.comms.schema).whatsapp_messages WHERE id = $1", [accepted.id]
+            ).first?.decode(String?.self, at: 0)
+            #expect(stored == accepted.instanceID)
+        }
+        let named = try await harness.send("+51900000620", instance: first.id)
+        #expect(named.instanceID == first.id)
+        // A new instance drops the kept choice at once.
+        let third = try await harness.instance("tres")
+        #expect(try await harness.send("+51900000630").instanceID == third.id)
+    }
 }

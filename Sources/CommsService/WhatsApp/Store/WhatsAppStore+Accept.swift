@@ -10,6 +10,9 @@ struct NewWhatsAppMessage: Sendable, Hashable {
     let projectID: String
     /// The instance named or chosen (nil: SmartSend chooses later).
     let instanceID: String?
+    /// Whether SmartSend chose `instanceID` (the text named none): given up at the commit when that instance is
+    /// gone or `BANNED` by then (SmartSend chooses again), where a named one is kept.
+    var chosen = false
     /// E.164.
     let to: String
     let text: String
@@ -20,8 +23,10 @@ struct NewWhatsAppMessage: Sendable, Hashable {
     /// The client's idempotency key and the hash of the request it came with.
     let idempotency: IdempotencyCheck?
 
-    /// The answer once committed.
-    var response: SendWhatsAppResponse { SendWhatsAppResponse(id: id, status: "queued", instanceID: instanceID) }
+    /// The answer once committed with `instanceID`.
+    func response(instanceID: String?) -> SendWhatsAppResponse {
+        SendWhatsAppResponse(id: id, status: "queued", instanceID: instanceID)
+    }
 }
 
 /// Accepting texts: a group-commit batch in one statement (messages and their `queued` events), with the
@@ -47,12 +52,16 @@ extension WhatsAppStore {
         }
         var committed: [Result<SendWhatsAppResponse, any Error>] = []
         var inBatch = Set<Int>()
-        let inserted: Set<String>? = try? await insertBatch(unique)
         // After a failed statement, what its commit stored anyway (the connection lost during COMMIT).
-        let stored = inserted == nil ? ((try? await storedIDs(unique.map(\.id))) ?? []) : []
+        var stored: [String: String?] = [:]
+        if let inserted = try? await insertBatch(unique) {
+            stored = inserted
+        } else if let found = try? await storedInstances(unique.map(\.id)) {
+            stored = found
+        }
         for (index, message) in unique.enumerated() {
-            if inserted?.contains(message.id) == true || stored.contains(message.id) {
-                committed.append(.success(message.response))
+            if let instanceID = stored[message.id] {
+                committed.append(.success(message.response(instanceID: instanceID)))
                 inBatch.insert(index)
             } else {
                 committed.append(await Result(catching: { try await enqueue(message) }))
@@ -81,7 +90,7 @@ extension WhatsAppStore {
     /// old message first; a message with the same key committed meanwhile wins (its answer, or
     /// `IDEMPOTENCY_KEY_REUSED` if its request differs); a message already stored under its own id is answered.
     func enqueue(_ message: NewWhatsAppMessage) async throws -> SendWhatsAppResponse {
-        let inserted = try await pool.withTransaction { tx -> Bool in
+        let inserted = try await pool.withTransaction { tx -> [String: String?] in
             if let key = message.idempotency?.key {
                 try await tx.execute("""
                     UPDATE \(table("whatsapp_messages")) SET idempotency_key = NULL
@@ -91,16 +100,16 @@ extension WhatsAppStore {
             let rows = try await tx.query("""
                 INSERT INTO \(table("whatsapp_messages"))
                     (id, project_id, instance_id, to_number, body, priority, status, reservation_id, idempotency_key, request_hash)
-                VALUES ($1, $2, $3, $4, $5, $6, 'queued', $7, $8, $9)
-                ON CONFLICT DO NOTHING RETURNING id
+                VALUES ($1, $2, \(instanceKept("$3", chosen: "$10")), $4, $5, $6, 'queued', $7, $8, $9)
+                ON CONFLICT DO NOTHING RETURNING id, instance_id
                 """, [message.id, message.projectID, message.instanceID, message.to, message.text, message.priority,
-                      message.reservationID, message.idempotency?.key, message.idempotency?.requestHash])
-            guard !rows.isEmpty else { return false }
+                      message.reservationID, message.idempotency?.key, message.idempotency?.requestHash, message.chosen])
+            guard let row = rows.first else { return [:] }
             try await appendEvent(tx, messageID: message.id, projectID: message.projectID, status: "queued", detail: nil)
-            return true
+            return [message.id: try row.decode(String?.self, at: 1)]
         }
-        if inserted { return message.response }
-        if try await !storedIDs([message.id]).isEmpty { return message.response }
+        if let instanceID = inserted[message.id] { return message.response(instanceID: instanceID) }
+        if let instanceID = try await storedInstances([message.id])[message.id] { return message.response(instanceID: instanceID) }
         guard let idempotency = message.idempotency,
               let winner = try await self.message(idempotencyKey: idempotency.key, projectID: message.projectID)
         else { throw WireError(.aborted, "The message conflicted; retry.") }
@@ -132,41 +141,59 @@ extension WhatsAppStore {
             """, [reservationID, messageID, projectID])
     }
 
-    /// Which of `ids` are stored.
-    private func storedIDs(_ ids: [String]) async throws -> Set<String> {
-        Set(try await pool.query(
-            "SELECT id FROM \(table("whatsapp_messages")) WHERE id = ANY(\(CommsSQL.textArray("$1")))", [PostgresJSON(ids)]
-        ).map { try $0.decode(String.self, at: 0) })
+    /// The instance of each of `ids` that is stored.
+    private func storedInstances(_ ids: [String]) async throws -> [String: String?] {
+        try await instances(of: pool.query(
+            "SELECT id, instance_id FROM \(table("whatsapp_messages")) WHERE id = ANY(\(CommsSQL.textArray("$1")))",
+            [PostgresJSON(ids)]))
     }
 
-    /// The batch statement: the ids it inserted (a message whose key or id conflicted is absent).
-    private func insertBatch(_ messages: [NewWhatsAppMessage]) async throws -> Set<String> {
+    private func instances(of rows: PostgresRows) throws -> [String: String?] {
+        var instances: [String: String?] = [:]
+        for row in rows {
+            let (id, instance) = try row.decode((String, String?).self)
+            instances[id] = .some(instance)
+        }
+        return instances
+    }
+
+    /// The instance a text is committed with: a chosen one only while it exists and is not `BANNED`.
+    private func instanceKept(_ instance: String, chosen: String) -> String {
+        """
+        CASE WHEN \(chosen)::boolean AND NOT EXISTS (SELECT 1 FROM \(table("whatsapp_instances")) k
+                                           WHERE k.id = \(instance)::text AND k.health <> 'BANNED')
+             THEN NULL ELSE \(instance)::text END
+        """
+    }
+
+    /// The batch statement: the instance of each text it inserted (a text whose key or id conflicted is absent).
+    private func insertBatch(_ messages: [NewWhatsAppMessage]) async throws -> [String: String?] {
         let input = messages.enumerated().map { index, message in
             AcceptInput(
-                n: index, id: message.id, project_id: message.projectID, instance_id: message.instanceID,
+                n: index, id: message.id, project_id: message.projectID, instance_id: message.instanceID, chosen: message.chosen,
                 to_number: message.to, body: message.text, priority: message.priority,
                 reservation_id: message.reservationID, idempotency_key: message.idempotency?.key,
                 request_hash: message.idempotency?.requestHash)
         }
-        return Set(try await pool.query("""
+        return try instances(of: await pool.query("""
             WITH input AS (
                 SELECT * FROM jsonb_to_recordset($1::jsonb) AS i(
-                    n int, id text, project_id text, instance_id text, to_number text, body text, priority smallint,
+                    n int, id text, project_id text, instance_id text, chosen boolean, to_number text, body text, priority smallint,
                     reservation_id text, idempotency_key text, request_hash text)
             ), inserted AS (
                 INSERT INTO \(table("whatsapp_messages"))
                     (id, project_id, instance_id, to_number, body, priority, status, reservation_id, idempotency_key, request_hash)
-                SELECT id, project_id, instance_id, to_number, body, priority, 'queued', reservation_id, idempotency_key,
-                    request_hash
+                SELECT id, project_id, \(instanceKept("instance_id", chosen: "chosen")), to_number, body, priority, 'queued',
+                    reservation_id, idempotency_key, request_hash
                 FROM input ORDER BY n
                 ON CONFLICT DO NOTHING
-                RETURNING id, project_id
+                RETURNING id, project_id, instance_id
             ), events AS (
                 INSERT INTO \(table("whatsapp_message_events")) (message_id, project_id, status)
                 SELECT id, project_id, 'queued' FROM inserted
             )
-            SELECT id FROM inserted
-            """, [PostgresJSON(input)]).map { try $0.decode(String.self, at: 0) })
+            SELECT id, instance_id FROM inserted
+            """, [PostgresJSON(input)]))
     }
 
     /// One text of the batch statement's `$1` (snake_case: the JSON keys are the SQL column names).
@@ -175,6 +202,7 @@ extension WhatsAppStore {
         let id: String
         let project_id: String
         let instance_id: String?
+        let chosen: Bool
         let to_number: String
         let body: String
         let priority: Int
