@@ -8,7 +8,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 source scripts/lib/postgres.sh
-work=$(mktemp -d /tmp/purrpurr-bench-whatsapp.XXXXXX)
+work=$(mktemp -d /tmp/purrpurr-bench-whatsapp.XXXXXX); chmod 0755 "$work"   # the throwaway PostgreSQL runs as its own user
 trap 'pg_throwaway_stop; rm -rf "$work"' EXIT INT TERM
 [ -n "${PURRPURR_TEST_DATABASE_URL:-}" ] || pg_throwaway_start "$work/pg"
 echo "[bench-whatsapp] building (release, -enable-testing)" >&2
