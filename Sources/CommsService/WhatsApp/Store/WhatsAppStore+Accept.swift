@@ -132,13 +132,7 @@ extension WhatsAppStore {
 
     /// A request that made no new text (a repeat) gives its reservation back, unless it is the stored text's own.
     func releaseUnused(_ reservationID: String?, messageID: String, projectID: String) async throws {
-        guard let reservationID else { return }
-        try await pool.execute("""
-            INSERT INTO \(table("settlements")) (reservation_id, action, message_id, project_id)
-            SELECT $1, 'release', $2, $3
-            WHERE NOT EXISTS (SELECT 1 FROM \(table("whatsapp_messages")) WHERE id = $2 AND reservation_id = $1)
-            ON CONFLICT (reservation_id) DO NOTHING
-            """, [reservationID, messageID, projectID])
+        try await comms.releaseUnused(reservationID, messageID: messageID, projectID: projectID, messagesTable: "whatsapp_messages")
     }
 
     /// The instance of each of `ids` that is stored.
