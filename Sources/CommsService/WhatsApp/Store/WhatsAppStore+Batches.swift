@@ -122,11 +122,15 @@ extension WhatsAppStore {
     /// Records texts the gateway took, in one transaction: `sent` with the gateway's message id, the `sent`
     /// event, the capture settlement, the instance's 5xx count reset, `whatsapp.sent`, and any `delivered` or
     /// `read` the gateway reported before this commit. A text whose claim was lost changes nothing.
+    ///
+    /// A report can cross the commit: it finds no `sent` row (not committed yet) and is kept, after this
+    /// transaction's look at the kept reports. So once committed, the kept reports of the batch are looked at
+    /// again (applying is forward only: a report seen twice changes nothing the second time).
     func markSent(_ texts: [SmartSendDelivery]) async throws {
         let input = texts.map {
             SentInput(id: $0.message.id, attempts: $0.message.attempts, gateway_message_id: $0.gatewayMessageID)
         }
-        try await pool.withTransaction { tx in
+        let sent = try await pool.withTransaction { tx -> [ReportedText] in
             let rows = try await tx.query("""
                 WITH input AS (
                     SELECT * FROM jsonb_to_recordset($1::jsonb) AS i(id text, attempts int, gateway_message_id text)
@@ -152,20 +156,41 @@ extension WhatsAppStore {
                 FROM sent
                 """, [PostgresJSON(input)])
             var events: [NewWebhookEvent] = []
-            var reported: [(instance: String, gatewayID: String)] = []
+            var sent: [ReportedText] = []
             for row in rows {
                 let (id, project, instance, gatewayID, kept) = try row.decode((String, String, String, String, Bool).self)
                 events.append(comms.ownEvent(projectID: project, type: .whatsappSent, data: [
                     "message_id": id, "status": "sent", "instance_id": instance,
                 ]))
-                if kept { reported.append((instance, gatewayID)) }
+                // Reports that came before this commit (the development gateway reports at once); rare, one by one.
+                if kept { try await applyKeptStatuses(tx, instanceID: instance, gatewayMessageID: gatewayID) }
+                sent.append(ReportedText(instance_id: instance, gateway_message_id: gatewayID))
             }
             try await comms.recordWebhookEvents(tx, events)
-            // Reports that came before this commit (the development gateway reports at once); rare, one by one.
-            for (instance, gatewayID) in reported {
+            return sent
+        }
+        try await applyLateReports(sent)
+    }
+
+    /// Applies the kept reports of texts just committed `sent` that arrived while their commit was in flight.
+    private func applyLateReports(_ texts: [ReportedText]) async throws {
+        guard !texts.isEmpty else { return }
+        let late = try await pool.query("""
+            SELECT DISTINCT g.instance_id, g.gateway_message_id FROM \(table("whatsapp_gateway_statuses")) g
+            JOIN jsonb_to_recordset($1::jsonb) AS i(instance_id text, gateway_message_id text)
+                ON g.instance_id = i.instance_id AND g.gateway_message_id = i.gateway_message_id
+            """, [PostgresJSON(texts)]).map { try $0.decode((String, String).self) }
+        for (instance, gatewayID) in late {
+            try await pool.withTransaction { tx in
                 try await applyKeptStatuses(tx, instanceID: instance, gatewayMessageID: gatewayID)
             }
         }
+    }
+
+    /// A text sent, as its gateway reports name it.
+    private struct ReportedText: Codable, Sendable {
+        let instance_id: String
+        let gateway_message_id: String
     }
 
     private struct ClaimInput: Codable, Sendable {
