@@ -3,7 +3,9 @@
 # (`purrpurr up`, release builds, each on its own PostgreSQL), measured in alternation in one sitting, so that
 # whatever else the machine does weighs on both alike: wrk -t1 -c64 per route, A then B, ROUNDS times, and the
 # peers' Hummingbird 2 `/json` after. Routes: (b) GET /v1/whoami (secret key), (c) GET /v1/auth/jwks
-# (publishable key, one Wire call). One JSON line per measurement; the median per side and route last.
+# (publishable key, one Wire call). One JSON line per measurement; the median per side and route last. Each line
+# also has the CPU the router and identity-service processes used per request (utime + stime from /proc over the
+# wrk run), comparable with the peers' `server_cpu_us_per_req` and steadier than req/s on a busy machine.
 #   scripts/bench-router-ab.sh OTHER_CHECKOUT [SECONDS] [ROUNDS]     (defaults 5 and 3)
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -51,15 +53,42 @@ read -r a_port a_key a_pk < <(start after "$PWD")
 read -r b_port b_key b_pk < <(start before "$other")
 sync; sleep 5
 
+mesh_cpu() {  # SIDE: CPU seconds used so far by that mesh's router and identity-service (the route's two hops)
+    local up
+    if [ "$1" = after ]; then up=$(sed -n 1p "$work/pids"); else up=$(sed -n 2p "$work/pids"); fi
+    python3 - "$up" <<'PY'
+import os, sys
+children = {}
+for pid in filter(str.isdigit, os.listdir("/proc")):
+    try:
+        stat = open(f"/proc/{pid}/stat").read()
+    except OSError:
+        continue
+    comm, rest = stat[stat.index("(") + 1:stat.rindex(")")], stat[stat.rindex(")") + 2:].split()
+    children.setdefault(rest[1], []).append((pid, comm, int(rest[11]) + int(rest[12])))
+total, todo = 0, [sys.argv[1]]
+while todo:
+    for pid, comm, ticks in children.get(todo.pop(), []):
+        todo.append(pid)
+        if comm in ("router", "identity-servic"):
+            total += ticks
+print(total / os.sysconf("SC_CLK_TCK"))
+PY
+}
 measure() {  # SIDE ROUTE URL KEY
-    local out
+    local out cpu_before cpu_after
+    cpu_before=$(mesh_cpu "$1")
     out=$(wrk -t1 -c64 -d"${seconds}s" --latency -H "X-API-Key: $4" "$3")
-    python3 - "$1" "$2" <<PY
+    cpu_after=$(mesh_cpu "$1")
+    python3 - "$1" "$2" "$cpu_before" "$cpu_after" <<PY
 import re, sys, json
 text = """$out"""
 rate = float(re.search(r'Requests/sec:\s+([\d.]+)', text).group(1))
+requests = int(re.search(r'(\d+) requests in', text).group(1))
 non2xx = re.search(r'Non-2xx or 3xx responses: (\d+)', text)
-print(json.dumps({"side": sys.argv[1], "route": sys.argv[2], "req_per_s": rate, "non_2xx": int(non2xx.group(1)) if non2xx else 0}))
+cpu = float(sys.argv[4]) - float(sys.argv[3])
+print(json.dumps({"side": sys.argv[1], "route": sys.argv[2], "req_per_s": rate, "non_2xx": int(non2xx.group(1)) if non2xx else 0,
+                  "router_identity_cpu_us_per_req": round(cpu * 1e6 / max(requests, 1), 1)}))
 PY
 }
 for side in after before; do  # warm both, unmeasured
@@ -79,7 +108,10 @@ lines = [json.loads(l) for l in open(sys.argv[1])]
 for route in ("whoami", "jwks"):
     a = statistics.median(l["req_per_s"] for l in lines if l["side"] == "after" and l["route"] == route)
     b = statistics.median(l["req_per_s"] for l in lines if l["side"] == "before" and l["route"] == route)
-    print(json.dumps({"route": route, "median_after": a, "median_before": b, "after_over_before": round(a / b, 3)}))
+    ca = statistics.median(l["router_identity_cpu_us_per_req"] for l in lines if l["side"] == "after" and l["route"] == route)
+    cb = statistics.median(l["router_identity_cpu_us_per_req"] for l in lines if l["side"] == "before" and l["route"] == route)
+    print(json.dumps({"route": route, "median_after": a, "median_before": b, "after_over_before": round(a / b, 3),
+                      "cpu_us_per_req_after": ca, "cpu_us_per_req_before": cb}))
 PY
 copy=${PEERS_COPY:-/tmp/purrpurr-peers}
 if [ ! -x "$copy/run-peers.sh" ]; then

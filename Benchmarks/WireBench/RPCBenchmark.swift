@@ -50,6 +50,7 @@ enum RPCBenchmark {
                     ("errors", .int(result.errors)),
                     ("server_cpu_cores", result.serverCPU.map { .precise($0 / options.duration) } ?? .null),
                     ("server_cpu_us_per_req", result.serverCPU.map { .double($0 * 1e6 / Double(max(result.calls, 1))) } ?? .null),
+                    ("client_cpu_us_per_req", .double(result.clientCPU * 1e6 / Double(max(result.calls, 1)))),
                 ])
             }
         }
@@ -62,6 +63,16 @@ enum RPCBenchmark {
         var p50: Double
         var p99: Double
         var serverCPU: Double?
+        /// CPU seconds this process (the client; with `--in-process`, the server too) used while measuring.
+        var clientCPU: Double
+    }
+
+    /// CPU seconds (user + system) used by this process so far.
+    static var processCPUSeconds: Double {
+        var usage = rusage()
+        getrusage(RUSAGE_SELF.rawValue, &usage)
+        return Double(usage.ru_utime.tv_sec + usage.ru_stime.tv_sec)
+            + Double(usage.ru_utime.tv_usec + usage.ru_stime.tv_usec) / 1e6
     }
 
     /// `concurrency` callers on the client's loop (executor preference: no thread hop), each calling in a
@@ -69,6 +80,7 @@ enum RPCBenchmark {
     static func measure(echo: EchoContract.Client, loop: EventLoop, message: EchoMessage, concurrency: Int,
                         seconds: Double, server: BenchServer.Handle?) async throws -> Result {
         let cpuBefore = server?.cpuSeconds
+        let clientCPUBefore = self.processCPUSeconds
         let start = ContinuousClock.now
         let end = start + .milliseconds(Int(seconds * 1000))
         let tasks = (0..<concurrency).map { _ in
@@ -100,6 +112,7 @@ enum RPCBenchmark {
         }
         let elapsed = ContinuousClock.now - start
         let cpuAfter = server?.cpuSeconds
+        let clientCPU = self.processCPUSeconds - clientCPUBefore
         all.sort()
         func percentile(_ p: Double) -> Double {
             all.isEmpty ? 0 : Double(all[min(all.count - 1, Int(Double(all.count) * p))])
@@ -108,6 +121,6 @@ enum RPCBenchmark {
         return Result(
             calls: all.count, errors: errors, callsPerSecond: Double(all.count) / seconds,
             p50: percentile(0.50), p99: percentile(0.99),
-            serverCPU: cpuBefore.flatMap { before in cpuAfter.map { $0 - before } })
+            serverCPU: cpuBefore.flatMap { before in cpuAfter.map { $0 - before } }, clientCPU: clientCPU)
     }
 }

@@ -238,10 +238,17 @@ enum CommsServiceMigrations {
                     PRIMARY KEY (instance_id, gateway_message_id, status)
                 );
                 """),
+            // The outbox's claims: one partial index per kind of due row, so a claim never reads the messages in
+            // flight (the old index held queued and sending rows alike). docs/comms.md, "The outbox".
+            Migration(version: 7, name: "outbox claim indexes", sql: """
+                CREATE INDEX messages_queued_due ON \(schema).messages (next_attempt_at) WHERE status = 'queued';
+                CREATE INDEX messages_lease_expiry ON \(schema).messages (lease_until) WHERE status = 'sending';
+                DROP INDEX \(schema).messages_due;
+                """),
             // SmartSend's pace in the instance's row (the instants of its last 10 texts, microseconds since the
             // epoch, and the count of its current warm-up day), filled from the texts already sent; WhatsApp
             // accepts' idempotency keys; the project's messages newest first (`GET /v1/comms/messages`).
-            Migration(version: 7, name: "whatsapp pace in the row, idempotency, list", sql: """
+            Migration(version: 8, name: "whatsapp pace in the row, idempotency, list", sql: """
                 ALTER TABLE \(schema).whatsapp_instances ADD COLUMN recent_sends bigint[] NOT NULL DEFAULT '{}',
                     ADD COLUMN day_start timestamptz, ADD COLUMN sent_today integer NOT NULL DEFAULT 0;
                 UPDATE \(schema).whatsapp_instances i SET day_start = d.start FROM (

@@ -1,7 +1,9 @@
 import ServiceKit
 
 await ServiceMain.runMeshService(
-    .vault, migrations: VaultServiceMigrations.all, configuration: { try VaultServiceConfig(environment: $0) }
+    // Filters fold a field's path into a constant to match expression indexes: plan with the values each time.
+    .vault, migrations: VaultServiceMigrations.all, plansEveryExecution: true,
+    configuration: { try VaultServiceConfig(environment: $0) }
 ) { config, context, pool in
     let store = VaultStore(pool: pool)
     var fanOut = TenantMigrationFanOut(pool: pool, catalog: store.catalog, logger: context.logger)

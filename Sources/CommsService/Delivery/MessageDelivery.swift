@@ -32,7 +32,7 @@ struct MessageDelivery: Sendable {
     /// Attempts `message` and records what happened. Throws only database errors (the lease then expires
     /// and the message is tried again).
     func deliver(_ message: ClaimedMessage) async throws {
-        let suppressed = try await store.suppressed(projectID: message.projectID, among: message.recipients)
+        let suppressed = message.suppressed  // read by the claim, just now
         let recipients = message.recipients.filter { !suppressed.contains($0.lowercased()) }
         guard !recipients.isEmpty else {
             try await store.complete(message, status: "suppressed", detail: "Every recipient is on the suppression list.")

@@ -17,6 +17,8 @@ struct ClaimedMessage: Sendable, Hashable {
     let body: [UInt8]
     /// The attempt this claim is (1 for the first).
     let attempts: Int
+    /// The recipients (lower-cased) on the project's suppression list when the message was claimed.
+    var suppressed: Set<String> = []
 }
 
 /// A recipient to add to the project's suppression list.
@@ -29,39 +31,56 @@ struct SuppressionEntry: Sendable, Hashable {
 
 extension CommsStore {
     /// Claims up to `limit` due messages (queued, or sending with an expired lease: a crashed worker's),
-    /// at most `perProject` of one project, none of the projects in `excluding` (at their cap), oldest due
-    /// first, skipping rows other workers hold. Each claim counts an attempt and leases the message for `lease`.
+    /// at most `perProject` of one project, none of the projects in `excluding` (at their cap), expired leases
+    /// first, then oldest due first, skipping rows other workers hold. Each claim counts an attempt and leases
+    /// the message for `lease`; it answers which recipients are suppressed now, so the send needs no other read.
+    ///
+    /// The two kinds of due rows each have their partial index (`messages_queued_due`, `messages_lease_expiry`),
+    /// so a claim reads no message in flight. Rows are locked only as they are read: `limit` of them when one
+    /// claim cannot exceed `perProject` anyway (the outbox's default, one at a time), else a window of
+    /// `limit × 20` from which `perProject` per project are picked.
     func claim(
         limit: Int, perProject: Int, lease: Duration, excluding: [String] = []
     ) async throws -> [ClaimedMessage] {
+        let window = limit <= perProject ? limit : limit * 20
         let rows = try await pool.query("""
             WITH due AS (
-                SELECT id, project_id, next_attempt_at FROM \(table("messages"))
-                WHERE status IN ('queued', 'sending') AND next_attempt_at <= now()
-                  AND (lease_until IS NULL OR lease_until < now())
-                  AND project_id <> ALL(\(CommsSQL.textArray("$5")))
-                ORDER BY next_attempt_at LIMIT $3
-                FOR UPDATE SKIP LOCKED
+                SELECT * FROM (
+                    SELECT id, project_id, lease_until AS due_at FROM \(table("messages"))
+                    WHERE status = 'sending' AND lease_until < now() AND project_id <> ALL(\(CommsSQL.textArray("$5")))
+                    ORDER BY lease_until LIMIT $3
+                    FOR UPDATE SKIP LOCKED
+                ) expired
+                UNION ALL
+                SELECT * FROM (
+                    SELECT id, project_id, next_attempt_at FROM \(table("messages"))
+                    WHERE status = 'queued' AND next_attempt_at <= now() AND project_id <> ALL(\(CommsSQL.textArray("$5")))
+                    ORDER BY next_attempt_at LIMIT $3
+                    FOR UPDATE SKIP LOCKED
+                ) queued
+                LIMIT $3
             ), picked AS (
                 SELECT id FROM (
-                    SELECT id, next_attempt_at,
-                           row_number() OVER (PARTITION BY project_id ORDER BY next_attempt_at, id) AS rank
+                    SELECT id, due_at, row_number() OVER (PARTITION BY project_id ORDER BY due_at, id) AS rank
                     FROM due
                 ) ranked
-                WHERE rank <= $2 ORDER BY next_attempt_at LIMIT $1
+                WHERE rank <= $2 ORDER BY due_at LIMIT $1
             )
             UPDATE \(table("messages")) m
             SET status = 'sending', attempts = m.attempts + 1, updated_at = clock_timestamp(),
                 lease_until = clock_timestamp() + $4::bigint * interval '1 millisecond'
             FROM picked WHERE m.id = picked.id
-            RETURNING m.id, m.project_id, to_jsonb(m.recipients), m.mail_from, m.body, m.attempts
-            """, [limit, perProject, limit * 20, Self.milliseconds(lease), PostgresJSON(excluding)])
+            RETURNING m.id, m.project_id, to_jsonb(m.recipients), m.mail_from, m.body, m.attempts,
+                to_jsonb(ARRAY(SELECT x.email FROM \(table("suppressions")) x
+                               WHERE x.project_id = m.project_id
+                                 AND x.email = ANY(ARRAY(SELECT lower(r) FROM unnest(m.recipients) AS r))))
+            """, [limit, perProject, window, Self.milliseconds(lease), PostgresJSON(excluding)])
         return try rows.map { row in
-            let (id, projectID, recipients, mailFrom, body, attempts) =
-                try row.decode((String, String, PostgresJSON<[String]>, String, [UInt8], Int).self)
+            let (id, projectID, recipients, mailFrom, body, attempts, suppressed) = try row.decode(
+                (String, String, PostgresJSON<[String]>, String, [UInt8], Int, PostgresJSON<[String]>).self)
             return ClaimedMessage(
                 id: id, projectID: projectID, recipients: recipients.value, mailFrom: mailFrom, body: body,
-                attempts: attempts)
+                attempts: attempts, suppressed: Set(suppressed.value))
         }
     }
 
@@ -83,56 +102,17 @@ extension CommsStore {
         try await finish(message, status: "queued", detail: detail, suppress: [], setting: """
             status = 'queued', lease_until = NULL,
             next_attempt_at = clock_timestamp() + $4::bigint * interval '1 millisecond'
-            """, extra: [Self.milliseconds(delay)])
+            """, delay: delay)
     }
 
     /// Records a final outcome (`sent`, `failed` or `suppressed`) with its event and adds `suppress` to the
-    /// project's suppression list, in one transaction.
+    /// project's suppression list, in one statement.
     @discardableResult
     func complete(
         _ message: ClaimedMessage, status: String, detail: String?, suppress: [SuppressionEntry] = []
     ) async throws -> Bool {
         try await finish(message, status: status, detail: detail, suppress: suppress,
-                         setting: "status = $3, lease_until = NULL", extra: [])
-    }
-
-    /// The addresses among `emails` (compared lower-cased) that the project has suppressed.
-    func suppressed(projectID: String, among emails: [String]) async throws -> Set<String> {
-        let rows = try await pool.query("""
-            SELECT email FROM \(table("suppressions"))
-            WHERE project_id = $1 AND email = ANY(\(CommsSQL.textArray("$2")))
-            """, [projectID, PostgresJSON(emails.map { $0.lowercased() })])
-        return Set(try rows.map { try $0.decode(String.self, at: 0) })
-    }
-
-    private func finish(
-        _ message: ClaimedMessage, status: String, detail: String?, suppress: [SuppressionEntry],
-        setting: String, extra: [any PostgresEncodable]
-    ) async throws -> Bool {
-        try await pool.withTransaction { tx in
-            let updated = try await tx.execute("""
-                UPDATE \(table("messages")) SET \(setting), updated_at = clock_timestamp()
-                WHERE id = $1 AND status = 'sending' AND attempts = $2
-                """, [message.id, message.attempts, status] + extra)
-            guard updated == 1 else { return false }
-            try await appendEvent(tx, messageID: message.id, projectID: message.projectID, status: status, detail: detail)
-            if let type = Self.webhookType(status) {
-                try await emitOwnEvent(tx, projectID: message.projectID, type: type,
-                                       data: ["message_id": message.id, "status": status])
-            }
-            if let action = Self.settlement(afterStatus: status) {
-                try await tx.execute("""
-                    INSERT INTO \(table("settlements")) (reservation_id, action, message_id, project_id)
-                    SELECT reservation_id, $2, id, project_id FROM \(table("messages"))
-                    WHERE id = $1 AND reservation_id IS NOT NULL
-                    ON CONFLICT (reservation_id) DO NOTHING
-                    """, [message.id, action])
-            }
-            for entry in suppress {
-                try await addSuppression(tx, projectID: message.projectID, email: entry.email, reason: entry.reason)
-            }
-            return true
-        }
+                         setting: "status = $3, lease_until = NULL")
     }
 
     /// The webhook event of a message reaching `status`, if it has one (`sent`, `failed`, `delivered`,

@@ -10,6 +10,8 @@ extension ServiceContext {
     /// return [database, ...]
     /// ```
     ///
+    /// `plansEveryExecution`: see ``PostgresConfiguration/plansEveryExecution``.
+    ///
     /// Pool events (connections made, lost, acquire time-outs) are logged with codes only — never the URL,
     /// which may hold a password.
     /// - Throws: ``PostgresError`` if the server cannot be reached, ``MigrationError`` naming the failed step.
@@ -17,10 +19,12 @@ extension ServiceContext {
         url: Secret<URL>,
         schema: String,
         migrations: [Migration],
-        maxConnections: Int = 10
+        maxConnections: Int = 10,
+        plansEveryExecution: Bool = false
     ) async throws -> DatabaseService {
         var configuration = try PostgresConfiguration(url: url.value.absoluteString)
         configuration.maxConnections = maxConnections
+        configuration.plansEveryExecution = plansEveryExecution
         configuration.applicationName = self.name
         let logger = self.logger
         let pool = PostgresPool(configuration: configuration) { event in

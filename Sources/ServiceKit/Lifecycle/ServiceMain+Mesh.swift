@@ -41,16 +41,20 @@ extension ServiceMain {
     ///     return MeshServiceParts { handlers.register(on: $0) }
     /// }
     /// ```
+    ///
+    /// `plansEveryExecution`: see ``PostgresConfiguration/plansEveryExecution`` (Vault's filters need it).
     public static func runMeshService<Config: MeshServiceConfiguration>(
         _ service: MeshService,
         migrations: [Migration],
         environment: [String: String] = ProcessInfo.processInfo.environment,
+        plansEveryExecution: Bool = false,
         configuration: (_ environment: [String: String]) throws -> Config,
         build: (_ config: Config, _ context: ServiceContext, _ pool: PostgresPool) async throws -> MeshServiceParts
     ) async -> Never {
         await run(name: service.executable, environment: environment, configuration: configuration) { config, context in
             let database = try await context.openDatabase(
-                url: config.databaseURL, schema: service.name, migrations: migrations)
+                url: config.databaseURL, schema: service.name, migrations: migrations,
+                plansEveryExecution: plansEveryExecution)
             let parts = try await build(config, context, database.pool)
             let wire = try context.serveWire(config.wire, drainTimeout: config.drainTimeout, register: parts.register)
             return parts.ordered(database: database, wire: wire)

@@ -14,10 +14,13 @@ final class LibPQConnection {
     private let handle: OpaquePointer
     /// `host:port/db`, for errors.
     let target: String
+    /// The statements this session has prepared (``query(_:_:)`` prepares every statement once).
+    private(set) var statements: PreparedStatementCache
 
-    private init(handle: OpaquePointer, target: String) {
+    private init(handle: OpaquePointer, target: String, statementCacheCapacity: Int) {
         self.handle = handle
         self.target = target
+        self.statements = PreparedStatementCache(capacity: statementCacheCapacity)
     }
 
     deinit { PQfinish(self.handle) }
@@ -47,11 +50,28 @@ final class LibPQConnection {
         }
         // libpq prints NOTICEs to stderr by default; a library must stay quiet.
         PQsetNoticeProcessor(handle, { _, _ in }, nil)
-        return LibPQConnection(handle: handle, target: configuration.redactedTarget)
+        let connection = LibPQConnection(
+            handle: handle, target: configuration.redactedTarget,
+            statementCacheCapacity: configuration.statementCacheCapacity)
+        if configuration.plansEveryExecution {
+            do throws(PostgresError) {
+                try connection.execute("SET plan_cache_mode = force_custom_plan")
+            } catch {
+                throw PostgresError(.connectionFailed, serverMessage: error.serverMessage, target: connection.target)
+            }
+        }
+        return connection
     }
 
-    /// Runs one statement with binary parameters and binary results (PQexecParams: the extended protocol,
-    /// so `sql` holds exactly one statement and values never touch its text).
+    /// Runs one statement with binary parameters and binary results (the extended protocol, so `sql` holds
+    /// exactly one statement and values never touch its text).
+    ///
+    /// From its second use on, the statement is prepared once per session and parameter types (PQprepare),
+    /// then only executed (PQexecPrepared): the server parses and plans it once, not on every call. Its first
+    /// use, and every use with a statement cache of capacity 0, sends it unnamed (PQexecParams). A prepared
+    /// statement the server no longer accepts (its result type changed, or it was deallocated) is prepared
+    /// again and run once more outside a transaction; inside one, the transaction has failed: the error is
+    /// thrown and the next use prepares it again.
     @discardableResult
     func query(_ sql: String, _ parameters: [PostgresValue]) throws(PostgresError) -> PostgresRows {
         guard parameters.count <= Int(UInt16.max) else {
@@ -79,14 +99,58 @@ final class LibPQConnection {
         }
         buffer.append(0)  // never empty, so every non-NULL value has a valid pointer
         let formats = [Int32](repeating: 1, count: parameters.count)
-        let result = buffer.withUnsafeBufferPointer { bytes in
-            let base = UnsafeRawPointer(bytes.baseAddress!).assumingMemoryBound(to: CChar.self)
-            let values: [UnsafePointer<CChar>?] = offsets.map { $0.map { base + $0 } }
-            return PQexecParams(self.handle, sql, Int32(parameters.count), types, values, lengths, formats, 1)
+        let send = { (name: String?) -> OpaquePointer? in
+            buffer.withUnsafeBufferPointer { bytes in
+                let base = UnsafeRawPointer(bytes.baseAddress!).assumingMemoryBound(to: CChar.self)
+                let values: [UnsafePointer<CChar>?] = offsets.map { $0.map { base + $0 } }
+                guard let name else {
+                    return PQexecParams(self.handle, sql, Int32(parameters.count), types, values, lengths, formats, 1)
+                }
+                return PQexecPrepared(self.handle, name, Int32(parameters.count), values, lengths, formats, 1)
+            }
         }
-        let checked = try LibPQ.check(result, on: self.handle, target: self.target)
-        defer { PQclear(checked) }
-        return LibPQ.rows(from: checked)
+        let key = PreparedStatementCache.Key(sql: sql, types: types)
+        var name = self.statements.name(for: key)
+        guard name != nil || self.statements.shouldPrepare(key) else {
+            let checked = try LibPQ.check(send(nil), on: self.handle, target: self.target)
+            defer { PQclear(checked) }
+            return LibPQ.rows(from: checked)
+        }
+        var retried = false
+        while true {
+            let current: String
+            if let name { current = name } else { current = try self.prepare(key) }
+            do throws(PostgresError) {
+                let checked = try LibPQ.check(send(current), on: self.handle, target: self.target)
+                defer { PQclear(checked) }
+                return LibPQ.rows(from: checked)
+            } catch where error.isStalePreparedStatement {
+                self.statements.remove(key)
+                guard !retried, PQtransactionStatus(self.handle) == PQTRANS_IDLE else { throw error }
+                if error.sqlState != "26000" { _ = try? self.execute("DEALLOCATE \(current)") }
+                retried = true
+                name = nil
+            }
+        }
+    }
+
+    /// Prepares `key` under a new name, first deallocating the least recently used statement if the cache is
+    /// full (`DEALLOCATE` is not transactional; like any statement it fails in an aborted transaction, where
+    /// preparing would fail too).
+    private func prepare(_ key: PreparedStatementCache.Key) throws(PostgresError) -> String {
+        if let (oldKey, oldName) = self.statements.evictionCandidate() {
+            do throws(PostgresError) {
+                try self.execute("DEALLOCATE \(oldName)")
+            } catch where error.sqlState == "26000" && PQtransactionStatus(self.handle) == PQTRANS_IDLE {
+                // Already gone on the server (e.g. `DEALLOCATE ALL`): nothing failed, forgetting it is enough.
+            }
+            self.statements.remove(oldKey)
+        }
+        let name = self.statements.newName()
+        let result = PQprepare(self.handle, name, key.sql, Int32(key.types.count), key.types)
+        PQclear(try LibPQ.check(result, on: self.handle, target: self.target))
+        self.statements.add(key, name: name)
+        return name
     }
 
     /// Runs SQL through the simple query protocol (PQexec): several statements may be given, no parameters.

@@ -26,6 +26,19 @@ public struct PostgresConfiguration: Sendable, CustomStringConvertible, CustomDe
     }
     /// How long a caller waits for a free connection before failing with ``PostgresError/Code/poolTimeout``.
     public var acquireTimeout: Duration = .seconds(5)
+    /// How many statements each connection keeps prepared (least recently used evicted first); every
+    /// parameterized statement is prepared on first use and only executed afterwards, sparing the server a
+    /// parse and plan per call. 0 sends every statement unnamed (e.g. behind a transaction-pooling proxy,
+    /// which cannot keep a session's prepared statements).
+    public var statementCacheCapacity: Int = 256 {
+        didSet { self.statementCacheCapacity = max(self.statementCacheCapacity, 0) }
+    }
+    /// Plans every execution of a prepared statement with its parameter values (`plan_cache_mode =
+    /// force_custom_plan`, set once per session): parsing is still saved, never a plan chosen without the
+    /// values. For SQL whose best plan depends on them, e.g. Vault's filters, where a parameter that is folded
+    /// into a constant lets PostgreSQL match an expression index. Off: PostgreSQL's default, which may settle
+    /// on one generic plan after five executions.
+    public var plansEveryExecution: Bool = false
     /// Sent as `application_name` so the server's `pg_stat_activity` shows who is connected,
     /// unless the URL sets one.
     public var applicationName: String = "purrpurr"
@@ -61,6 +74,8 @@ public struct PostgresConfiguration: Sendable, CustomStringConvertible, CustomDe
             "maxConnections": self.maxConnections,
             "connectTimeout": self.connectTimeout,
             "acquireTimeout": self.acquireTimeout,
+            "statementCacheCapacity": self.statementCacheCapacity,
+            "plansEveryExecution": self.plansEveryExecution,
         ])
     }
 

@@ -27,6 +27,13 @@ import Synchronization
 /// opens a new one (a session closed by the server while idle is noticed and replaced before use), so the
 /// process never needs a restart after the server does. Task cancellation does not interrupt a running
 /// statement (use `statement_timeout` for that).
+///
+/// **Prepared statements.** Each connection prepares a parameterized statement on its second use (keyed by SQL
+/// text and parameter types) and then only executes it, so the server parses and plans it once per session;
+/// the cache is bounded (``PostgresConfiguration/statementCacheCapacity``, least recently used deallocated),
+/// starts empty on every new session, and a statement the server no longer accepts (result type changed by DDL,
+/// deallocated) is prepared again — transparently outside a transaction, on next use inside one.
+/// ``PostgresConfiguration/plansEveryExecution`` keeps planning with the values each time.
 public final class PostgresPool: PostgresClient {
     /// Something worth logging that happened inside the pool, reported through the `onEvent` callback.
     public enum Event: Sendable {

@@ -22,6 +22,7 @@ final class TenantPools: Sendable {
         var configuration = try PostgresConfiguration(url: url)
         configuration.maxConnections = maxConnections
         configuration.applicationName = main.configuration.applicationName
+        configuration.plansEveryExecution = main.configuration.plansEveryExecution
         return dedicated.withLock { pools in
             if let pool = pools[url] { return pool }
             let pool = PostgresPool(configuration: configuration)

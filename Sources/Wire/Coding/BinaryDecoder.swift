@@ -23,7 +23,10 @@ public struct BinaryDecoder: Sendable {
         guard let base = bytes.baseAddress, !bytes.isEmpty else {
             throw BinaryCodingError(.truncated, [], "the input is empty")
         }
-        let impl = BinaryDecoderImpl(base: base, count: bytes.count, maxDepth: maxDepth, userInfo: userInfo)
+        // An empty dictionary is passed as a literal: upcasting `userInfo` costs a runtime call per decode.
+        var info: [CodingUserInfoKey: Any] = [:]
+        if !userInfo.isEmpty { info = userInfo }
+        let impl = BinaryDecoderImpl(base: base, count: bytes.count, maxDepth: maxDepth, userInfo: info)
         do {
             let end: Int
             do { end = try impl.skipValue(at: 0, limit: bytes.count) } catch { throw error.at([]) }

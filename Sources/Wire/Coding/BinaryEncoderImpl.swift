@@ -29,7 +29,10 @@ final class BinaryEncoderImpl: Encoder {
 
     init(maxDepth: Int, userInfo: [CodingUserInfoKey: any Sendable]) {
         self.maxDepth = maxDepth
-        self.userInfoStorage = userInfo
+        // An empty dictionary as a literal: upcasting costs a runtime call per encode.
+        var info: [CodingUserInfoKey: Any] = [:]
+        if !userInfo.isEmpty { info = userInfo }
+        self.userInfoStorage = info
     }
 
     var codingPath: [any CodingKey] { path }

@@ -32,10 +32,14 @@ extension Frame {
             let contextLength = Int(try reader.readInteger(UInt32.self))
             let contextBytes = try reader.readSlice(contextLength)
             let wireForm: CallContextWireForm
-            do {
-                wireForm = try BinaryDecoder(maxDepth: 8).decode(CallContextWireForm.self, from: contextBytes)
-            } catch {
-                throw reader.malformed("the call context does not decode")
+            if let fast = CallContextWireCodec.read(contextBytes) {
+                wireForm = fast
+            } else {
+                do {
+                    wireForm = try BinaryDecoder(maxDepth: 8).decode(CallContextWireForm.self, from: contextBytes)
+                } catch {
+                    throw reader.malformed("the call context does not decode")
+                }
             }
             return Request(method: method, context: wireForm.context(deadline: deadline), body: reader.readRest())
         }

@@ -172,12 +172,7 @@ public struct FrameEncoder: Sendable {
         }
         let lengthIndex = bytes.count
         appendInteger(UInt32(0))
-        do {
-            try BinaryEncoder(maxDepth: 8).encode(CallContextWireForm(context), appendingTo: &bytes)
-        } catch {
-            bytes.removeSubrange(start...)
-            throw FrameError(.invalidArgument, frameType: type, "the call context does not encode")
-        }
+        CallContextWireCodec.append(context, to: &bytes)  // the bytes `BinaryEncoder` would write, by hand
         patchInteger(UInt32(bytes.count - lengthIndex - 4), at: lengthIndex)
         return start
     }

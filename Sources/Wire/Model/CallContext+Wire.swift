@@ -11,6 +11,16 @@ struct CallContextWireForm: Codable, Sendable, Hashable {
     var clientAddress: String?
     var keyKind: String?
 
+    init(requestId: String, projectId: String? = nil, subject: String? = nil, sessionId: String? = nil,
+         clientAddress: String? = nil, keyKind: String? = nil) {
+        self.requestId = requestId
+        self.projectId = projectId
+        self.subject = subject
+        self.sessionId = sessionId
+        self.clientAddress = clientAddress
+        self.keyKind = keyKind
+    }
+
     init(_ context: CallContext) {
         self.requestId = context.requestID
         self.projectId = context.projectID

@@ -94,7 +94,7 @@ class ClientCall: @unchecked Sendable {
 /// A ``ClientCall`` for one method's request and response types.
 final class TypedClientCall<Request: Codable & Sendable, Response: Codable & Sendable>: ClientCall, @unchecked Sendable {
     let request: Request
-    var continuation: CheckedContinuation<Response, any Error>?
+    var continuation: UnsafeContinuation<Response, any Error>?
 
     init(client: WireClient, method: MethodDescriptor<Request, Response>, request: Request, context: CallContext,
          loop: EventLoop, loopIndex: Int) {

@@ -22,7 +22,6 @@ extension ServerConnection {
         }
         var context = request.context
         context.callerService = self.caller
-        var deadlineDelay: Duration?
         if let deadline = context.deadline {
             let now = ContinuousClock.now
             guard deadline > now else {
@@ -34,8 +33,8 @@ extension ServerConnection {
                 remaining = self.shared.configuration.maxDeadline
                 context.deadline = now + remaining
             }
-            deadlineDelay = remaining
         }
+        let deadline = context.deadline
         let invocation: ServerMethodTable.Invocation
         do {
             invocation = try entry.prepare(request.body)
@@ -46,15 +45,14 @@ extension ServerConnection {
             return
         }
         self.state.callStarted()
-        var call = ActiveCall()
-        if let deadlineDelay {
-            call.deadlineTimer = self.loop.scheduleOnLoop(after: deadlineDelay) { [self] in
-                self.deadlinePassed(callID: callID)
-            }
-        }
+        // Registered before the handler starts: a handler that never suspends answers inside `Task.immediate`.
+        self.calls[callID] = ActiveCall()
         let method = request.method
         let loop = self.loop
-        call.task = Task(executorPreference: loop) { [self] in
+        // Runs on this thread, now, up to the handler's first suspension (then on, on the loop): a handler
+        // that answers without suspending (a cache hit) is answered in this tick with no job queued and no
+        // deadline timer armed.
+        let task = Task.immediate(executorPreference: loop) { [self] in
             let result: Result<ServerMethodTable.Reply, any Error>
             do {
                 result = .success(try await invocation(context))
@@ -67,7 +65,14 @@ extension ServerConnection {
                 loop.execute { self.callReturned(callID: callID, method: method, result) }
             }
         }
-        self.calls[callID] = call
+        guard self.calls[callID] != nil else { return }  // answered already
+        self.calls[callID]?.task = task
+        if let deadline {
+            let remaining = deadline - ContinuousClock.now  // the handler's synchronous part took some of it
+            self.calls[callID]?.deadlineTimer = self.loop.scheduleOnLoop(after: max(remaining, .zero)) { [self] in
+                self.deadlinePassed(callID: callID)
+            }
+        }
     }
 
     /// CANCEL: stop the handler, send nothing more for the call (its slot stays until the handler returns).

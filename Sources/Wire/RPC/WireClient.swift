@@ -81,7 +81,7 @@ public final class WireClient: Sendable {
         let call = TypedClientCall(
             client: self, method: method, request: request, context: context, loop: loop, loopIndex: loopIndex)
         return try await withTaskCancellationHandler {
-            try await withCheckedThrowingContinuation { (continuation: CheckedContinuation<Response, any Error>) in
+            try await withUnsafeThrowingContinuation { (continuation: UnsafeContinuation<Response, any Error>) in
                 call.continuation = continuation
                 if loop.inEventLoop {
                     self.begin(call)

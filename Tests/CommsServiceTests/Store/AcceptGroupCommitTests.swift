@@ -46,20 +46,26 @@ struct AcceptGroupCommitTests {
             }, reservationID: reservation)
     }
 
+    /// Send `index` of 500 mixed ones: every 50th (from 7) has an invalid recipient (10 in all); every 25th
+    /// (from 3) uses key `key-<index % 250>`, so 20 sends share 10 keys, twice each (index and index + 250).
+    static func mixedRequest(_ index: Int) -> SendEmailRequest {
+        var request = SendEmailRequest(to: ["user\(index)@example.test"], subject: "Hello", text: "Body \(index)")
+        if index % 50 == 7 { request.to = ["not an address"] }
+        if index % 25 == 3 {
+            request.to = ["keyed\(index % 250)@example.test"]
+            request.text = "Keyed \(index % 250)"
+            request.idempotencyKey = "key-\(index % 250)"
+        }
+        return request
+    }
+
     @Test("500 concurrent accepts with invalid ones and repeated keys: every 202 is one committed row, every invalid one its own 400, batches > 1")
     func concurrentAccepts() async throws {
         let harness = try await CommsHarness(transport: ScriptedTransport(), poolSize: 4)
         let outcomes = await withTaskGroup(of: (Int, Outcome).self) { group in
             for index in 0..<500 {
                 group.addTask {
-                    var request = SendEmailRequest(to: ["user\(index)@example.test"], subject: "Hello", text: "Body \(index)")
-                    if index % 50 == 7 { request.to = ["not an address"] }                   // 10 invalid
-                    if index % 25 == 3 {                                                    // 20 sends, 10 keys, twice each
-                        request.to = ["keyed\(index % 250)@example.test"]
-                        request.text = "Keyed \(index % 250)"
-                        request.idempotencyKey = "key-\(index % 250)"
-                    }
-                    return (index, await Self.outcome { try await harness.send(request) })
+                    (index, await Self.outcome { try await harness.send(Self.mixedRequest(index)) })
                 }
             }
             return await group.reduce(into: [Int: Outcome]()) { $0[$1.0] = $1.1 }

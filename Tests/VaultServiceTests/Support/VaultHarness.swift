@@ -20,6 +20,7 @@ final class VaultHarness: Sendable {
         catalog = "vt_" + UUID().uuidString.replacingOccurrences(of: "-", with: "").prefix(10).lowercased()
         var configuration = try PostgresConfiguration(url: Self.databaseURL ?? "")
         configuration.maxConnections = 8
+        configuration.plansEveryExecution = true  // as vault-service runs (main.swift)
         pool = PostgresPool(configuration: configuration)
         try await Migrator(schema: catalog, migrations: VaultServiceMigrations.steps(schema: catalog)).migrate(on: pool)
         store = VaultStore(pool: pool, catalog: catalog)

@@ -2,7 +2,7 @@ import Foundation
 import ServiceKit
 
 /// One row of `whatsapp_instances` as SmartSend and the handlers read it, with its pace kept in the row
-/// (migration 7): the instants of its last texts (a ring of ``InstancePace/perMinute``) and the count of the
+/// (migration 8): the instants of its last texts (a ring of ``InstancePace/perMinute``) and the count of the
 /// current warm-up day, so pacing never counts message rows.
 struct WhatsAppInstanceRecord: Sendable, Hashable {
     let id: String
