@@ -245,6 +245,29 @@ enum CommsServiceMigrations {
                 CREATE INDEX messages_lease_expiry ON \(schema).messages (lease_until) WHERE status = 'sending';
                 DROP INDEX \(schema).messages_due;
                 """),
+            // SmartSend's pace in the instance's row (the instants of its last 10 texts, microseconds since the
+            // epoch, and the count of its current warm-up day), filled from the texts already sent; WhatsApp
+            // accepts' idempotency keys; the project's messages newest first (`GET /v1/comms/messages`).
+            Migration(version: 8, name: "whatsapp pace in the row, idempotency, list", sql: """
+                ALTER TABLE \(schema).whatsapp_instances ADD COLUMN recent_sends bigint[] NOT NULL DEFAULT '{}',
+                    ADD COLUMN day_start timestamptz, ADD COLUMN sent_today integer NOT NULL DEFAULT 0;
+                UPDATE \(schema).whatsapp_instances i SET day_start = d.start FROM (
+                    SELECT id, first_open_at + floor(extract(epoch FROM clock_timestamp() - first_open_at) / 86400)
+                        * interval '1 day' AS start
+                    FROM \(schema).whatsapp_instances WHERE first_open_at IS NOT NULL) d
+                WHERE i.id = d.id;
+                UPDATE \(schema).whatsapp_instances i SET
+                    sent_today = (SELECT count(*) FROM \(schema).whatsapp_messages m
+                                  WHERE m.instance_id = i.id AND m.text_at >= i.day_start),
+                    recent_sends = ARRAY(SELECT r.micros FROM (
+                        SELECT (extract(epoch FROM m.text_at) * 1000000)::bigint AS micros FROM \(schema).whatsapp_messages m
+                        WHERE m.instance_id = i.id AND m.text_at IS NOT NULL ORDER BY m.text_at DESC LIMIT 10) r
+                        ORDER BY r.micros)
+                WHERE i.day_start IS NOT NULL;
+                ALTER TABLE \(schema).whatsapp_messages ADD COLUMN idempotency_key text, ADD COLUMN request_hash text,
+                    ADD UNIQUE (project_id, idempotency_key);
+                CREATE INDEX whatsapp_messages_project ON \(schema).whatsapp_messages (project_id, created_at DESC, id DESC);
+                """),
         ]
     }
 }

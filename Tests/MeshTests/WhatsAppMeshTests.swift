@@ -38,6 +38,21 @@ struct WhatsAppMeshTests {
             }
             #expect(message[string: "channel"] == "whatsapp")
             #expect(message[string: "status"] == "delivered", "\(message.json)")
+            // The list holds both channels: the text is in it, and in its status' filter.
+            let listed = try await mesh.http("GET", "/v1/comms/messages?status=delivered", key: project.secretKey)
+            let rows = listed.json["data"] as? [[String: Any]] ?? []
+            #expect(rows.contains { $0["id"] as? String == id && $0["channel"] as? String == "whatsapp" }, "\(listed.json)")
+            // The same Idempotency-Key twice (a second Router request: the Router's own store or Comms' answers it)
+            // makes one text.
+            var keyed: [String] = []
+            for _ in 0..<2 {
+                let accepted = try await mesh.http(
+                    "POST", "/v1/comms/whatsapp/messages", key: project.secretKey, body: ["to": "+51987654322", "text": "Una vez"],
+                    headers: ["Idempotency-Key": "wa-once"])
+                #expect(accepted.status == 202)
+                keyed.append(accepted[string: "id"] ?? "")
+            }
+            #expect(keyed[0] == keyed[1] && !keyed[0].isEmpty)
 
             for (body, field) in [
                 (["to": "987654321", "text": "x"], "to"), (["to": "+51987654321", "text": ""], "text"),

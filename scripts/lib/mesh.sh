@@ -7,7 +7,8 @@
 #                                     MESH_WEBHOOK_SECRET_EMAIL, MESH_MAIL_DIR (one .eml per message) and
 #                                     MESH_ROUTER_PID. MESH_LOG_LEVEL, MESH_RATE_LIMIT, MESH_RATE_BURST and
 #                                     MESH_COMMS_RATE tune it; any other variable of docs/configuration.md set in
-#                                     the environment reaches the services (e.g. COMMS_WORKERS).
+#                                     the environment reaches the services (e.g. COMMS_WORKERS). MESH_BIN_PATH
+#                                     runs the binaries of that folder instead of building.
 #   mesh_stop                       — SIGTERM to `purrpurr up`, which stops every child by PID, then PostgreSQL.
 # Output goes to DIR/up.out (the banner) and DIR/up.log; each process logs to DIR/purrpurr/logs/<name>.log.
 
@@ -16,8 +17,12 @@ MESH_UP_PID=
 mesh_start() {
     local dir=$1 config=${2:-debug} bin port state i
     mkdir -p "$dir"; chmod 0755 "$dir"
-    swift build -c "$config" --product purrpurr >&2
-    bin=$(swift build -c "$config" --show-bin-path)
+    if [ -n "${MESH_BIN_PATH:-}" ]; then   # binaries built elsewhere (e.g. --scratch-path): used as they are
+        bin=$MESH_BIN_PATH
+    else
+        swift build -c "$config" --product purrpurr >&2
+        bin=$(swift build -c "$config" --show-bin-path)
+    fi
     port=$(pg_free_port)
     env LOG_LEVEL="${MESH_LOG_LEVEL:-info}" PURRPURR_HTTP_PORT="$port" \
         RATE_LIMIT_PER_SECOND="${MESH_RATE_LIMIT:-100}" RATE_LIMIT_BURST="${MESH_RATE_BURST:-200}" \

@@ -131,17 +131,30 @@ extension CommsStore {
         return view
     }
 
-    /// A page of the project's messages, newest first, optionally in one status.
+    /// A page of the project's messages of both channels (email and WhatsApp), newest first by
+    /// `(created_at, id)` — ids are `msg_…` in both tables, so one cursor orders them — optionally in one status.
+    /// Each table gives at most one page past the cursor and the union is cut to the page.
     func listMessages(projectID: String, status: String?, page: PageQuery) async throws -> Page<MessageView> {
         let cursor = try PageCursor.decode(page.cursor)
         let limit = PageCursor.limit(page)
-        let rows = try await pool.query("""
-            SELECT \(Self.viewColumns), \(CommsSQL.createdMicros) AS micros FROM \(table("messages"))
-            WHERE project_id = $1 AND ($2::text IS NULL OR status = $2)
+        let filter = """
+            project_id = $1 AND ($2::text IS NULL OR status = $2)
               AND ($3::bigint IS NULL OR (created_at, id) < (\(CommsSQL.timestamp(micros: "$3")), $4))
             ORDER BY created_at DESC, id DESC LIMIT $5
+            """
+        let rows = try await pool.query("""
+            SELECT * FROM (
+                (SELECT 'email' AS channel, \(Self.viewColumns), \(CommsSQL.createdMicros) AS micros FROM \(table("messages")) WHERE \(filter))
+                UNION ALL
+                (SELECT 'whatsapp', id, status, attempts, jsonb_build_array(to_number), '[]'::jsonb, created_at, created_at,
+                     \(CommsSQL.createdMicros) FROM \(table("whatsapp_messages")) WHERE \(filter))
+            ) AS both_channels ORDER BY created_at DESC, id DESC LIMIT $5
             """, [projectID, status, cursor?.micros, cursor?.key, limit + 1])
-        let views = try rows.prefix(limit).map(Self.view)
+        let views = try rows.prefix(limit).map { row in
+            var view = try Self.view(row, offset: 1)
+            view.channel = try row.decode(String.self, at: 0)
+            return view
+        }
         let next = rows.count > limit
             ? PageCursor(micros: try rows[limit - 1].decode(Int64.self, named: "micros"), key: views[limit - 1].id).encoded
             : nil
@@ -151,11 +164,12 @@ extension CommsStore {
     private static let viewColumns =
         "id, status, attempts, to_jsonb(recipients) AS recipients, to_jsonb(tags) AS tags, created_at, send_at"
 
-    private static func view(_ row: PostgresRow) throws -> MessageView {
-        let (id, status, attempts, recipients, tags, createdAt, sendAt) =
-            try row.decode((String, String, Int, PostgresJSON<[String]>, PostgresJSON<[String]>, Date, Date).self)
-        return MessageView(
-            id: id, channel: "email", status: status, attempts: attempts, to: recipients.value, tags: tags.value,
-            createdAt: createdAt, sendAt: sendAt, events: [])
+    /// A message's columns (``viewColumns``, from column `offset`) as an email's view without events.
+    private static func view(_ row: PostgresRow, offset: Int = 0) throws -> MessageView {
+        func column<T: PostgresDecodable>(_ index: Int, _: T.Type = T.self) throws -> T { try row.decode(T.self, at: offset + index) }
+        return try MessageView(
+            id: column(0), channel: "email", status: column(1), attempts: column(2),
+            to: column(3, PostgresJSON<[String]>.self).value, tags: column(4, PostgresJSON<[String]>.self).value,
+            createdAt: column(5), sendAt: column(6), events: [])
     }
 }

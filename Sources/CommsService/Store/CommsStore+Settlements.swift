@@ -35,13 +35,13 @@ extension CommsStore {
     }
 
     /// A request that did not make a new message (an idempotent repeat) gives its reservation back, unless it
-    /// is the stored message's own.
-    func releaseUnused(_ reservationID: String?, messageID: String, projectID: String) async throws {
+    /// is the stored message's own (in `messagesTable`: `messages`, or `whatsapp_messages` for a text).
+    func releaseUnused(_ reservationID: String?, messageID: String, projectID: String, messagesTable: String = "messages") async throws {
         guard let reservationID else { return }
         try await pool.execute("""
             INSERT INTO \(table("settlements")) (reservation_id, action, message_id, project_id)
             SELECT $1, 'release', $2, $3
-            WHERE NOT EXISTS (SELECT 1 FROM \(table("messages")) WHERE id = $2 AND reservation_id = $1)
+            WHERE NOT EXISTS (SELECT 1 FROM \(table(messagesTable)) WHERE id = $2 AND reservation_id = $1)
             ON CONFLICT (reservation_id) DO NOTHING
             """, [reservationID, messageID, projectID])
     }

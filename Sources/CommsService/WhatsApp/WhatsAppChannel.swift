@@ -3,7 +3,8 @@ import Foundation
 import ServiceKit
 
 /// The WhatsApp methods' logic: settings (URL checked by the outbound guard, key sealed), instances on the
-/// gateway (plan limit, webhook token stored hashed), accepting texts into SmartSend's queue.
+/// gateway (plan limit, webhook token stored hashed), accepting texts into SmartSend's queue (group commit:
+/// concurrent accepts share one statement, each answered after the commit holding it).
 struct WhatsAppChannel: Sendable {
     let store: WhatsAppStore
     let gateways: WhatsAppGateways
@@ -11,6 +12,22 @@ struct WhatsAppChannel: Sendable {
     let settings: WhatsAppSettings
     /// Checks a project's gateway URL as every URL a project gives.
     let urlRules: WebhookEndpointRules
+    /// Commits accepted texts in batches (``WhatsAppStore/enqueueAll(_:)``).
+    let accepts: GroupCommit<NewWhatsAppMessage, SendWhatsAppResponse>
+    /// The instance choice of texts naming none, kept a second per project.
+    let choices = InstanceChoiceCache()
+
+    init(
+        store: WhatsAppStore, gateways: WhatsAppGateways, sealer: RelaySealer, settings: WhatsAppSettings,
+        urlRules: WebhookEndpointRules
+    ) {
+        self.store = store
+        self.gateways = gateways
+        self.sealer = sealer
+        self.settings = settings
+        self.urlRules = urlRules
+        self.accepts = GroupCommit(maximumBatch: 256) { batch in await store.enqueueAll(batch) }
+    }
 
     /// The most characters of a text.
     static let maximumText = 4096
@@ -65,6 +82,7 @@ struct WhatsAppChannel: Sendable {
             try? await store.deleteInstance(id: id)
             throw Self.publicError(error)
         }
+        choices.drop(projectID: projectID)
         try await refreshConnection(id: id, gateway: gateway)
         return try await view(id: id, projectID: projectID, link: link)
     }
@@ -88,6 +106,7 @@ struct WhatsAppChannel: Sendable {
         try await store.changeHealth(instanceID: id, to: "BANNED", reason: "instance deleted")
         try await store.unassignQueue(instanceID: id)
         try await store.deleteInstance(id: id)
+        choices.drop(projectID: projectID)
     }
 
     func instances(projectID: String) async throws -> [WhatsAppInstanceView] {
@@ -102,13 +121,24 @@ struct WhatsAppChannel: Sendable {
 
     // MARK: Messages
 
-    /// Validates and commits a text to the queue (answers after the commit).
+    /// Validates and commits a text to the queue (answers after the commit). A repeated idempotency key answers
+    /// the first text (``IdempotencyCheck``) and gives this request's reservation back.
     func send(_ request: SendWhatsAppRequest, projectID: String) async throws -> SendWhatsAppResponse {
+        let idempotency = try IdempotencyCheck(request, method: CommsContract.sendWhatsApp.name)
+        if let idempotency, let first = try await store.message(idempotencyKey: idempotency.key, projectID: projectID) {
+            try idempotency.verify(storedHash: first.requestHash)
+            try await store.releaseUnused(request.reservationID, messageID: first.response.id, projectID: projectID)
+            return first.response
+        }
         guard Self.isE164(request.to) else {
             throw PublicError.validation("to", "to must be an E.164 number: + and 8 to 15 digits, such as +51987654321.")
         }
         guard (1...Self.maximumText).contains(request.text.count) else {
             throw PublicError.validation("text", "text must be 1 to \(Self.maximumText) characters.")
+        }
+        // PostgreSQL's text cannot hold U+0000.
+        guard !request.text.unicodeScalars.contains("\u{0}") else {
+            throw PublicError.validation("text", "text must not contain NUL characters.")
         }
         guard let priority = Self.priorities[request.priority ?? "normal"] else {
             throw PublicError.validation("priority", "priority must be high, normal or low.")
@@ -119,17 +149,18 @@ struct WhatsAppChannel: Sendable {
                 throw PublicError(.notFound, "The instance does not exist.", field: "instance_id")
             }
         } else {
-            var chooser = try await SmartSendChooser.load(store, settings, projectID: projectID)
-            if chooser.noneLeft {
+            let choice = try await choices.take(projectID: projectID) {
+                try await SmartSendChooser.load(store, settings, projectID: projectID)
+            }
+            if choice.noneLeft {
                 throw PublicError.validation("instance_id", "The project has no WhatsApp instance that can send: create one first.")
             }
-            instanceID = chooser.take()
+            instanceID = choice.instanceID
         }
-        let id = ResourceID.make("msg_")
-        try await store.enqueue(
-            id: id, projectID: projectID, instanceID: instanceID, to: request.to, text: request.text, priority: priority,
-            reservationID: request.reservationID)
-        return SendWhatsAppResponse(id: id, status: "queued", instanceID: instanceID)
+        return try await accepts.submit(NewWhatsAppMessage(
+            id: ResourceID.make("msg_"), projectID: projectID, instanceID: instanceID, chosen: request.instanceID == nil,
+            to: request.to, text: request.text, priority: priority, reservationID: request.reservationID,
+            idempotency: idempotency))
     }
 
     /// `+` and 8–15 ASCII digits, the first not 0.
@@ -162,7 +193,7 @@ struct WhatsAppChannel: Sendable {
     }
 
     private func view(_ record: WhatsAppInstanceRecord) async throws -> WhatsAppInstanceView {
-        let pace = try await SmartSendPace.load(store, settings, instance: record, now: Date())
+        let pace = SmartSendPace(record, settings, now: Date())
         return WhatsAppInstanceView(
             id: record.id, name: record.name, connection: record.connection, health: record.health,
             warmupDay: pace.warmupDay, dailyCap: pace.dailyCap, sentToday: pace.sentToday,
@@ -178,5 +209,14 @@ struct WhatsAppChannel: Sendable {
         }
         let reason = (error as? GatewayError)?.description ?? "gateway unreachable"
         return PublicError(.serviceUnavailable, "The WhatsApp gateway did not answer as expected: \(reason).", retryAfter: 5)
+    }
+}
+
+extension SendWhatsAppRequest: IdempotentRequest {
+    /// Without the reservation (new on each try).
+    var hashed: SendWhatsAppRequest {
+        var request = self
+        request.reservationID = nil
+        return request
     }
 }

@@ -150,14 +150,21 @@ public struct SendWhatsAppRequest: Codable, Sendable, Hashable {
     public var priority: String?
     /// The credit guard's reservation, captured when sent, released when failed.
     public var reservationID: String?
+    /// The client's `Idempotency-Key` (1–255 bytes): the same key with the same request within 24 h answers the
+    /// first message; with another request it is `IDEMPOTENCY_KEY_REUSED`.
+    public var idempotencyKey: String?
 
     /// Creates a request.
-    public init(to: String, text: String, instanceID: String?, priority: String?, reservationID: String? = nil) {
+    public init(
+        to: String, text: String, instanceID: String?, priority: String?, reservationID: String? = nil,
+        idempotencyKey: String? = nil
+    ) {
         self.to = to
         self.text = text
         self.instanceID = instanceID
         self.priority = priority
         self.reservationID = reservationID
+        self.idempotencyKey = idempotencyKey
     }
 }
 

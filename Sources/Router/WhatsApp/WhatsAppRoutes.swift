@@ -99,11 +99,14 @@ struct WhatsAppRoutes {
     }
 
     /// The credit guard first (one `whatsapp` unit; 402 before anything is queued), then the queue commit with
-    /// the reservation in it; a send Comms refuses gives the reservation back.
+    /// the reservation and the `Idempotency-Key` in it (Comms keeps the key too, as for email, so concurrent
+    /// repeats make one text); a send Comms refuses gives the reservation back.
     @Sendable private func send(_ body: SendWhatsAppBody, _ context: RequestContext) async throws -> RouteResponse {
         let comms = try comms()
         let guardrail = CreditGuard(billing: billing())
-        var request = SendWhatsAppRequest(to: body.to, text: body.text, instanceID: body.instanceID, priority: body.priority)
+        var request = SendWhatsAppRequest(
+            to: body.to, text: body.text, instanceID: body.instanceID, priority: body.priority,
+            idempotencyKey: context.request.headers["Idempotency-Key"])
         request.reservationID = try await guardrail.reserve(meter: "whatsapp", units: 1, context)
         let accepted = try await guardrail.settlingOnRefusal(request.reservationID, context) {
             try await upstream { try await comms.call(CommsContract.sendWhatsApp, request, context.callContext) }

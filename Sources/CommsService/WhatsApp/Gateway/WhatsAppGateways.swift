@@ -21,6 +21,8 @@ struct WhatsAppGateways: Sendable {
         http.responseHeadTimeout = .seconds(15)
         http.timeout = .seconds(20)
         http.maxResponseBytes = 1024 * 1024
+        // SmartSend paces up to `WHATSAPP_INSTANCES_PER_REPLICA` instances at once, most on one gateway.
+        http.maxConnectionsPerOrigin = 32
         let group = try ServiceContext.sharedEventLoopGroup()
         self.store = store
         self.sealer = sealer

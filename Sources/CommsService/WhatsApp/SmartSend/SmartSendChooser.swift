@@ -14,7 +14,7 @@ struct SmartSendChooser: Sendable {
         let now = Date()
         var candidates: [InstanceChoice.Candidate] = []
         for (order, instance) in instances.reversed().enumerated() where instance.maySend {
-            let pace = try await SmartSendPace.load(store, settings, instance: instance, now: now)
+            let pace = SmartSendPace(instance, settings, now: now)
             candidates.append(InstanceChoice.Candidate(
                 id: instance.id, connection: instance.connection, health: instance.health,
                 roomToday: InstancePace.roomToday(sentToday: pace.sentToday + queued[instance.id, default: 0], dailyCap: pace.dailyCap),

@@ -25,12 +25,14 @@ struct SmartSendOutcome: Sendable {
     let store: WhatsAppStore
     let settings: WhatsAppSettings
     let logger: Logger
+    /// Where texts sent are recorded (batched with other instances').
+    let batches: SmartSendBatches
 
     /// Records `result`; answers whether the instance may go on sending in this round.
     func apply(_ result: SmartSendResult, message: WhatsAppQueuedMessage, instance: WhatsAppInstanceRecord) async throws -> Bool {
         switch result {
         case .sent(let gatewayID):
-            try await store.markSent(message, gatewayMessageID: gatewayID)
+            try await batches.deliveries.submit(SmartSendDelivery(message: message, gatewayMessageID: gatewayID))
             return true
         case .lostClaim:
             return true

@@ -1,6 +1,7 @@
 import Foundation
 
-/// One instance's pace now, from its texts in the database (so every replica sees the same counts): the
+/// One instance's pace now, from the pace its row keeps (the ring of its last texts and the count of the
+/// current warm-up day, written with each text under the instance's lease, so every replica agrees): the
 /// warm-up day and cap, texts today and in the last window, and when the next text may leave.
 struct SmartSendPace: Sendable {
     let warmupDay: Int
@@ -8,22 +9,32 @@ struct SmartSendPace: Sendable {
     let sentToday: Int
     let sentLastWindow: Int
     let nextSendTime: Date
+    /// The start of the warm-up day `now` falls in (what a text leaving now is counted under).
+    let dayStart: Date
 
     /// A margin added after a full window, so clock reads on both sides of the gateway never see 11 in 60 s.
     static let margin: TimeInterval = 0.25
 
-    /// Reads the counts of `instance` at `now`.
-    static func load(_ store: WhatsAppStore, _ settings: WhatsAppSettings, instance: WhatsAppInstanceRecord, now: Date) async throws -> SmartSendPace {
+    /// The pace of `instance` at `now`.
+    init(_ instance: WhatsAppInstanceRecord, _ settings: WhatsAppSettings, now: Date) {
         let day = InstancePace.warmupDay(firstOpenAt: instance.firstOpenAt, now: now)
         let window = InstancePace.dayWindow(firstOpenAt: instance.firstOpenAt, now: now)
-        let sends = try await store.sends(
-            instanceID: instance.id, windowStart: now.addingTimeInterval(-settings.paceWindow), dayStart: window.start)
+        // The row's count is of the day it names; a text from an earlier day starts the count again.
+        let sentToday = instance.dayStart.map {
+            WhatsAppInstanceRecord.micros($0) == WhatsAppInstanceRecord.micros(window.start)
+        } == true ? instance.sentToday : 0
+        let recent = instance.recentSends.filter { now.timeIntervalSince($0) < settings.paceWindow }
         let cap = InstancePace().dailyCap(day: day)
         let limit = InstancePace.perMinute(throttled: instance.health == "THROTTLED")
         var next = InstancePace.nextSendTime(
-            recentSends: sends.window, limit: limit, sentToday: sends.today, dailyCap: cap, dayEnd: window.end, now: now,
+            recentSends: recent, limit: limit, sentToday: sentToday, dailyCap: cap, dayEnd: window.end, now: now,
             window: settings.paceWindow)
-        if next > now { next = next.addingTimeInterval(margin) }
-        return SmartSendPace(warmupDay: day, dailyCap: cap, sentToday: sends.today, sentLastWindow: sends.window.count, nextSendTime: next)
+        if next > now { next = next.addingTimeInterval(Self.margin) }
+        self.warmupDay = day
+        self.dailyCap = cap
+        self.sentToday = sentToday
+        self.sentLastWindow = recent.count
+        self.nextSendTime = next
+        self.dayStart = window.start
     }
 }

@@ -4,14 +4,19 @@ import ServiceKit
 
 /// SmartSend's worker: every poll it expires what waited 24 h, restores throttled and warmed-up instances, gives
 /// unassigned messages an instance, and leases the instances that are due; each leased instance is paced by one
-/// task: count its texts (last window, today) in the database, wait for ``InstancePace/nextSendTime``, claim the
-/// next message, send presence `composing`, wait a uniform jitter, mark the text leaving, send it, then
-/// `sent` + capture + `whatsapp.sent` in one transaction. The gateway's answers drive health (``SmartSendOutcome``).
+/// task: read its pace from its row (``SmartSendPace``: the ring of its last texts, the day's count), stop
+/// until ``InstancePace/nextSendTime`` when it must wait, else claim the next message, send presence
+/// `composing`, wait a uniform jitter, mark the text leaving (counted in the row's pace), send it, then
+/// `sent` + capture + `whatsapp.sent` in one transaction. The three per-text statements are group commits
+/// shared by all the instance tasks (``SmartSendBatches``). The gateway's answers drive health
+/// (``SmartSendOutcome``).
 final class SmartSendWorker: Service, @unchecked Sendable {
     let store: WhatsAppStore
     let gateways: WhatsAppGateways
     let settings: WhatsAppSettings
     let logger: Logger
+    /// The per-text statements, batched across instances.
+    let batches: SmartSendBatches
     private let lock = NSLock()
     private var busy: Set<String> = []
     /// Set at shutdown: instance tasks give their lease back after the text in hand.
@@ -22,6 +27,7 @@ final class SmartSendWorker: Service, @unchecked Sendable {
         self.gateways = gateways
         self.settings = settings
         self.logger = logger
+        self.batches = SmartSendBatches(store: store, lease: settings.lease)
     }
 
     func run() async throws {
@@ -88,42 +94,47 @@ final class SmartSendWorker: Service, @unchecked Sendable {
         }
     }
 
-    /// Sends the instance's due messages one by one at its pace; gives the lease back when it must wait or the
-    /// queue is empty.
+    /// Sends the instance's due messages one by one at its pace; gives the lease back when it must wait, the
+    /// queue is empty or the instance may not send any more.
     private func pace(_ claimed: WhatsAppInstanceRecord) async throws {
         var instance = claimed
+        // The project's gateway, read once a round.
+        let gateway = await Result(catching: { try await gateways.client(projectID: instance.projectID) })
         while !lock.withLock({ stopping }) {
             let now = Date()
-            let pace = try await SmartSendPace.load(store, settings, instance: instance, now: now)
-            let next = pace.nextSendTime
-            if next > now {
-                return try await store.releaseInstance(id: instance.id, nextSendAt: next)
+            let pace = SmartSendPace(instance, settings, now: now)
+            if pace.nextSendTime > now {
+                return try await store.releaseInstance(id: instance.id, nextSendAt: pace.nextSendTime)
             }
-            guard let message = try await store.claimMessage(instanceID: instance.id, lease: settings.lease) else {
+            let claim = try await batches.claims.submit(instance.id)
+            guard let fresh = claim.instance else { return }
+            instance = fresh
+            guard instance.maySend, let message = claim.message else {
                 return try await store.releaseInstance(id: instance.id, nextSendAt: nil)
             }
-            let outcome = await send(message)
-            let keepGoing = try await SmartSendOutcome(store: store, settings: settings, logger: logger)
+            let outcome = await send(message, claim: claim, gateway: gateway, firstOpenAt: instance.firstOpenAt) { paced in
+                instance = instance.with(paced)
+            }
+            let keepGoing = try await SmartSendOutcome(store: store, settings: settings, logger: logger, batches: batches)
                 .apply(outcome, message: message, instance: instance)
-            guard keepGoing, let fresh = try await store.instance(id: instance.id, projectID: instance.projectID),
-                  fresh.maySend
-            else { return try await store.releaseInstance(id: instance.id, nextSendAt: nil) }
-            instance = fresh
+            guard keepGoing else { return try await store.releaseInstance(id: instance.id, nextSendAt: nil) }
         }
         try await store.releaseInstance(id: instance.id, nextSendAt: nil)
     }
 
     /// Presence, jitter, text: the gateway's message id or why not. A text that may have left already
     /// (``WhatsAppQueuedMessage/leftAt``) is first looked for at the gateway (``SmartSendReconciliation``).
-    private func send(_ message: WhatsAppQueuedMessage) async -> SmartSendResult {
+    /// `counted` gets the instance's pace once the text is marked leaving.
+    private func send(
+        _ message: WhatsAppQueuedMessage, claim: SmartSendClaim, gateway: Result<EvolutionClient, any Error>, firstOpenAt: Date?,
+        counted: (WhatsAppInstancePace) -> Void
+    ) async -> SmartSendResult {
         // Whether an earlier attempt may have sent the text: until the gateway says it has no such text, every
         // error keeps the message's `text_at` so the next attempt asks again.
         var unsure = message.leftAt != nil
         do {
-            let suppressed = try await store.isSuppressed(projectID: message.projectID, number: message.to)
-            if suppressed, !unsure { return .suppressed }
-            let gateway: EvolutionClient
-            do { gateway = try await gateways.client(projectID: message.projectID) } catch { return .noGateway }
+            if claim.suppressed, !unsure { return .suppressed }
+            guard case .success(let gateway) = gateway else { return .noGateway }
             if let leftAt = message.leftAt {
                 if let earlier = try await SmartSendReconciliation(store: store).earlierSend(of: message, leftAt: leftAt, gateway: gateway) {
                     logger.notice("whatsapp text found at the gateway after an unanswered send", metadata: [.messageID: .string(message.id)])
@@ -131,7 +142,7 @@ final class SmartSendWorker: Service, @unchecked Sendable {
                 }
                 unsure = false
             }
-            if suppressed { return .suppressed }
+            if claim.suppressed { return .suppressed }
             let number = String(message.to.dropFirst())
             let wait = Int.random(in: settings.jitter)
             // Evolution holds the presence call for its `delay`; a gateway that answers at once gets the rest of
@@ -140,7 +151,12 @@ final class SmartSendWorker: Service, @unchecked Sendable {
             try await gateway.sendPresence(instance: message.instanceID, number: number, delay: .milliseconds(wait))
             let remaining = .milliseconds(wait) - (ContinuousClock.now - began)
             if remaining > .zero { try? await Task.sleep(for: remaining) }
-            guard try await store.markLeaving(message) else { return .lostClaim }
+            // Counted in the warm-up day it leaves in.
+            let day = InstancePace.dayWindow(firstOpenAt: firstOpenAt, now: Date()).start
+            guard let paced = try await batches.leavings.submit(SmartSendLeaving(message: message, dayStart: day)) else {
+                return .lostClaim
+            }
+            counted(paced)
             do {
                 return .sent(try await gateway.sendText(instance: message.instanceID, number: number, text: message.text))
             } catch {

@@ -8,7 +8,8 @@ import ServiceKit
 /// (`text_at` set, no answer recorded) comes back with ``WhatsAppQueuedMessage/leftAt`` so it is reconciled with
 /// the gateway before it is sent again: a crash never sends a text twice.
 extension WhatsAppStore {
-    private var due: String {
+    /// A message an instance may send now (`m`): queued and due, or `sending` with its lease over.
+    var due: String {
         "((m.status = 'queued' AND m.next_attempt_at <= clock_timestamp()) OR (m.status = 'sending' AND m.lease_until < clock_timestamp()))"
     }
 
@@ -24,7 +25,7 @@ extension WhatsAppStore {
                   AND EXISTS (SELECT 1 FROM \(table("whatsapp_messages")) m WHERE m.instance_id = i.id AND \(due))
                 ORDER BY i.next_send_at LIMIT $1 FOR UPDATE SKIP LOCKED)
             RETURNING \(WhatsAppInstanceRecord.columns)
-            """, [limit, Self.milliseconds(lease), PostgresJSON(busy)]).map(WhatsAppInstanceRecord.init(row:))
+            """, [limit, Self.milliseconds(lease), PostgresJSON(busy)]).map { try WhatsAppInstanceRecord(row: $0) }
     }
 
     /// Gives the instance's lease back; its next text is not due before `nextSendAt`.
@@ -33,61 +34,6 @@ extension WhatsAppStore {
             UPDATE \(table("whatsapp_instances")) SET lease_until = NULL, next_send_at = coalesce($2, clock_timestamp())
             WHERE id = $1
             """, [id, nextSendAt])
-    }
-
-    /// The instance's next due message, now `sending` under a lease (attempts + 1), or nil.
-    func claimMessage(instanceID: String, lease: Duration) async throws -> WhatsAppQueuedMessage? {
-        try await pool.withTransaction { tx in
-            try await tx.execute("""
-                UPDATE \(table("whatsapp_instances")) SET lease_until = clock_timestamp() + $2 * interval '1 millisecond'
-                WHERE id = $1
-                """, [instanceID, Self.milliseconds(lease)])
-            return try await tx.query("""
-                UPDATE \(table("whatsapp_messages")) SET status = 'sending', attempts = attempts + 1,
-                    lease_until = clock_timestamp() + $2 * interval '1 millisecond', updated_at = clock_timestamp()
-                WHERE id = (SELECT m.id FROM \(table("whatsapp_messages")) m WHERE m.instance_id = $1 AND \(due)
-                            ORDER BY m.priority, m.created_at, m.id LIMIT 1 FOR UPDATE SKIP LOCKED)
-                RETURNING id, project_id, instance_id, to_number, body, attempts, created_at, text_at
-                """, [instanceID, Self.milliseconds(lease)]).first.map { row in
-                let (id, project, instance, to, text, attempts, created, leftAt) = try row.decode(
-                    (String, String, String, String, String, Int, Date, Date?).self)
-                return WhatsAppQueuedMessage(
-                    id: id, projectID: project, instanceID: instance, to: to, text: text, attempts: attempts, createdAt: created,
-                    leftAt: leftAt)
-            }
-        }
-    }
-
-    /// Records that the text is leaving for the gateway now (what the per-minute pace counts); false if the
-    /// claim was lost.
-    func markLeaving(_ message: WhatsAppQueuedMessage) async throws -> Bool {
-        try await pool.execute("""
-            UPDATE \(table("whatsapp_messages")) SET text_at = clock_timestamp()
-            WHERE id = $1 AND attempts = $2 AND status = 'sending'
-            """, [message.id, message.attempts]) == 1
-    }
-
-    /// `sent` with the gateway's message id, the capture settlement and `whatsapp.sent`, in one transaction.
-    func markSent(_ message: WhatsAppQueuedMessage, gatewayMessageID: String) async throws {
-        try await pool.withTransaction { tx in
-            let rows = try await tx.query("""
-                UPDATE \(table("whatsapp_messages")) SET status = 'sent', gateway_message_id = $3, lease_until = NULL,
-                    updated_at = clock_timestamp()
-                WHERE id = $1 AND attempts = $2 AND status = 'sending' RETURNING reservation_id
-                """, [message.id, message.attempts, gatewayMessageID])
-            guard let row = rows.first else { return }
-            try await appendEvent(tx, messageID: message.id, projectID: message.projectID, status: "sent", detail: nil)
-            try await comms.emitOwnEvent(tx, projectID: message.projectID, type: .whatsappSent, data: [
-                "message_id": message.id, "status": "sent", "instance_id": message.instanceID,
-            ])
-            if let reservation = try row.decode(String?.self, at: 0) {
-                try await comms.settleLater(
-                    tx, reservationID: reservation, action: "capture", messageID: message.id, projectID: message.projectID)
-            }
-            try await tx.execute(
-                "UPDATE \(table("whatsapp_instances")) SET server_errors = 0 WHERE id = $1", [message.instanceID])
-            try await applyKeptStatuses(tx, instanceID: message.instanceID, gatewayMessageID: gatewayMessageID)
-        }
     }
 
     /// `failed` with `reason` (queued or sending), the release settlement and `whatsapp.failed`; never charged.

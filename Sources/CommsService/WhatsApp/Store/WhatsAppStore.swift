@@ -64,14 +64,14 @@ struct WhatsAppStore: Sendable {
     func instance(id: String, projectID: String) async throws -> WhatsAppInstanceRecord? {
         try await pool.query("""
             SELECT \(WhatsAppInstanceRecord.columns) FROM \(table("whatsapp_instances")) WHERE id = $1 AND project_id = $2
-            """, [id, projectID]).first.map(WhatsAppInstanceRecord.init(row:))
+            """, [id, projectID]).first.map { try WhatsAppInstanceRecord(row: $0) }
     }
 
     /// The instance whose webhook token hashes to `tokenHash`.
     func instance(tokenHash: [UInt8]) async throws -> WhatsAppInstanceRecord? {
         try await pool.query("""
             SELECT \(WhatsAppInstanceRecord.columns) FROM \(table("whatsapp_instances")) WHERE token_hash = $1
-            """, [tokenHash]).first.map(WhatsAppInstanceRecord.init(row:))
+            """, [tokenHash]).first.map { try WhatsAppInstanceRecord(row: $0) }
     }
 
     /// The project's instances, newest first.
@@ -79,41 +79,10 @@ struct WhatsAppStore: Sendable {
         try await pool.query("""
             SELECT \(WhatsAppInstanceRecord.columns) FROM \(table("whatsapp_instances")) WHERE project_id = $1
             ORDER BY created_at DESC, id DESC
-            """, [projectID]).map(WhatsAppInstanceRecord.init(row:))
-    }
-
-    /// Texts that went to the gateway from `instanceID` since `windowStart` and since `dayStart`, and the
-    /// instants of those in the window, oldest first: counted from the database so replicas agree.
-    func sends(instanceID: String, windowStart: Date, dayStart: Date) async throws -> (window: [Date], today: Int) {
-        let rows = try await pool.query("""
-            SELECT text_at, (SELECT count(*)::bigint FROM \(table("whatsapp_messages"))
-                             WHERE instance_id = $1 AND text_at >= $3)
-            FROM \(table("whatsapp_messages")) WHERE instance_id = $1 AND text_at > $2 ORDER BY text_at
-            """, [instanceID, windowStart, dayStart])
-        if rows.isEmpty {
-            let today = try await pool.query("""
-                SELECT count(*)::bigint FROM \(table("whatsapp_messages")) WHERE instance_id = $1 AND text_at >= $2
-                """, [instanceID, dayStart]).first?.decode(Int64.self, at: 0) ?? 0
-            return ([], Int(today))
-        }
-        let window = try rows.map { try $0.decode(Date.self, at: 0) }
-        return (window, Int(try rows[0].decode(Int64.self, at: 1)))
+            """, [projectID]).map { try WhatsAppInstanceRecord(row: $0) }
     }
 
     // MARK: Messages
-
-    /// Commits a new text to the queue with its `queued` event.
-    func enqueue(
-        id: String, projectID: String, instanceID: String?, to: String, text: String, priority: Int, reservationID: String?
-    ) async throws {
-        try await pool.withTransaction { tx in
-            try await tx.execute("""
-                INSERT INTO \(table("whatsapp_messages")) (id, project_id, instance_id, to_number, body, priority, status, reservation_id)
-                VALUES ($1, $2, $3, $4, $5, $6, 'queued', $7)
-                """, [id, projectID, instanceID, to, text, priority, reservationID])
-            try await appendEvent(tx, messageID: id, projectID: projectID, status: "queued", detail: nil)
-        }
-    }
 
     /// A message's event.
     func appendEvent(_ client: some PostgresClient, messageID: String, projectID: String, status: String, detail: String?) async throws {
