@@ -238,6 +238,10 @@ enum CommsServiceMigrations {
                     PRIMARY KEY (instance_id, gateway_message_id, status)
                 );
                 """),
+            // Webhook retention: the sweep finds old events by creation time (docs/webhooks.md).
+            Migration(version: 7, name: "webhook event retention", sql: """
+                CREATE INDEX webhook_events_created ON \(schema).webhook_events (created_at);
+                """),
         ]
     }
 }
