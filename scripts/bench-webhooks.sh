@@ -10,6 +10,7 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 source scripts/lib/postgres.sh
 work=$(mktemp -d /tmp/purrpurr-bench-webhooks.XXXXXX)
+chmod 0755 "$work"   # initdb runs as postgres when we are root
 trap 'pg_throwaway_stop; rm -rf "$work"' EXIT INT TERM
 # A database of its own unless PURRPURR_TEST_DATABASE_URL names one.
 [ -n "${PURRPURR_TEST_DATABASE_URL:-}" ] || pg_throwaway_start "$work/pg"

@@ -9,8 +9,8 @@ import ServiceKit
 /// other endpoints' deliveries keep flowing. Successes are recorded by a group commit (``WebhookSender``): one
 /// statement for all the 2xx answers that arrive while the previous one commits.
 ///
-/// The claimer wakes on the `NOTIFY` of a committed delivery, when a busy endpoint or the busy window has half
-/// drained, and every ``WebhookSettings/pollInterval`` (retries falling due). On a graceful stop it stops
+/// The claimer wakes on the `NOTIFY` of a committed delivery, when an endpoint that took all its room or the
+/// full window has half drained, and every ``WebhookSettings/pollInterval`` (retries falling due). On a graceful stop it stops
 /// claiming and the tries in flight finish (those not yet sent are put back). Delivery is at least once: a
 /// crash after the POST and before the record sends again, with the same `webhook-id`, so receivers drop the
 /// duplicate.
@@ -64,10 +64,11 @@ struct WebhookOutbox: Service {
                     await wakeup.wait(since: generation, timeout: settings.pollInterval)
                     continue
                 }
+                let offered = window.endpointRoom
                 let batch: [ClaimedWebhookDelivery]
                 do {
                     batch = try await store.claimDeliveries(
-                        limit: limit, perEndpoint: window.perEndpoint, lease: settings.lease, room: window.endpointRoom)
+                        limit: limit, perEndpoint: window.perEndpoint, lease: settings.lease, room: offered)
                 } catch {
                     logger.warning("webhook claim failed", metadata: [.errorType: .errorType(error)])
                     await wakeup.wait(since: generation, timeout: settings.pollInterval)
@@ -81,7 +82,11 @@ struct WebhookOutbox: Service {
                     }
                     tries.addTask { await attempt(delivery, stopping: stopping) }
                 }
-                if batch.count < limit {
+                let taken = batch.reduce(into: [String: Int]()) { $0[$1.endpointID, default: 0] += 1 }
+                // Fewer than asked: nothing more is due, or what is due belongs to endpoints that took all their
+                // room — those wake the claimer once half drained (or now, if they already are).
+                let again = window.claimed(taken, offered: offered)
+                if batch.count < limit, !again {
                     await wakeup.wait(since: generation, timeout: settings.pollInterval)
                 }
             }

@@ -5,15 +5,16 @@ import Synchronization
 /// whole window. The outbox's single claimer asks ``room`` and ``endpointRoom`` before claiming, so its claims
 /// fit, and takes the slots of what it claimed at once.
 ///
-/// Claims come in chunks, not one per finished try: an endpoint at its cap (or a full window) is *busy* until
-/// half of it has drained, and only then does ``leave(_:)`` answer true (wake the claimer). A fast endpoint
-/// thus gets claims of about half its cap at a time, and its outcomes are recorded in batches too.
+/// Claims come in chunks, not one per finished try: an endpoint that took all the room a claim offered it
+/// (``claimed(_:offered:)``: more of it may be due) is *waiting* until half of its cap has drained, and only then
+/// does ``leave(_:)`` answer true (wake the claimer); a full window likewise. A fast endpoint thus gets claims of
+/// about half its cap at a time, and its outcomes are recorded in batches too.
 final class WebhookWindow: Sendable {
     private struct State {
         var total = 0
         var windowBusy = false
         var endpoints: [String: Int] = [:]
-        var busy: Set<String> = []
+        var waiting: Set<String> = []
     }
 
     /// Tries in flight in all.
@@ -33,12 +34,30 @@ final class WebhookWindow: Sendable {
         state.withLock { $0.windowBusy ? 0 : capacity - $0.total }
     }
 
-    /// The endpoints with tries in flight and how many more each may take now (0: busy, skip it).
+    /// The endpoints with tries in flight and how many more each may take now (0: waiting to drain, skip it).
     var endpointRoom: [String: Int] {
         state.withLock { state in
             state.endpoints.reduce(into: [:]) { room, entry in
-                room[entry.key] = state.busy.contains(entry.key) ? 0 : perEndpoint - entry.value
+                room[entry.key] = state.waiting.contains(entry.key) ? 0 : perEndpoint - entry.value
             }
+        }
+    }
+
+    /// Notes what one claim took per endpoint (`taken`), given the room it offered (`offered`, from
+    /// ``endpointRoom``; an endpoint absent there was offered ``perEndpoint``). An endpoint that took all its
+    /// room may have more due: it waits until half drained, unless it already is — then the answer is true:
+    /// claim again at once.
+    func claimed(_ taken: [String: Int], offered: [String: Int]) -> Bool {
+        state.withLock { state in
+            var again = false
+            for (endpoint, count) in taken where count >= offered[endpoint, default: perEndpoint] {
+                if (state.endpoints[endpoint] ?? 0) > perEndpoint / 2 {
+                    state.waiting.insert(endpoint)
+                } else {
+                    again = true
+                }
+            }
+            return again
         }
     }
 
@@ -54,13 +73,12 @@ final class WebhookWindow: Sendable {
             guard state.total < capacity, current < perEndpoint else { return false }
             state.total += 1
             state.endpoints[endpoint] = current + 1
-            if current + 1 == perEndpoint { state.busy.insert(endpoint) }
             if state.total == capacity { state.windowBusy = true }
             return true
         }
     }
 
-    /// Gives a slot back; true when this makes a busy endpoint or the busy window claimable again (half
+    /// Gives a slot back; true when this makes a waiting endpoint or the full window claimable again (half
     /// drained), so the claimer should look.
     func leave(_ endpoint: String) -> Bool {
         state.withLock { state in
@@ -68,8 +86,8 @@ final class WebhookWindow: Sendable {
             let left = (state.endpoints[endpoint] ?? 1) - 1
             state.endpoints[endpoint] = left > 0 ? left : nil
             var wake = false
-            if state.busy.contains(endpoint), left <= perEndpoint / 2 {
-                state.busy.remove(endpoint)
+            if state.waiting.contains(endpoint), left <= perEndpoint / 2 {
+                state.waiting.remove(endpoint)
                 wake = true
             }
             if state.windowBusy, state.total <= capacity / 2 {

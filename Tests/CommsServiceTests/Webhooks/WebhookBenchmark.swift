@@ -47,7 +47,7 @@ struct WebhookBenchmark {
     static let environment = [
         "WEBHOOK_POLL_INTERVAL_MS": "1000", "WEBHOOK_LEASE_SECONDS": "60", "WEBHOOK_TIMEOUT_SECONDS": "15",
         "COMMS_PROJECT_RATE_PER_SECOND": "10000", "COMMS_WORKERS": "16", "COMMS_WORKERS_PER_PROJECT": "16",
-    ]
+    ].merging(ProcessInfo.processInfo.environment.filter { $0.key.hasPrefix("WEBHOOK_") }) { $1 }  // to compare settings
 
     @Test("deliveries per second with 1 and with 20 endpoints", arguments: [1, 20])
     func throughput(endpoints: Int) async throws {
@@ -61,7 +61,7 @@ struct WebhookBenchmark {
             servers.append(server)
             _ = try await harness.createEndpoint("http://127.0.0.1:\(server.port)/hooks")
         }
-        let total = 20_000
+        let total = Int(ProcessInfo.processInfo.environment["PURRPURR_BENCH_WEBHOOKS_TOTAL"] ?? "") ?? 20_000
         let events = total / endpoints
         // The backlog is written first (one statement), then the workers start: this times delivery alone.
         try await harness.pool.execute("""
@@ -84,9 +84,22 @@ struct WebhookBenchmark {
         let seconds = Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18
         let received = receiver.count.load(ordering: .relaxed)
         print("BENCH webhooks endpoints=\(endpoints) deliveries=\(received) seconds=\(String(format: "%.2f", seconds)) per_second=\(Int(Double(received) / seconds))")
+        try await Self.printOutcomes(harness)
         await workers.stop()
         for server in servers { await server.shutdown(timeout: .seconds(1)) }
         await harness.close()
+    }
+
+    /// The deliveries by status, attempts and error kind, to see that none took a detour (a retry, a put-back).
+    static func printOutcomes(_ harness: CommsHarness) async throws {
+        let rows = try await harness.pool.query("""
+            SELECT status || ' attempts=' || attempts || coalesce(' ' || last_error, '') || ': ' || count(*)
+            FROM \(harness.schema).webhook_deliveries GROUP BY status, attempts, last_error ORDER BY 1
+            """, [])
+        print("BENCH outcomes " + (try rows.map { try $0.decode(String.self, at: 0) }).joined(separator: "; "))
+        let metrics = harness.components.webhookOutbox.sender.metrics
+        let posts = metrics.attemptSeconds.snapshot(), batches = metrics.recordBatchSize.snapshot()
+        print("BENCH metrics posts=\(posts.count) mean_post_ms=\(String(format: "%.2f", posts.sum / Double(max(1, posts.count)) * 1000)) record_statements=\(batches.count) mean_record_batch=\(String(format: "%.1f", batches.sum / Double(max(1, batches.count))))")
     }
 
     @Test("time from an email.sent commit to the receiver, p50 and p99, at a steady event rate, 1 endpoint",

@@ -18,11 +18,12 @@ struct WebhookWindowTests {
         #expect(!window.enter("we_d"))
     }
 
-    @Test("a busy endpoint is claimable again only once half drained, and leave says so once")
+    @Test("an endpoint that took all its room waits until half drained, and leave says so once")
     func halfDrained() {
         let window = WebhookWindow(capacity: 100, perEndpoint: 4)
         for _ in 0..<4 { #expect(window.enter("we_a")) }
-        #expect(window.leave("we_a") == false)  // 3 left: still busy
+        #expect(window.claimed(["we_a": 4], offered: [:]) == false)  // more may be due: wait for the drain
+        #expect(window.leave("we_a") == false)  // 3 left: still waiting
         #expect(window.endpointRoom["we_a"] == 0)
         #expect(window.leave("we_a") == true)  // 2 left: claimable
         #expect(window.endpointRoom["we_a"] == 2)
@@ -30,6 +31,19 @@ struct WebhookWindowTests {
         #expect(window.leave("we_a") == false)
         #expect(window.endpointRoom.isEmpty)
         #expect(window.inFlight("we_a") == 0)
+    }
+
+    @Test("an endpoint that took less than its room is not waited for; one already half drained is claimed again")
+    func claimAgain() {
+        let window = WebhookWindow(capacity: 100, perEndpoint: 4)
+        #expect(window.enter("we_a"))
+        #expect(window.claimed(["we_a": 1], offered: [:]) == false)  // nothing more due
+        #expect(window.endpointRoom["we_a"] == 3)
+        #expect(window.leave("we_a") == false)
+        // Offered 4, took 4, but 3 already finished while the claim ran: claim again now.
+        #expect(window.enter("we_b"))
+        #expect(window.claimed(["we_b": 4], offered: ["we_b": 4]) == true)
+        #expect(window.endpointRoom["we_b"] == 3)
     }
 
     @Test("a full window claims nothing until half drained")
