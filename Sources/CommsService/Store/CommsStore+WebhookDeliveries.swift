@@ -61,7 +61,7 @@ struct DisabledWebhookEndpoint: Sendable, Hashable {
 
 extension CommsStore {
     /// Claims up to `limit` due pending deliveries (never tried, due for a retry, or leased by a worker that
-    /// died), oldest due first, skipping rows other workers hold: at most `perEndpoint` of one endpoint, at
+    /// died), oldest due first, skipping rows other replicas hold (only the rows taken are locked): at most `perEndpoint` of one endpoint, at
     /// most `room[endpoint]` of an endpoint that already has tries in flight here, none of one whose room
     /// is 0. Each claim counts a try and leases the delivery for `lease`.
     func claimDeliveries(
@@ -76,7 +76,6 @@ extension CommsStore {
                   AND (lease_until IS NULL OR lease_until < now())
                   AND endpoint_id <> ALL(\(CommsSQL.textArray("$5")))
                 ORDER BY next_attempt_at LIMIT $3
-                FOR UPDATE SKIP LOCKED
             ), picked AS (
                 SELECT id FROM (
                     SELECT id, endpoint_id, next_attempt_at,
@@ -85,12 +84,19 @@ extension CommsStore {
                 ) ranked
                 LEFT JOIN jsonb_to_recordset($6::jsonb) AS busy(endpoint text, room int) ON busy.endpoint = ranked.endpoint_id
                 WHERE rank <= coalesce(busy.room, $2) ORDER BY next_attempt_at LIMIT $1
+            ), locked AS (
+                -- Only the picked rows are locked (a lock is a write); one another replica holds, or has just
+                -- leased (the condition is checked again on the newest version), is skipped.
+                SELECT id FROM \(table("webhook_deliveries"))
+                WHERE id = ANY(ARRAY(SELECT id FROM picked)) AND status = 'pending'
+                  AND (lease_until IS NULL OR lease_until < now())
+                FOR UPDATE SKIP LOCKED
             )
             UPDATE \(table("webhook_deliveries")) d
             SET attempts = d.attempts + 1, updated_at = clock_timestamp(),
                 lease_until = clock_timestamp() + $4::bigint * interval '1 millisecond'
-            FROM picked, \(table("webhook_events")) e, \(table("webhook_endpoints")) p
-            WHERE d.id = picked.id AND e.id = d.event_id AND p.id = d.endpoint_id
+            FROM locked, \(table("webhook_events")) e, \(table("webhook_endpoints")) p
+            WHERE d.id = locked.id AND e.id = d.event_id AND p.id = d.endpoint_id
             RETURNING d.id, d.project_id, d.endpoint_id, d.event_id, d.attempts, e.payload, p.url,
                       p.status = 'enabled', p.secret_sealed,
                       CASE WHEN p.previous_secret_until > clock_timestamp() THEN p.previous_secret_sealed END
@@ -117,7 +123,9 @@ extension CommsStore {
                 SET status = 'succeeded', last_status_code = input.code, last_error = NULL, next_attempt_at = NULL,
                     lease_until = NULL, updated_at = clock_timestamp()
                 FROM input
-                WHERE d.id = input.id AND d.status = 'pending' AND d.attempts = input.attempts
+                -- By primary key (the ids as an array): a join alone is planned as a scan of every pending row.
+                WHERE d.id = ANY(ARRAY(SELECT id FROM input)) AND d.id = input.id
+                  AND d.status = 'pending' AND d.attempts = input.attempts
                 RETURNING d.id, d.endpoint_id
             ), healed AS (
                 UPDATE \(table("webhook_endpoints")) p SET failing_since = NULL

@@ -57,7 +57,13 @@ struct WebhookOutbox: Service {
     /// window (or every due endpoint) is busy. Returns once stopping and every try it started has ended.
     private func claim(stopping: OutboxStopFlag) async {
         await withDiscardingTaskGroup { tries in
+            var lastPartial: ContinuousClock.Instant?
             while !stopping.isStopping && !Task.isCancelled {
+                // After a claim that found little, the next waits out ``claimGap``: under a steady trickle of
+                // `NOTIFY`s, claims then gather what came meanwhile instead of one statement per delivery.
+                if let lastPartial, ContinuousClock.now < lastPartial + Self.claimGap {
+                    try? await Task.sleep(until: lastPartial + Self.claimGap)
+                }
                 let generation = wakeup.generation
                 let limit = min(window.room, settings.batchSize)
                 guard limit > 0 else {
@@ -86,12 +92,17 @@ struct WebhookOutbox: Service {
                 // Fewer than asked: nothing more is due, or what is due belongs to endpoints that took all their
                 // room — those wake the claimer once half drained (or now, if they already are).
                 let again = window.claimed(taken, offered: offered)
-                if batch.count < limit, !again {
+                lastPartial = batch.count < limit && !again ? ContinuousClock.now : nil
+                if lastPartial != nil {
                     await wakeup.wait(since: generation, timeout: settings.pollInterval)
                 }
             }
         }
     }
+
+    /// The least time between a claim that found less than it could take and the next claim: at most this much
+    /// latency added, and at most 100 such claims a second however many deliveries trickle in.
+    static let claimGap: Duration = .milliseconds(10)
 
     /// Sends one claimed delivery (its slot taken) and gives the slot back; when stopping, puts it back unsent.
     private func attempt(_ delivery: ClaimedWebhookDelivery, stopping: OutboxStopFlag) async {
