@@ -1,4 +1,5 @@
 import ServiceKit
+import Synchronization
 
 /// The webhook deliveries' workers, built like the email outbox (``CommsOutbox``) but with one claimer per
 /// replica: it takes due deliveries from PostgreSQL in batches of up to ``WebhookSettings/batchSize``
@@ -105,14 +106,20 @@ struct WebhookOutbox: Service {
     static let claimGap: Duration = .milliseconds(10)
 
     /// Sends one claimed delivery (its slot taken) and gives the slot back; when stopping, puts it back unsent.
+    /// The endpoint's slot is given back as soon as the request is over, the window's place once the outcome is
+    /// recorded (successes wait for their group commit).
     private func attempt(_ delivery: ClaimedWebhookDelivery, stopping: OutboxStopFlag) async {
-        defer { if window.leave(delivery.endpointID) { wakeup.signal() } }
+        let sent = Once { [window, wakeup] in if window.sent(delivery.endpointID) { wakeup.signal() } }
+        defer {
+            sent.run()
+            if window.leave() { wakeup.signal() }
+        }
         guard !stopping.isStopping, !Task.isCancelled else {
             await putBack(delivery, after: .zero)
             return
         }
         do {
-            try await sender.deliver(delivery)
+            try await sender.deliver(delivery, onSent: sent.run)
         } catch {
             // The lease expires and the delivery is tried again.
             logger.error("webhook attempt not recorded", metadata: [
@@ -135,5 +142,20 @@ struct WebhookOutbox: Service {
     /// Wakes the claimer at once (e.g. after committing a delivery in this process).
     func poke() {
         wakeup.signal()
+    }
+}
+
+/// Runs an action at most once, from whichever caller comes first.
+private final class Once: Sendable {
+    private let done = Atomic<Bool>(false)
+    private let action: @Sendable () -> Void
+
+    init(_ action: @escaping @Sendable () -> Void) {
+        self.action = action
+    }
+
+    /// Runs the action unless it already ran.
+    func run() {
+        if !done.exchange(true, ordering: .acquiringAndReleasing) { action() }
     }
 }

@@ -53,10 +53,11 @@ struct WebhookSender: Sendable {
         }
     }
 
-    /// Tries `delivery` and records what happened. Throws only database errors (the lease then expires and
-    /// the delivery is tried again).
-    func deliver(_ delivery: ClaimedWebhookDelivery) async throws {
+    /// Tries `delivery` and records what happened; `onSent` runs once the request is over (before the
+    /// recording). Throws only database errors (the lease then expires and the delivery is tried again).
+    func deliver(_ delivery: ClaimedWebhookDelivery, onSent: @Sendable () -> Void = {}) async throws {
         guard delivery.endpointEnabled else {
+            onSent()
             try await store.deliveryAbandoned(delivery, reason: "The endpoint is disabled.")
             metrics.count(.abandoned)
             return
@@ -65,6 +66,7 @@ struct WebhookSender: Sendable {
         do {
             request = try self.request(for: delivery, now: Date())
         } catch {
+            onSent()
             try await failed(delivery, statusCode: nil, error: "The endpoint's signing key or URL cannot be used.")
             return
         }
@@ -73,10 +75,12 @@ struct WebhookSender: Sendable {
         do {
             response = try await client.send(request, timeout: settings.timeout)
         } catch {
+            onSent()
             metrics.attemptSeconds.observe(ContinuousClock.now - started)
             try await failed(delivery, statusCode: nil, error: Self.describe(error))
             return
         }
+        onSent()
         metrics.attemptSeconds.observe(ContinuousClock.now - started)
         guard (200..<300).contains(response.status) else {
             try await failed(delivery, statusCode: response.status, error: "The endpoint answered \(response.status).")

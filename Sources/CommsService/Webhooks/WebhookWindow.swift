@@ -1,8 +1,8 @@
 import Synchronization
 
-/// The tries a replica has in flight: at most ``capacity`` in all (`WEBHOOK_WORKERS`) and ``perEndpoint`` to
-/// one endpoint (`WEBHOOK_ENDPOINT_CONCURRENCY`), so an endpoint that never answers holds that many, never the
-/// whole window. The outbox's single claimer asks ``room`` and ``endpointRoom`` before claiming, so its claims
+/// The tries a replica has in flight: at most ``capacity`` in all (`WEBHOOK_WORKERS`, from the claim to the
+/// recorded outcome) and ``perEndpoint`` requests open to one endpoint (`WEBHOOK_ENDPOINT_CONCURRENCY`, from the
+/// claim to the request's end), so an endpoint that never answers holds that many, never the whole window. The outbox's single claimer asks ``room`` and ``endpointRoom`` before claiming, so its claims
 /// fit, and takes the slots of what it claimed at once.
 ///
 /// Claims come in chunks, not one per finished try: an endpoint that took all the room a claim offered it
@@ -78,23 +78,33 @@ final class WebhookWindow: Sendable {
         }
     }
 
-    /// Gives a slot back; true when this makes a waiting endpoint or the full window claimable again (half
-    /// drained), so the claimer should look.
-    func leave(_ endpoint: String) -> Bool {
+    /// The try's request is over (answered, failed or never sent): its endpoint's slot is free, while the try
+    /// keeps its place in the window until its outcome is recorded (``leave()``). True when this makes a waiting
+    /// endpoint claimable again (half drained), so the claimer should look.
+    func sent(_ endpoint: String) -> Bool {
         state.withLock { state in
-            state.total -= 1
             let left = (state.endpoints[endpoint] ?? 1) - 1
             state.endpoints[endpoint] = left > 0 ? left : nil
-            var wake = false
-            if state.waiting.contains(endpoint), left <= perEndpoint / 2 {
-                state.waiting.remove(endpoint)
-                wake = true
-            }
-            if state.windowBusy, state.total <= capacity / 2 {
-                state.windowBusy = false
-                wake = true
-            }
-            return wake
+            guard state.waiting.contains(endpoint), left <= perEndpoint / 2 else { return false }
+            state.waiting.remove(endpoint)
+            return true
         }
+    }
+
+    /// The try is recorded: its place in the window is free. True when this makes the full window claimable
+    /// again (half drained).
+    func leave() -> Bool {
+        state.withLock { state in
+            state.total -= 1
+            guard state.windowBusy, state.total <= capacity / 2 else { return false }
+            state.windowBusy = false
+            return true
+        }
+    }
+
+    /// ``sent(_:)`` and ``leave()`` at once; true if either says the claimer should look.
+    func leave(_ endpoint: String) -> Bool {
+        let endpointFreed = sent(endpoint)
+        return leave() || endpointFreed
     }
 }
