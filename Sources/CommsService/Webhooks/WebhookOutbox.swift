@@ -60,8 +60,8 @@ struct WebhookOutbox: Service {
         await withDiscardingTaskGroup { tries in
             var lastPartial: ContinuousClock.Instant?
             while !stopping.isStopping && !Task.isCancelled {
-                // After a claim that found little, the next waits out ``claimGap``: under a steady trickle of
-                // `NOTIFY`s, claims then gather what came meanwhile instead of one statement per delivery.
+                // After a claim that found everything due, the next waits out ``claimGap``: under a steady
+                // trickle of `NOTIFY`s, claims then gather what came meanwhile instead of one statement per delivery.
                 if let lastPartial, ContinuousClock.now < lastPartial + Self.claimGap {
                     try? await Task.sleep(until: lastPartial + Self.claimGap)
                 }
@@ -92,16 +92,16 @@ struct WebhookOutbox: Service {
                 let taken = batch.reduce(into: [String: Int]()) { $0[$1.endpointID, default: 0] += 1 }
                 // Fewer than asked: nothing more is due, or what is due belongs to endpoints that took all their
                 // room — those wake the claimer once half drained (or now, if they already are).
-                let again = window.claimed(taken, offered: offered)
-                lastPartial = batch.count < limit && !again ? ContinuousClock.now : nil
-                if lastPartial != nil {
+                let after = window.claimed(taken, offered: offered)
+                lastPartial = batch.count < limit && after == .nothingMoreDue ? ContinuousClock.now : nil
+                if batch.count < limit, after != .claimAgain {
                     await wakeup.wait(since: generation, timeout: settings.pollInterval)
                 }
             }
         }
     }
 
-    /// The least time between a claim that found less than it could take and the next claim: at most this much
+    /// The least time between a claim that took everything due and the next claim: at most this much
     /// latency added, and at most 100 such claims a second however many deliveries trickle in.
     static let claimGap: Duration = .milliseconds(10)
 

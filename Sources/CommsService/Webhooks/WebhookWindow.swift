@@ -43,21 +43,31 @@ final class WebhookWindow: Sendable {
         }
     }
 
+    /// What a claim that took fewer than it asked for tells the claimer.
+    enum AfterClaim: Equatable, Sendable {
+        /// An endpoint took all its room but has already half drained: claim again at once.
+        case claimAgain
+        /// An endpoint took all its room: its half-drain wakes the claimer.
+        case waitForDrain
+        /// No endpoint was held back by its room: nothing more is due now.
+        case nothingMoreDue
+    }
+
     /// Notes what one claim took per endpoint (`taken`), given the room it offered (`offered`, from
     /// ``endpointRoom``; an endpoint absent there was offered ``perEndpoint``). An endpoint that took all its
-    /// room may have more due: it waits until half drained, unless it already is — then the answer is true:
-    /// claim again at once.
-    func claimed(_ taken: [String: Int], offered: [String: Int]) -> Bool {
+    /// room may have more due: it waits until half drained, unless it already is.
+    func claimed(_ taken: [String: Int], offered: [String: Int]) -> AfterClaim {
         state.withLock { state in
-            var again = false
+            var after = AfterClaim.nothingMoreDue
             for (endpoint, count) in taken where count >= offered[endpoint, default: perEndpoint] {
                 if (state.endpoints[endpoint] ?? 0) > perEndpoint / 2 {
                     state.waiting.insert(endpoint)
+                    if after == .nothingMoreDue { after = .waitForDrain }
                 } else {
-                    again = true
+                    after = .claimAgain
                 }
             }
-            return again
+            return after
         }
     }
 

@@ -22,7 +22,7 @@ struct WebhookWindowTests {
     func halfDrained() {
         let window = WebhookWindow(capacity: 100, perEndpoint: 4)
         for _ in 0..<4 { #expect(window.enter("we_a")) }
-        #expect(window.claimed(["we_a": 4], offered: [:]) == false)  // more may be due: wait for the drain
+        #expect(window.claimed(["we_a": 4], offered: [:]) == .waitForDrain)  // more may be due
         #expect(window.leave("we_a") == false)  // 3 left: still waiting
         #expect(window.endpointRoom["we_a"] == 0)
         #expect(window.leave("we_a") == true)  // 2 left: claimable
@@ -37,12 +37,12 @@ struct WebhookWindowTests {
     func claimAgain() {
         let window = WebhookWindow(capacity: 100, perEndpoint: 4)
         #expect(window.enter("we_a"))
-        #expect(window.claimed(["we_a": 1], offered: [:]) == false)  // nothing more due
+        #expect(window.claimed(["we_a": 1], offered: [:]) == .nothingMoreDue)
         #expect(window.endpointRoom["we_a"] == 3)
         #expect(window.leave("we_a") == false)
         // Offered 4, took 4, but 3 already finished while the claim ran: claim again now.
         #expect(window.enter("we_b"))
-        #expect(window.claimed(["we_b": 4], offered: ["we_b": 4]) == true)
+        #expect(window.claimed(["we_b": 4], offered: ["we_b": 4]) == .claimAgain)
         #expect(window.endpointRoom["we_b"] == 3)
     }
 
