@@ -103,7 +103,7 @@ struct WebhookBenchmark {
     }
 
     @Test("time from an email.sent commit to the receiver, p50 and p99, at a steady event rate, 1 endpoint",
-          arguments: [2000])
+          arguments: [1000, 2000])
     func latencyAtEventRate(ratePerSecond: Int) async throws {
         let group = try ServiceContext.sharedEventLoopGroup()
         let receiver = Receiver()
