@@ -75,7 +75,8 @@ struct CommsComponents: Sendable {
         let secretSealer = WebhookSecretSealer(key: config.masterKey)
         let sender = WebhookSender(
             store: store, client: client, sealer: secretSealer, settings: hooks,
-            alerts: WebhookDisabledAlert(acceptor: acceptor, logger: logger), logger: logger)
+            alerts: WebhookDisabledAlert(acceptor: acceptor, logger: logger), logger: logger,
+            metrics: WebhookMetrics(registry: metrics))
         let webhookOutbox = WebhookOutbox(
             store: store, sender: sender, settings: hooks, listener: pool.configuration, logger: logger)
         var webhooks = WebhookEndpoints(

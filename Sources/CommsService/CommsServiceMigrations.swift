@@ -268,6 +268,10 @@ enum CommsServiceMigrations {
                     ADD UNIQUE (project_id, idempotency_key);
                 CREATE INDEX whatsapp_messages_project ON \(schema).whatsapp_messages (project_id, created_at DESC, id DESC);
                 """),
+            // Webhook retention: the sweep finds old events by creation time (docs/webhooks.md).
+            Migration(version: 9, name: "webhook event retention", sql: """
+                CREATE INDEX webhook_events_created ON \(schema).webhook_events (created_at);
+                """),
         ]
     }
 }

@@ -26,6 +26,27 @@ struct ClaimedWebhookDelivery: Sendable, Hashable {
     let previousSecretSealed: [UInt8]?
 }
 
+/// A try that an endpoint answered with a 2xx, to record (``CommsStore/deliveriesSucceeded(_:)``).
+struct SucceededWebhookTry: Sendable, Hashable {
+    /// The claimed delivery.
+    let delivery: ClaimedWebhookDelivery
+    /// The 2xx.
+    let statusCode: Int
+}
+
+/// One row of ``CommsStore/deliveriesSucceeded(_:)``'s input.
+private struct SucceededRow: Codable, Sendable {
+    let id: String
+    let attempts: Int
+    let code: Int
+}
+
+/// An endpoint's remaining tries in flight, for a claim's input.
+private struct EndpointRoom: Codable, Sendable {
+    let endpoint: String
+    let room: Int
+}
+
 /// An endpoint that a failure has just disabled (its project is told by email).
 struct DisabledWebhookEndpoint: Sendable, Hashable {
     /// `we_…`.
@@ -40,12 +61,14 @@ struct DisabledWebhookEndpoint: Sendable, Hashable {
 
 extension CommsStore {
     /// Claims up to `limit` due pending deliveries (never tried, due for a retry, or leased by a worker that
-    /// died), at most `perEndpoint` of one endpoint, none of the endpoints in `excluding` (at their cap
-    /// here), oldest due first, skipping rows other workers hold. Each claim counts a try and leases the
-    /// delivery for `lease`.
+    /// died), oldest due first, skipping rows other replicas hold (only the rows taken are locked): at most `perEndpoint` of one endpoint, at
+    /// most `room[endpoint]` of an endpoint that already has tries in flight here, none of one whose room
+    /// is 0. Each claim counts a try and leases the delivery for `lease`.
     func claimDeliveries(
-        limit: Int, perEndpoint: Int, lease: Duration, excluding: [String]
+        limit: Int, perEndpoint: Int, lease: Duration, room: [String: Int]
     ) async throws -> [ClaimedWebhookDelivery] {
+        let full = room.filter { $0.value <= 0 }.map(\.key).sorted()
+        let partial = room.filter { $0.value > 0 }.map { EndpointRoom(endpoint: $0.key, room: $0.value) }
         let rows = try await pool.query("""
             WITH due AS (
                 SELECT id, endpoint_id, next_attempt_at FROM \(table("webhook_deliveries"))
@@ -53,24 +76,31 @@ extension CommsStore {
                   AND (lease_until IS NULL OR lease_until < now())
                   AND endpoint_id <> ALL(\(CommsSQL.textArray("$5")))
                 ORDER BY next_attempt_at LIMIT $3
-                FOR UPDATE SKIP LOCKED
             ), picked AS (
                 SELECT id FROM (
-                    SELECT id, next_attempt_at,
+                    SELECT id, endpoint_id, next_attempt_at,
                            row_number() OVER (PARTITION BY endpoint_id ORDER BY next_attempt_at, id) AS rank
                     FROM due
                 ) ranked
-                WHERE rank <= $2 ORDER BY next_attempt_at LIMIT $1
+                LEFT JOIN jsonb_to_recordset($6::jsonb) AS busy(endpoint text, room int) ON busy.endpoint = ranked.endpoint_id
+                WHERE rank <= coalesce(busy.room, $2) ORDER BY next_attempt_at LIMIT $1
+            ), locked AS (
+                -- Only the picked rows are locked (a lock is a write); one another replica holds, or has just
+                -- leased (the condition is checked again on the newest version), is skipped.
+                SELECT id FROM \(table("webhook_deliveries"))
+                WHERE id = ANY(ARRAY(SELECT id FROM picked)) AND status = 'pending'
+                  AND (lease_until IS NULL OR lease_until < now())
+                FOR UPDATE SKIP LOCKED
             )
             UPDATE \(table("webhook_deliveries")) d
             SET attempts = d.attempts + 1, updated_at = clock_timestamp(),
                 lease_until = clock_timestamp() + $4::bigint * interval '1 millisecond'
-            FROM picked, \(table("webhook_events")) e, \(table("webhook_endpoints")) p
-            WHERE d.id = picked.id AND e.id = d.event_id AND p.id = d.endpoint_id
+            FROM locked, \(table("webhook_events")) e, \(table("webhook_endpoints")) p
+            WHERE d.id = locked.id AND e.id = d.event_id AND p.id = d.endpoint_id
             RETURNING d.id, d.project_id, d.endpoint_id, d.event_id, d.attempts, e.payload, p.url,
                       p.status = 'enabled', p.secret_sealed,
                       CASE WHEN p.previous_secret_until > clock_timestamp() THEN p.previous_secret_sealed END
-            """, [limit, perEndpoint, limit * 20, Self.milliseconds(lease), PostgresJSON(excluding)])
+            """, [limit, perEndpoint, limit * 4, Self.milliseconds(lease), PostgresJSON(full), PostgresJSON(partial)])
         return try rows.map { row in
             let (id, projectID, endpointID, eventID, attempts, payload, url, enabled, secret, previous) =
                 try row.decode((String, String, String, String, Int, String, String, Bool, [UInt8], [UInt8]?).self)
@@ -80,24 +110,31 @@ extension CommsStore {
         }
     }
 
-    /// Records a 2xx: the delivery succeeded and the endpoint's failing streak ends. False if the claim was
-    /// lost meanwhile.
-    @discardableResult
-    func deliverySucceeded(_ delivery: ClaimedWebhookDelivery, statusCode: Int) async throws -> Bool {
+    /// Records a batch of 2xx answers in one statement (the webhook workers' group commit): each delivery
+    /// succeeded and its endpoint's failing streak ends. One flag per try, in order: false if that claim was
+    /// lost meanwhile (another worker took the delivery over after its lease).
+    func deliveriesSucceeded(_ tries: [SucceededWebhookTry]) async throws -> [Bool] {
+        guard !tries.isEmpty else { return [] }
         let rows = try await pool.query("""
-            WITH done AS (
-                UPDATE \(table("webhook_deliveries"))
-                SET status = 'succeeded', last_status_code = $3, last_error = NULL, next_attempt_at = NULL,
+            WITH input AS (
+                SELECT * FROM jsonb_to_recordset($1::jsonb) AS i(id text, attempts int, code int)
+            ), done AS (
+                UPDATE \(table("webhook_deliveries")) d
+                SET status = 'succeeded', last_status_code = input.code, last_error = NULL, next_attempt_at = NULL,
                     lease_until = NULL, updated_at = clock_timestamp()
-                WHERE id = $1 AND status = 'pending' AND attempts = $2
-                RETURNING endpoint_id
+                FROM input
+                -- By primary key (the ids as an array): a join alone is planned as a scan of every pending row.
+                WHERE d.id = ANY(ARRAY(SELECT id FROM input)) AND d.id = input.id
+                  AND d.status = 'pending' AND d.attempts = input.attempts
+                RETURNING d.id, d.endpoint_id
             ), healed AS (
                 UPDATE \(table("webhook_endpoints")) p SET failing_since = NULL
-                FROM done WHERE p.id = done.endpoint_id AND p.failing_since IS NOT NULL
+                WHERE p.id IN (SELECT endpoint_id FROM done) AND p.failing_since IS NOT NULL
             )
-            SELECT count(*)::bigint FROM done
-            """, [delivery.id, delivery.attempts, statusCode])
-        return try rows[0].decode(Int.self, at: 0) == 1
+            SELECT id FROM done
+            """, [PostgresJSON(tries.map { SucceededRow(id: $0.delivery.id, attempts: $0.delivery.attempts, code: $0.statusCode) })])
+        let done = Set(try rows.map { try $0.decode(String.self, at: 0) })
+        return tries.map { done.contains($0.delivery.id) }
     }
 
     /// Records a failed try: pending again after `retryAfter`, or `failed` when nil. The endpoint's failing

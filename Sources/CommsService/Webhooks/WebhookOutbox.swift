@@ -1,16 +1,20 @@
 import ServiceKit
+import Synchronization
 
-/// The webhook deliveries' workers, built like the email outbox (``CommsOutbox``):
-/// ``WebhookSettings/workers`` claimers take due deliveries from PostgreSQL (`FOR UPDATE SKIP LOCKED` under
-/// a lease, so replicas share the work and a crashed worker's claims come back when their lease ends), each
-/// sending its claim's deliveries at once through ``WebhookSender``.
+/// The webhook deliveries' workers, built like the email outbox (``CommsOutbox``) but with one claimer per
+/// replica: it takes due deliveries from PostgreSQL in batches of up to ``WebhookSettings/batchSize``
+/// (`FOR UPDATE SKIP LOCKED` under a lease, so replicas share the work and a crashed replica's claims come back
+/// when their lease ends) and starts each as its own try, within a ``WebhookWindow``: at most
+/// ``WebhookSettings/workers`` tries in flight and ``WebhookSettings/perEndpoint`` to one endpoint. A try never
+/// holds the claimer, so an endpoint that never answers holds its cap of the window for the timeout, and the
+/// other endpoints' deliveries keep flowing. Successes are recorded by a group commit (``WebhookSender``): one
+/// statement for all the 2xx answers that arrive while the previous one commits.
 ///
-/// Workers wake on the `NOTIFY` of a committed delivery and every ``WebhookSettings/pollInterval`` (retries
-/// falling due). At most ``WebhookSettings/perEndpoint`` tries to one endpoint run at once in a replica
-/// (claims skip endpoints at their cap), so an endpoint that never answers holds that many sends for the
-/// timeout, never every worker. On a graceful stop the workers stop claiming, finish the tries in flight and
-/// put back what they had not started. Delivery is at least once: a crash after the POST and before the
-/// record sends again, with the same `webhook-id`, so receivers drop the duplicate.
+/// The claimer wakes on the `NOTIFY` of a committed delivery, when an endpoint that took all its room or the
+/// full window has half drained, and every ``WebhookSettings/pollInterval`` (retries falling due). On a graceful stop it stops
+/// claiming and the tries in flight finish (those not yet sent are put back). Delivery is at least once: a
+/// crash after the POST and before the record sends again, with the same `webhook-id`, so receivers drop the
+/// duplicate.
 struct WebhookOutbox: Service {
     /// The tables.
     let store: CommsStore
@@ -22,9 +26,9 @@ struct WebhookOutbox: Service {
     let listener: PostgresConfiguration?
     /// Where failures are logged.
     let logger: Logger
-    /// In-flight tries per endpoint (``SendSlots``' per-project cap, keyed by endpoint id).
-    let slots: SendSlots
-    /// Wakes idle workers.
+    /// The tries in flight, in all and per endpoint.
+    let window: WebhookWindow
+    /// Wakes the claimer.
     let wakeup = OutboxWakeup()
 
     /// Creates the outbox (it starts with ``run()``).
@@ -34,53 +38,88 @@ struct WebhookOutbox: Service {
         self.settings = settings
         self.listener = listener
         self.logger = logger
-        self.slots = SendSlots(perProject: settings.perEndpoint, perRelay: 1)
+        self.window = WebhookWindow(capacity: settings.workers, perEndpoint: settings.perEndpoint)
     }
 
+    /// Runs the claimer and, beside it, the retention sweep (``WebhookRetention``) until a graceful stop.
     func run() async throws {
+        let retention = WebhookRetention(store: store, settings: settings, logger: logger)
         try await OutboxRunner.run(
-            workers: settings.workers, listener: listener, channels: [store.webhookChannel], wakeup: wakeup
-        ) { stopping in await work(stopping: stopping) }
+            workers: 1, listener: listener, channels: [store.webhookChannel], wakeup: wakeup
+        ) { [wakeup] stopping in
+            async let sweeping: Void = retention.run(stopping: stopping, wakeup: wakeup)
+            await claim(stopping: stopping)
+            await sweeping
+        }
         sender.client.shutdown()
     }
 
-    /// One worker: claim, send the claim's deliveries at once, repeat; wait when nothing is due.
-    private func work(stopping: OutboxStopFlag) async {
-        while !stopping.isStopping && !Task.isCancelled {
-            let generation = wakeup.generation
-            let batch: [ClaimedWebhookDelivery]
-            do {
-                batch = try await store.claimDeliveries(
-                    limit: settings.batchSize, perEndpoint: settings.perEndpoint, lease: settings.lease,
-                    excluding: slots.busyProjects)
-            } catch {
-                logger.warning("webhook claim failed", metadata: [.errorType: .errorType(error)])
-                await wakeup.wait(since: generation, timeout: settings.pollInterval)
-                continue
-            }
-            if batch.isEmpty {
-                await wakeup.wait(since: generation, timeout: settings.pollInterval)
-                continue
-            }
-            await withTaskGroup(of: Void.self) { group in
+    /// The claimer: claim what fits the window, start each try, repeat; wait when nothing is due or the
+    /// window (or every due endpoint) is busy. Returns once stopping and every try it started has ended.
+    private func claim(stopping: OutboxStopFlag) async {
+        await withDiscardingTaskGroup { tries in
+            var lastPartial: ContinuousClock.Instant?
+            while !stopping.isStopping && !Task.isCancelled {
+                // After a claim that found everything due, the next waits out ``claimGap``: under a steady
+                // trickle of `NOTIFY`s, claims then gather what came meanwhile instead of one statement per delivery.
+                if let lastPartial, ContinuousClock.now < lastPartial + Self.claimGap {
+                    try? await Task.sleep(until: lastPartial + Self.claimGap)
+                }
+                let generation = wakeup.generation
+                let limit = min(window.room, settings.batchSize)
+                guard limit > 0 else {
+                    await wakeup.wait(since: generation, timeout: settings.pollInterval)
+                    continue
+                }
+                let offered = window.endpointRoom
+                let batch: [ClaimedWebhookDelivery]
+                do {
+                    batch = try await store.claimDeliveries(
+                        limit: limit, perEndpoint: window.perEndpoint, lease: settings.lease, room: offered)
+                } catch {
+                    logger.warning("webhook claim failed", metadata: [.errorType: .errorType(error)])
+                    await wakeup.wait(since: generation, timeout: settings.pollInterval)
+                    continue
+                }
                 for delivery in batch {
-                    group.addTask { await attempt(delivery, stopping: stopping) }
+                    // The claim fitted the window; a slot is missing only if an endpoint's room was misjudged.
+                    guard window.enter(delivery.endpointID) else {
+                        tries.addTask { await putBack(delivery, after: settings.pollInterval) }
+                        continue
+                    }
+                    tries.addTask { await attempt(delivery, stopping: stopping) }
+                }
+                let taken = batch.reduce(into: [String: Int]()) { $0[$1.endpointID, default: 0] += 1 }
+                // Fewer than asked: nothing more is due, or what is due belongs to endpoints that took all their
+                // room — those wake the claimer once half drained (or now, if they already are).
+                let after = window.claimed(taken, offered: offered)
+                lastPartial = batch.count < limit && after == .nothingMoreDue ? ContinuousClock.now : nil
+                if batch.count < limit, after != .claimAgain {
+                    await wakeup.wait(since: generation, timeout: settings.pollInterval)
                 }
             }
         }
     }
 
-    /// Sends one claimed delivery within its endpoint's cap; otherwise (or when stopping) puts it back. Two
-    /// workers may claim the same endpoint's deliveries before either takes a slot: a brief wait for a slot
-    /// (``slotWait``) saves putting them back and claiming them again.
+    /// The least time between a claim that took everything due and the next claim: at most this much
+    /// latency added, and at most 100 such claims a second however many deliveries trickle in.
+    static let claimGap: Duration = .milliseconds(10)
+
+    /// Sends one claimed delivery (its slot taken) and gives the slot back; when stopping, puts it back unsent.
+    /// The endpoint's slot is given back as soon as the request is over, the window's place once the outcome is
+    /// recorded (successes wait for their group commit).
     private func attempt(_ delivery: ClaimedWebhookDelivery, stopping: OutboxStopFlag) async {
+        let sent = Once { [window, wakeup] in if window.sent(delivery.endpointID) { wakeup.signal() } }
+        defer {
+            sent.run()
+            if window.leave() { wakeup.signal() }
+        }
+        guard !stopping.isStopping, !Task.isCancelled else {
+            await putBack(delivery, after: .zero)
+            return
+        }
         do {
-            guard !stopping.isStopping, !Task.isCancelled, await enterSlot(of: delivery) else {
-                try await store.putBack(delivery, after: stopping.isStopping ? .zero : settings.pollInterval)
-                return
-            }
-            defer { slots.leave(project: delivery.endpointID) }
-            try await sender.deliver(delivery)
+            try await sender.deliver(delivery, onSent: sent.run)
         } catch {
             // The lease expires and the delivery is tried again.
             logger.error("webhook attempt not recorded", metadata: [
@@ -89,20 +128,34 @@ struct WebhookOutbox: Service {
         }
     }
 
-    /// How long a claimed delivery waits for a slot of its endpoint before it is put back.
-    static let slotWait: Duration = .milliseconds(100)
-
-    /// Takes a slot of the delivery's endpoint, waiting up to ``slotWait``.
-    private func enterSlot(of delivery: ClaimedWebhookDelivery) async -> Bool {
-        let deadline = ContinuousClock.now + Self.slotWait
-        while !slots.enter(project: delivery.endpointID) {
-            guard ContinuousClock.now < deadline, (try? await Task.sleep(for: .milliseconds(1))) != nil else { return false }
+    /// Hands a claimed delivery back untried (if that fails, its lease expires).
+    private func putBack(_ delivery: ClaimedWebhookDelivery, after delay: Duration) async {
+        do {
+            try await store.putBack(delivery, after: delay)
+        } catch {
+            logger.warning("webhook put-back failed", metadata: [
+                .deliveryID: .string(delivery.id), .errorType: .errorType(error),
+            ])
         }
-        return true
     }
 
-    /// Wakes idle workers at once (e.g. after committing a delivery in this process).
+    /// Wakes the claimer at once (e.g. after committing a delivery in this process).
     func poke() {
         wakeup.signal()
+    }
+}
+
+/// Runs an action at most once, from whichever caller comes first.
+private final class Once: Sendable {
+    private let done = Atomic<Bool>(false)
+    private let action: @Sendable () -> Void
+
+    init(_ action: @escaping @Sendable () -> Void) {
+        self.action = action
+    }
+
+    /// Runs the action unless it already ran.
+    func run() {
+        if !done.exchange(true, ordering: .acquiringAndReleasing) { action() }
     }
 }

@@ -15,7 +15,8 @@ extension LogKey {
 /// (and the rotated-out key during its overlap), POSTs it through the ``GuardedHTTPClient`` within
 /// ``WebhookSettings/timeout``, and records the outcome: a 2xx succeeds, anything else (another status, a
 /// refused target, a timeout) is retried on the schedule, then fails. What is recorded and logged is the
-/// status code and the error's kind — never the body, the response or the secret.
+/// status code and the error's kind — never the body, the response or the secret. Successes are recorded
+/// by a group commit: the 2xx answers that arrive while one batch commits go together in the next statement.
 struct WebhookSender: Sendable {
     /// The tables.
     let store: CommsStore
@@ -29,32 +30,65 @@ struct WebhookSender: Sendable {
     let alerts: WebhookDisabledAlert
     /// Where outcomes are logged (ids and codes only).
     let logger: Logger
+    /// Outcomes and durations.
+    let metrics: WebhookMetrics
+    /// Records 2xx answers in batches (``CommsStore/deliveriesSucceeded(_:)``).
+    let successes: GroupCommit<SucceededWebhookTry, Bool>
 
-    /// Tries `delivery` and records what happened. Throws only database errors (the lease then expires and
-    /// the delivery is tried again).
-    func deliver(_ delivery: ClaimedWebhookDelivery) async throws {
+    /// A sender recording through `store`, counting in `metrics`.
+    init(
+        store: CommsStore, client: GuardedHTTPClient, sealer: WebhookSecretSealer, settings: WebhookSettings,
+        alerts: WebhookDisabledAlert, logger: Logger, metrics: WebhookMetrics
+    ) {
+        self.store = store
+        self.client = client
+        self.sealer = sealer
+        self.settings = settings
+        self.alerts = alerts
+        self.logger = logger
+        self.metrics = metrics
+        self.successes = GroupCommit(maximumBatch: 500) { [metrics] tries in
+            metrics.recordBatchSize.observe(Double(tries.count))
+            return try await store.deliveriesSucceeded(tries).map { .success($0) }
+        }
+    }
+
+    /// Tries `delivery` and records what happened; `onSent` runs once the request is over (before the
+    /// recording). Throws only database errors (the lease then expires and the delivery is tried again).
+    func deliver(_ delivery: ClaimedWebhookDelivery, onSent: @Sendable () -> Void = {}) async throws {
         guard delivery.endpointEnabled else {
+            onSent()
             try await store.deliveryAbandoned(delivery, reason: "The endpoint is disabled.")
+            metrics.count(.abandoned)
             return
         }
         let request: HTTPClientRequest
         do {
             request = try self.request(for: delivery, now: Date())
         } catch {
+            onSent()
             try await failed(delivery, statusCode: nil, error: "The endpoint's signing key or URL cannot be used.")
             return
         }
+        let started = ContinuousClock.now
+        let response: HTTPClientResponse
         do {
-            let response = try await client.send(request, timeout: settings.timeout)
-            if (200..<300).contains(response.status) {
-                try await store.deliverySucceeded(delivery, statusCode: response.status)
-                log(delivery, "succeeded", status: response.status)
-            } else {
-                try await failed(delivery, statusCode: response.status, error: "The endpoint answered \(response.status).")
-            }
+            response = try await client.send(request, timeout: settings.timeout)
         } catch {
+            onSent()
+            metrics.attemptSeconds.observe(ContinuousClock.now - started)
             try await failed(delivery, statusCode: nil, error: Self.describe(error))
+            return
         }
+        onSent()
+        metrics.attemptSeconds.observe(ContinuousClock.now - started)
+        guard (200..<300).contains(response.status) else {
+            try await failed(delivery, statusCode: response.status, error: "The endpoint answered \(response.status).")
+            return
+        }
+        try await successes.submit(SucceededWebhookTry(delivery: delivery, statusCode: response.status))
+        metrics.count(.succeeded)
+        log(delivery, "succeeded", status: response.status)
     }
 
     /// The signed POST of `delivery` at `now`.
@@ -78,6 +112,7 @@ struct WebhookSender: Sendable {
         let retry = settings.retrySchedule.delay(afterAttempt: delivery.attempts)
         let disabled = try await store.deliveryFailed(
             delivery, statusCode: statusCode, error: error, retryAfter: retry, disableAfter: settings.disableAfter)
+        metrics.count(retry == nil ? .failed : .retry)
         log(delivery, retry == nil ? "failed" : "retry", status: statusCode)
         if let disabled {
             logger.warning("webhook endpoint disabled after sustained failures", metadata: [

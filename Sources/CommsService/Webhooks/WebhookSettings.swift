@@ -8,13 +8,14 @@ struct WebhookSettings: Sendable, Hashable {
     var retrySchedule = Self.standardSchedule
     /// `WEBHOOK_TIMEOUT_SECONDS` (1 to half the lease, default 15): a try that has no 2xx by then failed.
     var timeout: Duration = .seconds(15)
-    /// `WEBHOOK_WORKERS` (1–256, default 16): claimers; each sends its claim's deliveries at once.
-    var workers = 16
-    /// `WEBHOOK_CLAIM_BATCH` (1–100, default 10): deliveries one claim takes.
-    var batchSize = 10
-    /// `WEBHOOK_ENDPOINT_CONCURRENCY` (1–64, default 8): tries to one endpoint at once, per replica, so a
-    /// slow endpoint holds at most that many sends.
-    var perEndpoint = 8
+    /// `WEBHOOK_WORKERS` (1–1024, default 128): tries in flight at once, per replica (``WebhookWindow``).
+    var workers = 128
+    /// `WEBHOOK_CLAIM_BATCH` (1–500, default 100): the most deliveries one claim takes.
+    var batchSize = 100
+    /// `WEBHOOK_ENDPOINT_CONCURRENCY` (1–256, default 32, at most `WEBHOOK_WORKERS`): tries to one endpoint at
+    /// once, per replica, so a slow endpoint holds at most that many of the window while a healthy, fast one
+    /// still goes wide (Svix's stance).
+    var perEndpoint = 32
     /// `WEBHOOK_LEASE_SECONDS` (5–3600, default 60): how long a claim reserves its deliveries.
     var lease: Duration = .seconds(60)
     /// `WEBHOOK_POLL_INTERVAL_MS` (10–60000, default 1000): idle workers look for due retries this often.
@@ -24,6 +25,11 @@ struct WebhookSettings: Sendable, Hashable {
     var disableAfter: Duration = .seconds(5 * 86_400)
     /// `WEBHOOK_ROTATION_OVERLAP` (default `24h`): how long a rotated-out secret still signs.
     var rotationOverlap: Duration = .seconds(86_400)
+    /// `WEBHOOK_RETENTION` (default `90d`, at least `1h`): events older than this, whose deliveries are all
+    /// final, are deleted with their deliveries (``WebhookRetention``).
+    var retention: Duration = .seconds(90 * 86_400)
+    /// How often the retention sweep runs (not configurable; tests call ``WebhookRetention/pruneOnce()``).
+    var retentionSweepInterval: Duration = .seconds(3600)
     /// `WEBHOOK_ALLOW_HTTP` (default: `OUTBOUND_ALLOW_PRIVATE_NETWORKS`): whether `http://` URLs are accepted.
     var allowsPlainHTTP = false
     /// `OUTBOUND_ALLOW_PRIVATE_NETWORKS`: whether endpoints may be on loopback, private or CGNAT addresses.
@@ -58,12 +64,18 @@ extension WebhookSettings {
         lease = .seconds(leaseSeconds)
         timeout = .seconds(reader.integer("WEBHOOK_TIMEOUT_SECONDS", default: min(15, leaseSeconds / 2),
                                           range: 1...max(1, leaseSeconds / 2)))
-        workers = reader.integer("WEBHOOK_WORKERS", default: 16, range: 1...256)
-        batchSize = reader.integer("WEBHOOK_CLAIM_BATCH", default: 10, range: 1...100)
-        perEndpoint = reader.integer("WEBHOOK_ENDPOINT_CONCURRENCY", default: 8, range: 1...64)
+        workers = reader.integer("WEBHOOK_WORKERS", default: 128, range: 1...1024)
+        batchSize = reader.integer("WEBHOOK_CLAIM_BATCH", default: 100, range: 1...500)
+        perEndpoint = min(reader.integer("WEBHOOK_ENDPOINT_CONCURRENCY", default: 32, range: 1...256), workers)
         pollInterval = .milliseconds(reader.integer("WEBHOOK_POLL_INTERVAL_MS", default: 1000, range: 10...60_000))
         disableAfter = Self.duration(&reader, "WEBHOOK_DISABLE_AFTER", default: disableAfter, example: "5d")
         rotationOverlap = Self.duration(&reader, "WEBHOOK_ROTATION_OVERLAP", default: rotationOverlap, example: "24h")
+        let kept = Self.duration(&reader, "WEBHOOK_RETENTION", default: retention, example: "90d")
+        if kept < .seconds(3600) {
+            reader.record("WEBHOOK_RETENTION", .outOfRange, expected: "a duration of at least 1h, such as 90d")
+        } else {
+            retention = kept
+        }
         self.allowsPrivateNetworks = allowsPrivateNetworks
         allowsPlainHTTP = allowsPrivateNetworks
         if let text = reader.raw("WEBHOOK_ALLOW_HTTP") {

@@ -171,7 +171,7 @@ struct WebhookDeliveryTests {
         silent.behave("hang")
         let healthy = try await WebhookReceiver.start()
         let harness = try await CommsHarness(webhooks: [
-            "WEBHOOK_TIMEOUT_SECONDS": "1", "WEBHOOK_WORKERS": "2", "WEBHOOK_ENDPOINT_CONCURRENCY": "2",
+            "WEBHOOK_TIMEOUT_SECONDS": "1", "WEBHOOK_WORKERS": "4", "WEBHOOK_ENDPOINT_CONCURRENCY": "2",
             "WEBHOOK_RETRY_SCHEDULE": "200ms",
         ])
         let workers = harness.startWebhooks()
