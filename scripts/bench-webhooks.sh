@@ -7,7 +7,7 @@
 # WEBHOOK_* in the environment override them, PURRPURR_BENCH_WEBHOOKS_TOTAL the backlog size. The harness is the Comms test
 # harness (`Tests/CommsServiceTests/Webhooks/WebhookBenchmark.swift`), built with -O and -enable-testing; it
 # asserts nothing about time. Prints the BENCH lines; figures go to docs/benchmarks.md.
-#   scripts/bench-webhooks.sh
+#   scripts/bench-webhooks.sh            (SWIFT_SCRATCH=DIR builds there, away from the plain release build)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 source scripts/lib/postgres.sh
@@ -17,6 +17,7 @@ trap 'pg_throwaway_stop; rm -rf "$work"' EXIT INT TERM
 # A database of its own unless PURRPURR_TEST_DATABASE_URL names one.
 [ -n "${PURRPURR_TEST_DATABASE_URL:-}" ] || pg_throwaway_start "$work/pg"
 echo "[bench-webhooks] building (release, -enable-testing)" >&2
-swift build -c release --build-tests -Xswiftc -enable-testing >&2
-PURRPURR_BENCH_WEBHOOKS=1 swift test -c release -Xswiftc -enable-testing --skip-build --no-parallel \
+scratch=(${SWIFT_SCRATCH:+--scratch-path "$SWIFT_SCRATCH"})
+swift build -c release --build-tests -Xswiftc -enable-testing "${scratch[@]}" >&2
+PURRPURR_BENCH_WEBHOOKS=1 swift test -c release -Xswiftc -enable-testing "${scratch[@]}" --skip-build --no-parallel \
     --filter WebhookBenchmark 2>&1 | grep '^BENCH'

@@ -1,3 +1,6 @@
+#if canImport(Glibc)
+import Glibc
+#endif
 import Foundation
 import ServiceKit
 import Wire
@@ -95,13 +98,11 @@ struct DevGateway: HTTPResponder {
         let id = "BAE5" + String(format: "%012X", sequence)
         let at = Date()
         let stored: [String: Any] = [
-            "id": id, "instance": instance, "to": digits, "text": text, "at": ISO8601DateFormatter().string(from: at),
+            "id": id, "instance": instance, "to": digits, "text": text, "at": at.formatted(.iso8601),
         ]
         let name = String(format: "%.6f", at.timeIntervalSince1970) + "-" + id + ".json"
         if let data = try? JSONSerialization.data(withJSONObject: stored, options: [.sortedKeys]) {
-            FileManager.default.createFile(
-                atPath: (directory as NSString).appendingPathComponent(name), contents: data,
-                attributes: [.posixPermissions: 0o600])
+            Self.write(data, to: (directory as NSString).appendingPathComponent(name))
         }
         state.recordSent(.init(id: id, instance: instance, number: digits, text: text, timestamp: Int(at.timeIntervalSince1970)))
         post(event: "messages.update", instance: instance, data: [
@@ -133,7 +134,7 @@ struct DevGateway: HTTPResponder {
         guard let url = state.instance(instance)?.webhookURL,
               let body = try? JSONSerialization.data(withJSONObject: [
                   "event": event, "instance": instance, "data": data,
-                  "date_time": ISO8601DateFormatter().string(from: Date()), "sender": "dev-gateway",
+                  "date_time": Date().formatted(.iso8601), "sender": "dev-gateway",
               ]),
               let request = try? HTTPClientRequest(
                   method: .post, url: url, headers: ["Content-Type": "application/json"], body: Array(body))
@@ -163,6 +164,15 @@ struct DevGateway: HTTPResponder {
         default:
             return Self.error(404, "Not Found", "no such control route")
         }
+    }
+
+    /// Writes a stored text owner-only, in one `write(2)`: no temporary file and no `fsync` (FileManager's
+    /// `createFile` does both, and ICU's date formatter besides was most of this gateway's cost per text).
+    private static func write(_ data: Data, to path: String) {
+        let fd = open(path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0o600)
+        guard fd >= 0 else { return }
+        defer { close(fd) }
+        _ = data.withUnsafeBytes { Glibc.write(fd, $0.baseAddress, $0.count) }
     }
 
     /// A QR code as Evolution gives it: a `data:` URL of a PNG, with a pairing code.
