@@ -8,6 +8,8 @@ struct VaultServiceConfig: MeshServiceConfiguration {
     let base: MeshServiceConfig
     /// The per-project bounds.
     let quotas: VaultQuotas
+    /// Scheduled backups of every tenant.
+    let backups: BackupSchedule
 
     /// Reads and validates every variable, throwing a `ConfigurationError` naming all problems.
     init(environment: [String: String]) throws {
@@ -17,6 +19,10 @@ struct VaultServiceConfig: MeshServiceConfiguration {
             maxCollections: reader.integer("VAULT_MAX_COLLECTIONS", default: VaultQuotas.standard.maxCollections, range: 1...100_000),
             maxIndexesPerCollection: reader.integer(
                 "VAULT_MAX_INDEXES_PER_COLLECTION", default: VaultQuotas.standard.maxIndexesPerCollection, range: 0...64))
+        let hours = reader.integer("VAULT_BACKUP_INTERVAL_HOURS", default: 24, range: 0...8760)
+        let days = reader.integer("VAULT_BACKUP_RETENTION_DAYS", default: 7, range: 1...3650)
+        backups = BackupSchedule(
+            every: hours == 0 ? nil : .seconds(hours * 3600), retention: .seconds(days * 86_400))
         try reader.finish()
         self.base = base!  // finish() throws whenever a required variable was missing
     }

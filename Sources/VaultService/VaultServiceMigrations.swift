@@ -100,6 +100,15 @@ enum VaultServiceMigrations {
                     ADD COLUMN move_pause_ms integer,
                     ADD COLUMN move_error text;
                 """),
+            Migration(version: 5, name: "scheduled backups", sql: """
+                -- Who asked for a backup: the project ('manual') or the schedule ('scheduled', pruned after the
+                -- retention). A tenant's next scheduled backup is due at next_backup_at (NULL: a day, or the
+                -- configured interval, after the tenant was made).
+                ALTER TABLE \(schema).backups
+                    ADD COLUMN trigger text NOT NULL DEFAULT 'manual' CHECK (trigger IN ('manual', 'scheduled'));
+                CREATE INDEX ON \(schema).backups (created_at) WHERE trigger = 'scheduled';
+                ALTER TABLE \(schema).tenants ADD COLUMN next_backup_at timestamptz;
+                """),
         ]
     }
 }

@@ -11,5 +11,6 @@ await ServiceMain.runMeshService(
     let mover = TenantMover(store: store, logger: context.logger)
     try await mover.recover()  // moves a previous process left half-way are rolled back
     let handlers = VaultHandlers(store: store, quotas: config.quotas, migrations: fanOut, mover: mover)
-    return MeshServiceParts(afterWire: [fanOut]) { handlers.register(on: $0) }
+    let backups = BackupScheduler(store: store, schedule: config.backups, logger: context.logger)
+    return MeshServiceParts(afterWire: [fanOut, backups]) { handlers.register(on: $0) }
 }

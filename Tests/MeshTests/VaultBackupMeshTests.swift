@@ -50,7 +50,7 @@ struct VaultBackupMeshTests {
             #expect(started.status == 202 && started[string: "status"] == "running", "\(started.json)")
             let id = try #require(started[string: "id"])
             let done = try await settled(mesh, id, key: key, member: "status")
-            #expect(done[string: "status"] == "completed" && done.json["documents"] as? Int == 20, "\(done.json)")
+            #expect(done[string: "status"] == "completed" && done[string: "trigger"] == "manual" && done.json["documents"] as? Int == 20, "\(done.json)")
             let download = try await mesh.http("GET", "/v1/vault/backups/\(id)/download", key: key)
             #expect(download.status == 200 && download.headers["content-type"] == "application/x-ndjson")
             let lines = download.body.split(separator: UInt8(ascii: "\n"))

@@ -28,4 +28,21 @@ struct VaultServiceConfigTests {
             #expect(!text.contains("hunter2"))
         }
     }
+
+    @Test("scheduled backups: daily and kept a week by default, 0 turns them off, bad values named")
+    func backupSchedule() throws {
+        let defaults = try VaultServiceConfig(environment: Self.required)
+        #expect(defaults.backups == .standard)
+        let off = try VaultServiceConfig(environment: Self.required.merging(
+            ["VAULT_BACKUP_INTERVAL_HOURS": "0", "VAULT_BACKUP_RETENTION_DAYS": "30"]) { $1 })
+        #expect(off.backups.every == nil && off.backups.retention == .seconds(30 * 86_400))
+        do {
+            _ = try VaultServiceConfig(environment: Self.required.merging(
+                ["VAULT_BACKUP_INTERVAL_HOURS": "-1", "VAULT_BACKUP_RETENTION_DAYS": "0"]) { $1 })
+            Issue.record("a negative interval and a zero retention were accepted")
+        } catch {
+            let text = String(describing: error)
+            #expect(text.contains("VAULT_BACKUP_INTERVAL_HOURS") && text.contains("VAULT_BACKUP_RETENTION_DAYS"), "\(text)")
+        }
+    }
 }

@@ -40,10 +40,14 @@ public struct BackupView: Codable, Sendable, Hashable {
     public var completedAt: Date?
     /// The last restore from it: `running`, `completed` or `failed`; nil when never restored.
     public var restore: String?
+    /// Who asked for it: `manual` (the project) or `scheduled` (the daily schedule, pruned after the retention).
+    /// Optional on the wire (§7.4): nil from a VaultService older than the schedule, read as `manual`.
+    public var trigger: String?
 
     /// Creates a view.
     public init(
-        id: String, status: String, sizeBytes: Int64, documents: Int64, createdAt: Date, completedAt: Date?, restore: String?
+        id: String, status: String, sizeBytes: Int64, documents: Int64, createdAt: Date, completedAt: Date?, restore: String?,
+        trigger: String? = "manual"
     ) {
         self.id = id
         self.status = status
@@ -52,6 +56,7 @@ public struct BackupView: Codable, Sendable, Hashable {
         self.createdAt = createdAt
         self.completedAt = completedAt
         self.restore = restore
+        self.trigger = trigger
     }
 }
 

@@ -64,15 +64,17 @@ extension VaultSchemas {
         ("size_bytes", ["type": "integer"]), ("documents", ["type": "integer"]), ("created_at", Schemas.timestamp),
         ("completed_at", Schemas.optionalTimestamp),
         ("restore", ["type": ["string", "null"], "enum": ["running", "completed", "failed", .null]]),
+        ("trigger", ["type": "string", "enum": ["manual", "scheduled"]]),
     ])
 }
 
 extension BackupView {
-    /// `{"id","status","size_bytes","documents","created_at","completed_at","restore"}`.
+    /// `{"id","status","size_bytes","documents","created_at","completed_at","restore","trigger"}`.
     var json: JSONValue {
         [
             "id": .string(id), "status": .string(status), "size_bytes": .int(Int(sizeBytes)), "documents": .int(Int(documents)),
             "created_at": .date(createdAt), "completed_at": .date(completedAt), "restore": .string(restore),
+            "trigger": .string(trigger ?? "manual"),
         ]
     }
 }

@@ -12,13 +12,14 @@ import ServiceKit
 /// named after its backup while it runs, so a job whose process died (its transaction rolled back) is seen
 /// as such: a `running` status whose lock is free a minute after it started reads `failed`.
 extension VaultStore {
-    private static let backupColumns = "id, status, size_bytes, documents, created_at, completed_at, restore"
+    private static let backupColumns = "id, status, size_bytes, documents, created_at, completed_at, restore, trigger"
 
     private static func backup(_ row: PostgresRow) throws -> BackupView {
-        let (id, status, size, documents, created, completed, restore) = try row.decode(
-            (String, String, Int64, Int64, Date, Date?, String?).self)
+        let (id, status, size, documents, created, completed, restore, trigger) = try row.decode(
+            (String, String, Int64, Int64, Date, Date?, String?, String).self)
         return BackupView(
-            id: id, status: status, sizeBytes: size, documents: documents, createdAt: created, completedAt: completed, restore: restore)
+            id: id, status: status, sizeBytes: size, documents: documents, createdAt: created, completedAt: completed, restore: restore,
+            trigger: trigger)
     }
 
     static let noBackup = PublicError.notFound("No such backup.")
