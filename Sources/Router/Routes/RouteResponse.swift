@@ -14,7 +14,9 @@ struct RouteResponse: Sendable {
     var rawJSON: [UInt8]?
     /// Extra headers.
     var headers: [(String, String)] = []
-    /// The media type of `rawJSON` when it is not one JSON document (`application/x-ndjson`).
+    /// A body too large to hold, sent chunked as it is made (a backup's NDJSON), used when the others are nil.
+    var stream: HTTPBodyStream?
+    /// The media type of `rawJSON` or `stream` when it is not one JSON document (`application/x-ndjson`).
     var rawContentType = "application/json; charset=utf-8"
 
     /// A response.
@@ -53,6 +55,9 @@ struct RouteResponse: Sendable {
             } else if let rawJSON {
                 response.headers.add(name: "Content-Type", value: rawContentType)
                 response.body = rawJSON
+            } else if let stream {
+                response.headers.add(name: "Content-Type", value: rawContentType)
+                response.bodyStream = stream
             }
         }
         for (name, value) in headers { response.headers.add(name: name, value: value) }

@@ -1,19 +1,19 @@
 import Contracts
 import Foundation
+import Synchronization
 import Wire
 
 /// `/v1/vault/backups…` and `/v1/vault/restore` (secret key), forwarded to VaultService over Wire.
 ///
-/// The download is NDJSON (`application/x-ndjson`). The HTTP server sends whole responses with
-/// `Content-Length` (no chunked streaming), so the Router gathers the lines page by page over Wire (at most
-/// 4 MiB a call) into one body, bounded at ``maxDownloadBytes``: a larger backup answers 413
-/// `PAYLOAD_TOO_LARGE` rather than holding more in memory.
+/// The download is NDJSON (`application/x-ndjson`), read from VaultService page by page over Wire (at most
+/// 4 MiB a call) and streamed chunked when it is longer than one page, so its size is not bounded by the
+/// Router's memory.
 struct VaultBackupRoutes {
     /// VaultService's client.
     let vault: @Sendable () throws -> VaultContract.Client
 
-    /// The largest download.
-    static let maxDownloadBytes = 256 << 20
+    /// How long one page's Wire call may take while a download streams.
+    static let pageDeadline: Duration = .seconds(30)
     /// The most bytes of lines one Wire call carries.
     static let pageBytes = 4 << 20
 
@@ -52,26 +52,56 @@ struct VaultBackupRoutes {
         return .json(try await upstream { try await vault.call(VaultContract.getBackup, request, context.callContext) }.json)
     }
 
+    /// The NDJSON. The first page is read before answering, so an unknown or unfinished backup is a JSON error;
+    /// a backup of one page goes whole (`Content-Length`), a longer one chunked, page by page over Wire as the
+    /// client reads it — never held whole in the Router (``HTTPBodyStream``).
     @Sendable private func download(_ context: RequestContext) async throws -> RouteResponse {
         let vault = try vault()
-        var body: [UInt8] = []
-        var after: Int64 = 0
-        while true {
-            let request = BackupLinesRequest(id: context.parameter("id"), after: after, maxBytes: Self.pageBytes)
-            let page = try await upstream { try await vault.call(VaultContract.backupLines, request, context.callContext) }
-            for line in page.lines {
-                body += line.utf8
-                body.append(UInt8(ascii: "\n"))
-            }
-            guard body.count <= Self.maxDownloadBytes else {
-                throw RouterError(.payloadTooLarge, "This backup is larger than one download (\(Self.maxDownloadBytes) bytes).")
-            }
-            guard let next = page.next else { break }
-            after = next
+        let id = context.parameter("id")
+        let request = BackupLinesRequest(id: id, after: 0, maxBytes: Self.pageBytes)
+        let first = try await upstream { try await vault.call(VaultContract.backupLines, request, context.callContext) }
+        var response: RouteResponse
+        if let after = first.next {
+            response = RouteResponse(status: 200, body: nil)
+            response.stream = Self.pages(after: after, first: Self.ndjson(first.lines), id: id, vault: vault, call: context.callContext)
+        } else {
+            response = .rawJSON(Self.ndjson(first.lines))
         }
-        var response = RouteResponse.rawJSON(body)
         response.rawContentType = "application/x-ndjson"
         return response
+    }
+
+    /// The rest of a download: `first`, then each page after line `after`, each Wire call with its own deadline
+    /// (a large backup may take longer than any one route deadline to read).
+    static func pages(
+        after: Int64, first: [UInt8], id: String, vault: VaultContract.Client, call: CallContext
+    ) -> HTTPBodyStream {
+        let state = Mutex<(pending: [UInt8]?, after: Int64?)>((first, after))
+        return HTTPBodyStream {
+            let (pending, after) = state.withLock { state in
+                defer { state.pending = nil }
+                return (state.pending, state.after)
+            }
+            if let pending { return pending }
+            guard let after else { return nil }
+            var context = call
+            context.deadline = .now + Self.pageDeadline
+            let page = try await vault.call(
+                VaultContract.backupLines, BackupLinesRequest(id: id, after: after, maxBytes: Self.pageBytes), context)
+            state.withLock { $0.after = page.next }
+            return Self.ndjson(page.lines)
+        }
+    }
+
+    /// Lines, each followed by a newline.
+    static func ndjson(_ lines: [String]) -> [UInt8] {
+        var body: [UInt8] = []
+        body.reserveCapacity(lines.reduce(0) { $0 + $1.utf8.count + 1 })
+        for line in lines {
+            body += line.utf8
+            body.append(UInt8(ascii: "\n"))
+        }
+        return body
     }
 
     @Sendable private func restore(_ body: RestoreBody, _ context: RequestContext) async throws -> RouteResponse {

@@ -1,5 +1,4 @@
 import Foundation
-import ServiceKit
 
 /// A Standard Webhooks signing secret: `whsec_` followed by the standard base64 of the key bytes.
 ///

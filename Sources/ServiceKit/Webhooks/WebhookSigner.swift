@@ -1,5 +1,4 @@
 import Foundation
-import ServiceKit
 
 /// Signs webhook deliveries per Standard Webhooks: `v1,<base64 HMAC-SHA256 of "<id>.<timestamp>.<body>">`.
 ///

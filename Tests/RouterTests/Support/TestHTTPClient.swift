@@ -88,6 +88,25 @@ struct TestHTTPClient: Sendable {
             guard let colon = line.firstIndex(of: ":") else { return nil }
             return (String(line[..<colon]), line[line.index(after: colon)...].trimmingCharacters(in: .whitespaces))
         }
-        return Response(status: status, headers: headers, body: Array(received[(end + 4)...]))
+        var body = Array(received[(end + 4)...])
+        if headers.contains(where: { $0.0.lowercased() == "transfer-encoding" && $0.1.lowercased() == "chunked" }) {
+            body = try dechunk(body)
+        }
+        return Response(status: status, headers: headers, body: body)
+    }
+
+    /// A chunked body's data; a body cut before its last chunk is `EBADMSG` (a truncated download).
+    private static func dechunk(_ bytes: [UInt8]) throws -> [UInt8] {
+        var data: [UInt8] = []
+        var index = 0
+        while true {
+            guard let lineEnd = (index..<max(index, bytes.count - 1)).first(where: { bytes[$0] == 13 && bytes[$0 + 1] == 10 }),
+                let size = Int(String(decoding: bytes[index..<lineEnd], as: UTF8.self), radix: 16),
+                bytes.count >= lineEnd + 2 + size + 2
+            else { throw POSIXError(.EBADMSG) }
+            if size == 0 { return data }
+            data += bytes[(lineEnd + 2)..<(lineEnd + 2 + size)]
+            index = lineEnd + 2 + size + 2
+        }
     }
 }

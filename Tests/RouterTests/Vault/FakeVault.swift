@@ -90,6 +90,19 @@ final class FakeVault: Sendable {
                 move: TenantMoveView(state: "copying", tier: request.tier, target: "127.0.0.1:5432/vault_t_ab",
                                      startedAt: Date(timeIntervalSince1970: 1_900_000_000), finishedAt: nil, pauseMilliseconds: nil, error: nil))
         }
+        // Backup `bkp_small` is one page, `bkp_big` three pages of two lines (after 0, 2, 4), `bkp_broken`
+        // fails on its second page, `bkp_running` is not completed.
+        server.register(VaultContract.backupLines) { request, context in
+            try self.record("BackupLines", request, context, collection: "")
+            switch (request.id, request.after) {
+            case ("bkp_small", 0): return BackupLines(lines: [#"{"type":"collection"}"#], next: nil)
+            case ("bkp_big", let after) where after < 6:
+                return BackupLines(lines: ["{\"line\":\(after + 1)}", "{\"line\":\(after + 2)}"], next: after + 2 < 6 ? after + 2 : nil)
+            case ("bkp_broken", 0): return BackupLines(lines: ["{}"], next: 1)
+            case ("bkp_running", _): throw PublicError.conflict("The backup is running; only a completed one can be downloaded.", field: nil)
+            default: throw PublicError.notFound("No such backup.")
+            }
+        }
         server.register(VaultContract.migrations) { request, context in
             try self.record("Migrations", request, context, collection: "")
             return VaultMigrationsView(

@@ -152,4 +152,25 @@ struct VaultRoutesTests {
         #expect(reused.status == 422)
         await fixture.shutdown()
     }
+
+    @Test("backup downloads: one page whole, longer ones chunked page by page, errors as JSON before any byte, a failure cuts the body")
+    func downloads() async throws {
+        let fixture = try await VaultFixture()
+        let small = try await fixture.send("GET", "/v1/vault/backups/bkp_small/download")
+        #expect(small.status == 200 && small.header("Content-Type") == "application/x-ndjson")
+        #expect(small.header("Content-Length") == "\(small.body.count)" && small.text == "{\"type\":\"collection\"}\n")
+
+        let big = try await fixture.send("GET", "/v1/vault/backups/bkp_big/download")
+        #expect(big.status == 200 && big.header("Transfer-Encoding") == "chunked" && big.header("Content-Length") == nil)
+        #expect(big.text == (1...6).map { "{\"line\":\($0)}\n" }.joined())
+        let pages = fixture.vault.calls.filter { $0.method == "BackupLines" }.compactMap { $0.request as? BackupLinesRequest }
+        #expect(pages.filter { $0.id == "bkp_big" }.map(\.after) == [0, 2, 4])
+
+        let running = try await fixture.send("GET", "/v1/vault/backups/bkp_running/download")
+        #expect(running.status == 409 && running.json["error"] as? String == "CONFLICT", "\(running.text)")
+        #expect(try await fixture.send("GET", "/v1/vault/backups/bkp_nope/download").status == 404)
+        // The second page fails after the head went out: the body is cut, never complete-looking.
+        await #expect(throws: POSIXError.self) { try await fixture.send("GET", "/v1/vault/backups/bkp_broken/download") }
+        await fixture.shutdown()
+    }
 }

@@ -217,10 +217,32 @@ final class HTTPTestClient: ConnectionHandler, @unchecked Sendable {
                 name: String(line[..<colon]),
                 value: line[line.index(after: colon)...].trimmingCharacters(in: .whitespaces))
         }
+        if !headRequest, status >= 200, headers["transfer-encoding"]?.lowercased() == "chunked" {
+            guard let (body, used) = Self.parseChunks(bytes[(end + 4)...]) else { return nil }
+            return (HTTPTestResponse(status: status, headers: headers, body: body), end + 4 + used)
+        }
         let length = (headRequest || status < 200) ? 0 : Int(headers["content-length"] ?? "0") ?? 0
         guard bytes.count >= end + 4 + length else { return nil }
         let body = Array(bytes[(end + 4)..<(end + 4 + length)])
         return (HTTPTestResponse(status: status, headers: headers, body: body), end + 4 + length)
+    }
+}
+
+extension HTTPTestClient {
+    /// A chunked body (no trailers) from the front of `bytes`, and the bytes it used; nil if incomplete.
+    static func parseChunks(_ bytes: ArraySlice<UInt8>) -> ([UInt8], Int)? {
+        var body: [UInt8] = []
+        var index = bytes.startIndex
+        while true {
+            guard let lineEnd = (index..<bytes.endIndex).first(where: { $0 + 1 < bytes.endIndex && bytes[$0] == 13 && bytes[$0 + 1] == 10 }),
+                let size = Int(String(decoding: bytes[index..<lineEnd], as: UTF8.self), radix: 16)
+            else { return nil }
+            let dataStart = lineEnd + 2
+            guard bytes.endIndex >= dataStart + size + 2 else { return nil }
+            if size == 0 { return (body, dataStart + 2 - bytes.startIndex) }
+            body += bytes[dataStart..<(dataStart + size)]
+            index = dataStart + size + 2
+        }
     }
 }
 

@@ -1,4 +1,5 @@
-/// A complete HTTP response: status, headers and a body sent with `Content-Length`.
+/// A complete HTTP response: status, headers and a body sent with `Content-Length` (or, for a
+/// ``bodyStream``, chunked).
 ///
 /// The server writes the framing itself: `Content-Length` (from `body`), `Date`, and `Connection` when it
 /// matters; fields of those names set here are dropped, except that a HEAD response with an empty body
@@ -16,6 +17,8 @@ public struct HTTPResponse: Sendable, Hashable {
     public var headers: HTTPHeaders
     /// The body (never sent for HEAD requests, 1xx, 204 and 304).
     public var body: [UInt8]
+    /// A body sent piece by piece instead of `body` (chunked); see ``HTTPBodyStream``.
+    public var bodyStream: HTTPBodyStream?
 
     /// A response.
     public init(status: Status = .ok, headers: HTTPHeaders = HTTPHeaders(), body: [UInt8] = []) {

@@ -20,9 +20,10 @@ enum HTTPResponseEncoder {
     /// - Parameters:
     ///   - headRequest: the request was HEAD: same fields as the GET (`Content-Length` of its body), no body.
     ///   - dateField: the whole `Date: …\r\n` line (see ``HTTPDateCache``).
+    ///   - http10: the request was HTTP/1.0 (a streamed body is then sent unframed, up to the close).
     static func encode(
         _ response: HTTPResponse, headRequest: Bool, connection: ConnectionField, dateField: [UInt8],
-        into buffer: inout [UInt8]
+        http10: Bool = false, into buffer: inout [UInt8]
     ) {
         let status = response.status
         buffer.append(contentsOf: "HTTP/1.1 ".utf8)
@@ -65,6 +66,13 @@ enum HTTPResponseEncoder {
         case .keepAlive: buffer.append(contentsOf: "Connection: keep-alive\r\n".utf8)
         }
         let sendsBody = !headRequest && !status.forbidsBody
+        if response.bodyStream != nil, !status.forbidsBody {
+            // The pieces follow (``HTTPServerConnection/streamBody``): chunked to HTTP/1.1, delimited by the
+            // close to HTTP/1.0.
+            if !http10 { buffer.append(contentsOf: "Transfer-Encoding: chunked\r\n".utf8) }
+            buffer.append(contentsOf: "\r\n".utf8)
+            return
+        }
         if !status.forbidsBody {
             buffer.append(contentsOf: "Content-Length: ".utf8)
             if headRequest, response.body.isEmpty, let announced = announcedLength,

@@ -2,7 +2,11 @@
 extension HTTPServerConnection {
     /// Writes every response at the front of the line that is ready; closes after one marked `closeAfter`.
     func writeReadyResponses() {
-        while !self.isClosed, let first = self.slots.first, let response = first.response {
+        while !self.isClosed, !self.streaming, let first = self.slots.first, let response = first.response {
+            if let stream = response.bodyStream, !first.headRequest, !response.status.forbidsBody {
+                self.startStream(stream, of: response)
+                return
+            }
             self.slots.removeFirst()
             self.firstSlotID &+= 1
             let dateField = self.loopState.dateCache.dateField()

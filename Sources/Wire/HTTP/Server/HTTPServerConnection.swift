@@ -9,6 +9,8 @@ final class HTTPServerConnection: ConnectionHandler, @unchecked Sendable {
         var connectionField: HTTPResponseEncoder.ConnectionField
         /// Close the connection once this response is written.
         var closeAfter: Bool
+        /// The request was HTTP/1.0 (no chunked encoding for a streamed body).
+        var http10 = false
     }
 
     let connection: Connection
@@ -29,6 +31,12 @@ final class HTTPServerConnection: ConnectionHandler, @unchecked Sendable {
     var isClosed = false
     var timer: EventLoop.Scheduled?
     var timerDeadline: UInt64?
+    /// `slots[0]`'s body is being streamed (``streamBody(_:of:)``); the responses behind it wait.
+    var streaming = false
+    /// A streamed body waiting for the connection to drain, resumed when it is writable again or closes.
+    var writableWaiter: CheckedContinuation<Void, Never>?
+    /// Cuts off a reader that takes nothing of a streamed body for ``HTTPBodyStream/stallTimeout``.
+    var streamStallTimer: EventLoop.Scheduled?
 
     init(connection: Connection, core: HTTPServerCore) {
         self.connection = connection
@@ -70,7 +78,12 @@ final class HTTPServerConnection: ConnectionHandler, @unchecked Sendable {
     }
 
     func connectionWritabilityChanged(_ connection: Connection, writable: Bool) {
-        if writable { self.processInput(now: Posix.monotonicNanoseconds()) }
+        guard writable else { return }
+        if let waiter = self.writableWaiter {
+            self.writableWaiter = nil
+            waiter.resume()
+        }
+        self.processInput(now: Posix.monotonicNanoseconds())
     }
 
     func connectionInputClosed(_ connection: Connection) {
@@ -84,6 +97,12 @@ final class HTTPServerConnection: ConnectionHandler, @unchecked Sendable {
         self.timer?.cancel()
         self.timer = nil
         self.slots = []
+        self.streamStallTimer?.cancel()
+        self.streamStallTimer = nil
+        if let waiter = self.writableWaiter {
+            self.writableWaiter = nil
+            waiter.resume()
+        }
         self.loopState.connections.removeValue(forKey: ObjectIdentifier(self))
         self.core.openConnections.subtract(1, ordering: .releasing)
     }
@@ -139,7 +158,9 @@ final class HTTPServerConnection: ConnectionHandler, @unchecked Sendable {
         let field: HTTPResponseEncoder.ConnectionField =
             closeAfter ? .close : (request.version == .http1_0 ? .keepAlive : .none)
         let id = self.firstSlotID &+ UInt64(self.slots.count)
-        self.slots.append(Slot(response: nil, headRequest: request.method == .head, connectionField: field, closeAfter: closeAfter))
+        self.slots.append(Slot(
+            response: nil, headRequest: request.method == .head, connectionField: field, closeAfter: closeAfter,
+            http10: request.version == .http1_0))
         if closeAfter { self.stopReading = true }
         let context = self.context
         let responder = self.core.responder
