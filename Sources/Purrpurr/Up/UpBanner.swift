@@ -1,8 +1,11 @@
 /// What `purrpurr up` prints once the mesh is ready: where it is, the credentials to call it with, and curl lines
 /// to try. Development credentials, printed on purpose to the terminal that asked for them (never to a log).
 enum UpBanner {
-    /// `mailCommand` is how to run `purrpurr mail` for this folder from the current directory.
-    static func text(for mesh: RunningMesh, directory: String, mailCommand: String) -> String {
+    /// `mailCommand` and `whatsappCommand` are how to run `purrpurr mail` and `purrpurr whatsapp` for this folder
+    /// from the current directory.
+    static func text(
+        for mesh: RunningMesh, directory: String, mailCommand: String, whatsappCommand: String = "purrpurr whatsapp"
+    ) -> String {
         var lines = [
             "",
             "Purrpurr Cloud is running.",
@@ -21,7 +24,7 @@ enum UpBanner {
             ? "  Mail          relayed to SMTP_URL"
             : "  Mail          caught in \(directory)/mail — list it with `\(mailCommand)`")
         if mesh.whatsapp != nil {
-            lines.append("  WhatsApp      development gateway, texts in \(directory)/whatsapp — list them with `purrpurr whatsapp`")
+            lines.append("  WhatsApp      development gateway, texts in \(directory)/whatsapp — list them with `\(whatsappCommand)`")
         }
         if let hook = mesh.demoWebhook {
             lines.append("  Webhooks      email.* → \(hook.url) (\(hook.id)\(hook.secret.map { ", secret \($0)" } ?? ""))")
@@ -48,7 +51,7 @@ enum UpBanner {
                 "       -H 'Content-Type: application/json' -d '{\"name\":\"ventas\"}'",
                 "  curl -s -X POST \(url)/v1/comms/whatsapp/messages -H 'X-API-Key: \(project.secretKey)' \\",
                 "       -H 'Content-Type: application/json' -d '{\"to\":\"+51987654321\",\"text\":\"Hola\"}'",
-                "  purrpurr whatsapp   # the texts the development gateway sent, newest first",
+                "  \(whatsappCommand)   # the texts the development gateway sent, newest first",
                 "  curl -s -X POST \(url)/v1/webhooks/endpoints -H 'X-API-Key: \(project.secretKey)' \\",
                 "       -H 'Content-Type: application/json' -d '{\"url\":\"http://127.0.0.1:9000/hooks\",\"events\":[\"*\"]}'",
             ]

@@ -49,7 +49,9 @@ enum UpCommand {
                 }
             }
             let mesh = try await start.value
-            output(UpBanner.text(for: mesh, directory: directory, mailCommand: mailCommand(binaries, directory)))
+            output(UpBanner.text(
+                for: mesh, directory: directory, mailCommand: toolCommand("mail", binaries, directory),
+                whatsappCommand: toolCommand("whatsapp", binaries, directory)))
             for await signal in stopRequests {
                 report("\(signal): stopping the mesh")
                 break
@@ -68,9 +70,10 @@ enum UpCommand {
         }
     }
 
-    /// How to run `purrpurr mail` for `directory` from here: `.build/debug/purrpurr mail` in a checkout (the
-    /// short symlink SwiftPM keeps, when it points at the running binary's folder), else the full path.
-    private static func mailCommand(_ binaries: String, _ directory: String) -> String {
+    /// How to run `purrpurr <command>` (`mail`, `whatsapp`) for `directory` from here: `.build/debug/purrpurr mail`
+    /// in a checkout (the short symlink SwiftPM keeps, when it points at the running binary's folder), else the
+    /// full path; `--dir` names the mesh's own folder unless it is the default.
+    private static func toolCommand(_ command: String, _ binaries: String, _ directory: String) -> String {
         let here = FileManager.default.currentDirectoryPath + "/"
         let configuration = URL(fileURLWithPath: binaries).lastPathComponent
         let short = ".build/" + configuration
@@ -81,6 +84,6 @@ enum UpCommand {
         } else {
             tool = binaries.hasPrefix(here) ? String(binaries.dropFirst(here.count)) + "/purrpurr" : binaries + "/purrpurr"
         }
-        return tool + " mail" + (directory == ".purrpurr" ? "" : " --dir \(directory)/mail")
+        return tool + " " + command + (directory == ".purrpurr" ? "" : " --dir \(directory)/\(command)")
     }
 }
