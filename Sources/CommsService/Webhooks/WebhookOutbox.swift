@@ -73,9 +73,12 @@ struct WebhookOutbox: Service {
                 }
                 let offered = window.endpointRoom
                 let batch: [ClaimedWebhookDelivery]
+                let claimStart = ContinuousClock.now
                 do {
                     batch = try await store.claimDeliveries(
                         limit: limit, perEndpoint: window.perEndpoint, lease: settings.lease, room: offered)
+                    sender.metrics.claimSeconds.observe(ContinuousClock.now - claimStart)
+                    sender.metrics.claimBatchSize.observe(Double(batch.count))
                 } catch {
                     logger.warning("webhook claim failed", metadata: [.errorType: .errorType(error)])
                     await wakeup.wait(since: generation, timeout: settings.pollInterval)

@@ -99,7 +99,8 @@ struct WebhookBenchmark {
         print("BENCH outcomes " + (try rows.map { try $0.decode(String.self, at: 0) }).joined(separator: "; "))
         let metrics = harness.components.webhookOutbox.sender.metrics
         let posts = metrics.attemptSeconds.snapshot(), batches = metrics.recordBatchSize.snapshot()
-        print("BENCH metrics posts=\(posts.count) mean_post_ms=\(String(format: "%.2f", posts.sum / Double(max(1, posts.count)) * 1000)) record_statements=\(batches.count) mean_record_batch=\(String(format: "%.1f", batches.sum / Double(max(1, batches.count))))")
+        let claims = metrics.claimSeconds.snapshot(), claimed = metrics.claimBatchSize.snapshot()
+        print("BENCH metrics posts=\(posts.count) mean_post_ms=\(String(format: "%.2f", posts.sum / Double(max(1, posts.count)) * 1000)) record_statements=\(batches.count) mean_record_batch=\(String(format: "%.1f", batches.sum / Double(max(1, batches.count)))) claims=\(claims.count) mean_claim_ms=\(String(format: "%.2f", claims.sum / Double(max(1, claims.count)) * 1000)) mean_claim_batch=\(String(format: "%.1f", claimed.sum / Double(max(1, claimed.count))))")
     }
 
     @Test("time from an email.sent commit to the receiver, p50 and p99, at a steady event rate, 1 endpoint",
@@ -145,6 +146,7 @@ struct WebhookBenchmark {
         let first = arrivals.values.min() ?? Date(), last = arrivals.values.max() ?? Date()
         let deliveryRate = Double(arrivals.count) / max(0.001, last.timeIntervalSince(first))
         print("BENCH event commit->receiver rate=\(ratePerSecond)/s endpoints=1 committed=\(commits.count) emitted_in=\(emitted) delivered=\(latencies.count) deliveries_per_second=\(Int(deliveryRate)) p50_ms=\(Int(percentile(0.5) * 1000)) p99_ms=\(Int(percentile(0.99) * 1000)) max_ms=\(Int((latencies.last ?? .nan) * 1000))")
+        try await Self.printOutcomes(harness)
         await workers.stop()
         await server.shutdown(timeout: .seconds(1))
         await harness.close()
