@@ -10,6 +10,9 @@ import Wire
 enum WebhookBenchmarkGate {
     static let enabled = ProcessInfo.processInfo.environment["PURRPURR_BENCH_WEBHOOKS"] == "1"
         && CommsHarness.databaseURL != nil
+    /// The steady event rates timed (`PURRPURR_BENCH_WEBHOOKS_RATES`, comma-separated; default 1,000 and 2,000 a second).
+    static let eventRates = (ProcessInfo.processInfo.environment["PURRPURR_BENCH_WEBHOOKS_RATES"] ?? "1000,2000")
+        .split(separator: ",").compactMap { Int($0.trimmingCharacters(in: .whitespaces)) }
 }
 
 /// Not a test: the webhook delivery benchmark, run in release by `scripts/bench-webhooks.sh` (figures in
@@ -104,7 +107,7 @@ struct WebhookBenchmark {
     }
 
     @Test("time from an email.sent commit to the receiver, p50 and p99, at a steady event rate, 1 endpoint",
-          arguments: [1000, 2000])
+          arguments: WebhookBenchmarkGate.eventRates)
     func latencyAtEventRate(ratePerSecond: Int) async throws {
         let group = try ServiceContext.sharedEventLoopGroup()
         let receiver = Receiver()
