@@ -7,8 +7,9 @@ import Synchronization
 /// once, those in the gap together at its end).
 ///
 /// A `NOTIFY` inside every recording transaction cost one serialized notifying commit and one notification to
-/// every listener per event (PostgreSQL takes a database-wide lock for a notifying commit, held to its end);
-/// at thousands of events a second that competed with the claimer for the same 2 cores (`docs/webhooks.md`).
+/// every listener per event (PostgreSQL takes a database-wide lock for a notifying commit, held to its end,
+/// through its WAL flush): at thousands of events a second, a cap on the rate and wake-ups the claimer does not
+/// need (`docs/webhooks.md`).
 /// Nothing depends on the wake for correctness: a lost one (a crash right after the commit, a failed `NOTIFY`)
 /// costs at most one ``WebhookSettings/pollInterval`` — every claimer also polls.
 final class WebhookWake: Sendable {
