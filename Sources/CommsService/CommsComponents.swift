@@ -84,6 +84,7 @@ struct CommsComponents: Sendable {
             rules: WebhookEndpointRules(outboundGuard: client.outboundGuard, allowsPlainHTTP: client.allowsPlainHTTP),
             settings: hooks, relaySealer: sealer)
         webhooks.onDeliveries = { [webhookOutbox] in webhookOutbox.poke() }
+        store.webhookWake.setLocal { [webhookOutbox] in webhookOutbox.poke() }
         self.store = store
         self.outbox = outbox
         self.webhookOutbox = webhookOutbox

@@ -5,7 +5,7 @@ import ServiceKit
 extension CommsStore {
     /// Records the outcome of a claimed message's attempt in **one statement** (one round trip, committed on
     /// its own): the status change (`setting`, fenced by the claim's attempt), its event, the message's
-    /// webhook event with one delivery per subscribed endpoint (and a `NOTIFY` to the webhook workers if any),
+    /// webhook event with one delivery per subscribed endpoint (the webhook workers woken after it, if any),
     /// the Billing settlement the status decides and the `suppress` entries. Everything is gated on the
     /// status change: if the claim was lost meanwhile nothing is written and it returns false.
     ///
@@ -24,15 +24,17 @@ extension CommsStore {
         let rows = try await pool.query(Self.outcomeSQL(schema: schema, setting: setting), [
             message.id, message.attempts, status, Self.milliseconds(delay), detail,
             Self.settlement(afterStatus: status), PostgresJSON(suppress.map { [$0.email, $0.reason] }),
-            event?.id, event?.type.rawValue, event?.payload, webhookChannel,
+            event?.id, event?.type.rawValue, event?.payload,
         ])
-        return try rows[0].decode(Bool.self, at: 0)
+        let (updated, deliveries) = try rows[0].decode((Bool, Int).self)
+        if deliveries > 0 { webhookWake.committed() }
+        return updated
     }
 
     /// `$1` message id, `$2` the claim's attempt, `$3` status, `$4` delay (ms, for `setting`), `$5` the event's
     /// detail, `$6` the settlement action or NULL, `$7` `[[email, reason], …]` to suppress, `$8`–`$10` the
-    /// webhook event's id, type and payload (NULL: none), `$11` the webhook workers' channel. The `SELECT` CTEs
-    /// `targets` and `woken` run only because the final `SELECT` reads them; data-modifying CTEs always run.
+    /// webhook event's id, type and payload (NULL: none). The `SELECT` CTE `targets` runs only because the
+    /// others read it; data-modifying CTEs always run. Answers whether the status changed and the deliveries made.
     private static func outcomeSQL(schema s: String, setting: String) -> String {
         """
         WITH updated AS (
@@ -64,10 +66,8 @@ extension CommsStore {
             INSERT INTO \(s).webhook_deliveries (id, project_id, endpoint_id, event_id, next_attempt_at)
             SELECT \(Self.newDeliveryID), targets.project_id, targets.id, event.id, clock_timestamp() FROM targets, event
             RETURNING 1
-        ), woken AS (
-            SELECT pg_notify($11::text, '') FROM (SELECT 1 FROM made LIMIT 1) AS any_delivery
         )
-        SELECT EXISTS (SELECT 1 FROM updated), (SELECT count(*) FROM woken)
+        SELECT EXISTS (SELECT 1 FROM updated), (SELECT count(*) FROM made)
         """
     }
 }

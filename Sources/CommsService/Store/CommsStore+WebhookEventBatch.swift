@@ -11,7 +11,7 @@ extension CommsStore {
 
     /// Records many events at once inside `client`'s transaction, as ``recordWebhookEvent(_:_:always:endpointID:)``
     /// does one (an event is written only when an enabled endpoint of its project subscribes to its type, with
-    /// one pending delivery each), in one statement; wakes the workers at its commit. Answers the deliveries made.
+    /// one pending delivery each), in one statement; wakes the workers after its commit (``WebhookWake``). Answers the deliveries made.
     @discardableResult
     func recordWebhookEvents(_ client: some PostgresClient, _ events: [NewWebhookEvent]) async throws -> Int {
         guard !events.isEmpty else { return 0 }
@@ -40,7 +40,7 @@ extension CommsStore {
             SELECT count(*)::bigint FROM made
             """, [PostgresJSON(input)])
         let deliveries = Int(try rows.first?.decode(Int64.self, at: 0) ?? 0)
-        if deliveries > 0 { try await client.notify(channel: webhookChannel) }
+        if deliveries > 0 { webhookWake.afterCommit(of: client) }
         return deliveries
     }
 

@@ -16,12 +16,11 @@ struct NewWebhookEvent: Sendable, Hashable {
 
 extension CommsStore {
     /// The `NOTIFY` channel that wakes the webhook workers when deliveries are committed.
-    var webhookChannel: String {
-        schema == CommsServiceMigrations.schema ? "comms_webhooks" : "comms_webhooks_\(schema)"
-    }
+    var webhookChannel: String { webhookWake.channel }
 
     /// Records `event` and one pending delivery for each enabled endpoint of its project subscribed to its
-    /// type (or for `endpointID` alone), inside `client`'s transaction, and wakes the workers at its commit.
+    /// type (or for `endpointID` alone), inside `client`'s transaction, and wakes the workers after its commit
+    /// (``WebhookWake``: no `NOTIFY` in the transaction).
     /// Without a subscriber nothing is written unless `always` (``emitEvent``'s idempotency needs the id
     /// kept). Returns nil when the event id was already recorded (nothing changes), else the deliveries made.
     func recordWebhookEvent(
@@ -45,7 +44,7 @@ extension CommsStore {
             SELECT (SELECT count(*) FROM event)::bigint, (SELECT count(*) FROM made)::bigint
             """, [event.id, event.projectID, event.type.rawValue, event.payload, endpointID, always])
         let (recorded, deliveries) = try rows[0].decode((Int, Int).self)
-        if deliveries > 0 { try await client.notify(channel: webhookChannel) }
+        if deliveries > 0 { webhookWake.afterCommit(of: client) }
         return recorded == 0 && always ? nil : deliveries
     }
 
@@ -71,7 +70,7 @@ extension CommsStore {
                 RETURNING id
                 """, [id, endpointID, projectID])
             guard let newID = try rows.first?.decode(String.self, at: 0) else { return nil }
-            try await tx.notify(channel: webhookChannel)
+            webhookWake.afterCommit(of: tx)
             return try await deliveryView(tx, id: newID, projectID: projectID)
         }
     }

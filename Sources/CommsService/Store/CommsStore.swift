@@ -13,11 +13,15 @@ struct CommsStore: Sendable {
     let pool: PostgresPool
     /// The schema holding the tables (a plain lowercase identifier: `comms`, or a test's own).
     let schema: String
+    /// Wakes the webhook claimers after deliveries are committed (``recordWebhookEvent(_:_:always:endpointID:)``).
+    let webhookWake: WebhookWake
 
     /// Creates a store over `schema` in `pool`'s database.
     init(pool: PostgresPool, schema: String = CommsServiceMigrations.schema) {
         self.pool = pool
         self.schema = schema
+        self.webhookWake = WebhookWake(
+            pool: pool, channel: schema == CommsServiceMigrations.schema ? "comms_webhooks" : "comms_webhooks_\(schema)")
     }
 
     /// The channel name for this schema (tests use their own schemas on one server, so channels differ).

@@ -10,7 +10,8 @@ import Synchronization
 /// other endpoints' deliveries keep flowing. Successes are recorded by a group commit (``WebhookSender``): one
 /// statement for all the 2xx answers that arrive while the previous one commits.
 ///
-/// The claimer wakes on the `NOTIFY` of a committed delivery, when an endpoint that took all its room or the
+/// The claimer wakes when deliveries are committed (``WebhookWake``: in-process from this replica's commits,
+/// by the `NOTIFY` from other replicas'), when an endpoint that took all its room or the
 /// full window has half drained, and every ``WebhookSettings/pollInterval`` (retries falling due). On a graceful stop it stops
 /// claiming and the tries in flight finish (those not yet sent are put back). Delivery is at least once: a
 /// crash after the POST and before the record sends again, with the same `webhook-id`, so receivers drop the
@@ -73,9 +74,12 @@ struct WebhookOutbox: Service {
                 }
                 let offered = window.endpointRoom
                 let batch: [ClaimedWebhookDelivery]
+                let claimStart = ContinuousClock.now
                 do {
                     batch = try await store.claimDeliveries(
                         limit: limit, perEndpoint: window.perEndpoint, lease: settings.lease, room: offered)
+                    sender.metrics.claimSeconds.observe(ContinuousClock.now - claimStart)
+                    sender.metrics.claimBatchSize.observe(Double(batch.count))
                 } catch {
                     logger.warning("webhook claim failed", metadata: [.errorType: .errorType(error)])
                     await wakeup.wait(since: generation, timeout: settings.pollInterval)

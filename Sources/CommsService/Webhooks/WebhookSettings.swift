@@ -8,14 +8,15 @@ struct WebhookSettings: Sendable, Hashable {
     var retrySchedule = Self.standardSchedule
     /// `WEBHOOK_TIMEOUT_SECONDS` (1 to half the lease, default 15): a try that has no 2xx by then failed.
     var timeout: Duration = .seconds(15)
-    /// `WEBHOOK_WORKERS` (1–1024, default 128): tries in flight at once, per replica (``WebhookWindow``).
-    var workers = 128
+    /// `WEBHOOK_WORKERS` (1–1024, default 256): tries in flight at once, per replica (``WebhookWindow``).
+    var workers = 256
     /// `WEBHOOK_CLAIM_BATCH` (1–500, default 100): the most deliveries one claim takes.
     var batchSize = 100
-    /// `WEBHOOK_ENDPOINT_CONCURRENCY` (1–256, default 32, at most `WEBHOOK_WORKERS`): tries to one endpoint at
-    /// once, per replica, so a slow endpoint holds at most that many of the window while a healthy, fast one
-    /// still goes wide (Svix's stance).
-    var perEndpoint = 32
+    /// `WEBHOOK_ENDPOINT_CONCURRENCY` (1–256, default 64, at most `WEBHOOK_WORKERS`): tries to one endpoint at
+    /// once, per replica, so a slow endpoint holds at most that many of the window (a quarter) while a healthy,
+    /// fast one still goes wide (Svix's stance). It also bounds one claim for that endpoint (about half of it
+    /// after a drain), which is what bounds one endpoint's rate: at 32, about 2,000 deliveries a second.
+    var perEndpoint = 64
     /// `WEBHOOK_LEASE_SECONDS` (5–3600, default 60): how long a claim reserves its deliveries.
     var lease: Duration = .seconds(60)
     /// `WEBHOOK_POLL_INTERVAL_MS` (10–60000, default 1000): idle workers look for due retries this often.
@@ -64,9 +65,9 @@ extension WebhookSettings {
         lease = .seconds(leaseSeconds)
         timeout = .seconds(reader.integer("WEBHOOK_TIMEOUT_SECONDS", default: min(15, leaseSeconds / 2),
                                           range: 1...max(1, leaseSeconds / 2)))
-        workers = reader.integer("WEBHOOK_WORKERS", default: 128, range: 1...1024)
+        workers = reader.integer("WEBHOOK_WORKERS", default: 256, range: 1...1024)
         batchSize = reader.integer("WEBHOOK_CLAIM_BATCH", default: 100, range: 1...500)
-        perEndpoint = min(reader.integer("WEBHOOK_ENDPOINT_CONCURRENCY", default: 32, range: 1...256), workers)
+        perEndpoint = min(reader.integer("WEBHOOK_ENDPOINT_CONCURRENCY", default: 64, range: 1...256), workers)
         pollInterval = .milliseconds(reader.integer("WEBHOOK_POLL_INTERVAL_MS", default: 1000, range: 10...60_000))
         disableAfter = Self.duration(&reader, "WEBHOOK_DISABLE_AFTER", default: disableAfter, example: "5d")
         rotationOverlap = Self.duration(&reader, "WEBHOOK_ROTATION_OVERLAP", default: rotationOverlap, example: "24h")

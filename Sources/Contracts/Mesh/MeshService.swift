@@ -34,6 +34,17 @@ public enum MeshService: String, CaseIterable, Sendable, Hashable, Codable, Cust
         }
     }
 
+    /// The port of its `GET /metrics` listener unless `METRICS_PORT` says otherwise: the Router's 9464 and the
+    /// next ports, in Wire port order, so services on one host never clash.
+    public var defaultMetricsPort: Int {
+        switch self {
+        case .identity: 9465
+        case .comms: 9466
+        case .vault: 9467
+        case .billing: 9468
+        }
+    }
+
     /// Its own database on a shared server (`purrpurr up`, compose), e.g. `purrpurr_identity`; with one
     /// `DATABASE_URL` for all, the service's schema is ``name`` instead.
     public var databaseName: String { "purrpurr_" + rawValue }

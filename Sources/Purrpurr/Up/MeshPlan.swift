@@ -97,6 +97,8 @@ struct MeshPlan: Sendable {
         var values = meshFiles(certificate: service.certificateName, database: service.name)
         values["WIRE_HOST"] = "127.0.0.1"
         values["WIRE_PORT"] = String(wirePorts[service] ?? 0)
+        // A free metrics port (logged as `metrics.port`): the services (and two meshes) share the host.
+        values["METRICS_PORT"] = "0"
         for callee in service.calls { values[callee.endpointsVariable] = endpoint(callee) }
         // Social login's redirect URI: the first Router's callback route.
         if service == .identity, let port = routerPorts.first { values["IDENTITY_OAUTH_CALLBACK_URL"] = "http://127.0.0.1:\(port)/v1/auth/callback" }

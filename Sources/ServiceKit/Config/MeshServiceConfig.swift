@@ -3,7 +3,8 @@ import Foundation
 
 /// What every mesh service's configuration holds, read the same way everywhere: `LOG_LEVEL`, `DATABASE_URL`,
 /// `DRAIN_TIMEOUT_SECONDS`, and the Wire listener (`WIRE_HOST`, `WIRE_PORT` defaulting to the registry's
-/// port, `MESH_CA_PATH`, `MESH_CERT_PATH`, `MESH_KEY_PATH`).
+/// port, `MESH_CA_PATH`, `MESH_CERT_PATH`, `MESH_KEY_PATH`) and the metrics listener (`METRICS_HOST`,
+/// `METRICS_PORT` defaulting to the registry's metrics port).
 ///
 /// A service with nothing of its own runs on it as it is; one with its own variables extends it through
 /// ``MeshServiceConfiguration``:
@@ -33,6 +34,8 @@ public struct MeshServiceConfig: MeshServiceConfiguration {
     public let drainTimeout: Duration
     /// The mesh (mutual TLS) listener.
     public let wire: WireListenerConfiguration
+    /// The `GET /metrics` listener; nil when `METRICS_PORT=off`.
+    public let metrics: MetricsListenerConfiguration?
 
     /// The shared variables from `reader`; nil when one of them is missing or malformed (the reader has
     /// recorded why, and its `finish()` throws naming every problem).
@@ -41,12 +44,14 @@ public struct MeshServiceConfig: MeshServiceConfiguration {
         let databaseURL = reader.databaseURL()
         let drainTimeout = reader.drainTimeout()
         let wire = reader.wireListener(defaultPort: service.defaultWirePort)
+        let metrics = reader.metricsListener(defaultPort: service.defaultMetricsPort)
         guard let databaseURL, let wire else { return nil }
         self.service = service
         self.logLevel = logLevel
         self.databaseURL = databaseURL
         self.drainTimeout = drainTimeout
         self.wire = wire
+        self.metrics = metrics
     }
 
     /// Reads the shared variables alone, throwing a `ConfigurationError` naming every problem.
@@ -77,4 +82,6 @@ extension MeshServiceConfiguration {
     public var drainTimeout: Duration { base.drainTimeout }
     /// The Wire listener.
     public var wire: WireListenerConfiguration { base.wire }
+    /// The metrics listener.
+    public var metrics: MetricsListenerConfiguration? { base.metrics }
 }

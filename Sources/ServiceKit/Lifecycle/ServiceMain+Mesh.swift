@@ -32,8 +32,10 @@ public struct MeshServiceParts: Sendable {
 extension ServiceMain {
     /// Runs mesh service `service`: reads its configuration, opens its database and applies `migrations` in
     /// the schema named after it, builds its parts, serves Wire on the registry's port unless `WIRE_PORT`
-    /// says otherwise, and drains it all on SIGTERM (in reverse start order: after-Wire services, the Wire
-    /// server, before-Wire services, the pool). A whole `main.swift`:
+    /// says otherwise, serves `GET /metrics` (``MetricsListener``, the process's registry) on the registry's
+    /// metrics port unless `METRICS_PORT` says otherwise (`off`: none; logged as `metrics.port`), and drains it
+    /// all on SIGTERM (in reverse start order: the metrics listener, after-Wire services, the Wire server,
+    /// before-Wire services, the pool). A whole `main.swift`:
     ///
     /// ```swift
     /// await ServiceMain.runMeshService(.vault, migrations: VaultServiceMigrations.all) { config, context, pool in
@@ -57,7 +59,9 @@ extension ServiceMain {
                 plansEveryExecution: plansEveryExecution)
             let parts = try await build(config, context, database.pool)
             let wire = try context.serveWire(config.wire, drainTimeout: config.drainTimeout, register: parts.register)
-            return parts.ordered(database: database, wire: wire)
+            let metrics = try config.metrics.map { try MetricsListener($0, metrics: context.metrics) }
+            if let metrics { context.logger.info("metrics listening", metadata: [.metricsPort: .int(metrics.server.port)]) }
+            return parts.ordered(database: database, wire: wire) + (metrics.map { [$0] } ?? [])
         }
     }
 

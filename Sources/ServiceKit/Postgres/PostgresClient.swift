@@ -7,6 +7,18 @@ public protocol PostgresClient: Sendable {
     /// Runs one statement and returns its rows.
     /// - Throws: ``PostgresError``.
     func query(_ sql: String, _ parameters: [any PostgresEncodable]) async throws -> PostgresRows
+
+    /// Runs `action` once what this client wrote so far is committed: at once for the pool (each statement
+    /// commits on its own), after `COMMIT` succeeds for a transaction (never if it rolls back). For what must
+    /// follow a commit but not be part of it, e.g. waking a worker in this process that will read the rows.
+    func afterCommit(_ action: @escaping @Sendable () -> Void)
+}
+
+extension PostgresClient {
+    /// Auto-committed statements: runs `action` at once.
+    public func afterCommit(_ action: @escaping @Sendable () -> Void) {
+        action()
+    }
 }
 
 extension PostgresClient {

@@ -115,6 +115,7 @@ public final class PostgresPool: PostgresClient {
         guard tag == "COMMIT" else {
             throw PostgresError(.server, sqlState: "25P02", reason: "transaction aborted by an earlier error; rolled back")
         }
+        transaction.committed()
         return value
     }
 

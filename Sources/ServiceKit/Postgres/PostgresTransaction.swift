@@ -11,6 +11,7 @@ public struct PostgresTransaction: PostgresClient {
     fileprivate final class Lease: Sendable {
         let connection: PostgresConnection
         let isOpen = Atomic<Bool>(true)
+        let afterCommit = Mutex<[@Sendable () -> Void]>([])
         init(connection: PostgresConnection) { self.connection = connection }
     }
 
@@ -30,9 +31,19 @@ public struct PostgresTransaction: PostgresClient {
         return try await self.lease.connection.query(sql, values, startsLease: false)
     }
 
+    /// Runs `action` after the transaction's `COMMIT` succeeds, in the order registered; dropped if it rolls back.
+    public func afterCommit(_ action: @escaping @Sendable () -> Void) {
+        self.lease.afterCommit.withLock { $0.append(action) }
+    }
+
     /// Marks the handle unusable (the closure returned or threw).
     func end() {
         self.lease.isOpen.store(false, ordering: .releasing)
+    }
+
+    /// Runs the ``afterCommit(_:)`` actions (the transaction committed).
+    func committed() {
+        for action in self.lease.afterCommit.withLock({ actions in defer { actions = [] }; return actions }) { action() }
     }
 }
 

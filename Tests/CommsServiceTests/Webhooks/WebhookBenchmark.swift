@@ -10,6 +10,9 @@ import Wire
 enum WebhookBenchmarkGate {
     static let enabled = ProcessInfo.processInfo.environment["PURRPURR_BENCH_WEBHOOKS"] == "1"
         && CommsHarness.databaseURL != nil
+    /// The steady event rates timed (`PURRPURR_BENCH_WEBHOOKS_RATES`, comma-separated; default 1,000 and 2,000 a second).
+    static let eventRates = (ProcessInfo.processInfo.environment["PURRPURR_BENCH_WEBHOOKS_RATES"] ?? "1000,2000")
+        .split(separator: ",").compactMap { Int($0.trimmingCharacters(in: .whitespaces)) }
 }
 
 /// Not a test: the webhook delivery benchmark, run in release by `scripts/bench-webhooks.sh` (figures in
@@ -99,11 +102,12 @@ struct WebhookBenchmark {
         print("BENCH outcomes " + (try rows.map { try $0.decode(String.self, at: 0) }).joined(separator: "; "))
         let metrics = harness.components.webhookOutbox.sender.metrics
         let posts = metrics.attemptSeconds.snapshot(), batches = metrics.recordBatchSize.snapshot()
-        print("BENCH metrics posts=\(posts.count) mean_post_ms=\(String(format: "%.2f", posts.sum / Double(max(1, posts.count)) * 1000)) record_statements=\(batches.count) mean_record_batch=\(String(format: "%.1f", batches.sum / Double(max(1, batches.count))))")
+        let claims = metrics.claimSeconds.snapshot(), claimed = metrics.claimBatchSize.snapshot()
+        print("BENCH metrics posts=\(posts.count) mean_post_ms=\(String(format: "%.2f", posts.sum / Double(max(1, posts.count)) * 1000)) record_statements=\(batches.count) mean_record_batch=\(String(format: "%.1f", batches.sum / Double(max(1, batches.count)))) claims=\(claims.count) mean_claim_ms=\(String(format: "%.2f", claims.sum / Double(max(1, claims.count)) * 1000)) mean_claim_batch=\(String(format: "%.1f", claimed.sum / Double(max(1, claimed.count))))")
     }
 
     @Test("time from an email.sent commit to the receiver, p50 and p99, at a steady event rate, 1 endpoint",
-          arguments: [1000, 2000])
+          arguments: WebhookBenchmarkGate.eventRates)
     func latencyAtEventRate(ratePerSecond: Int) async throws {
         let group = try ServiceContext.sharedEventLoopGroup()
         let receiver = Receiver()
@@ -145,6 +149,7 @@ struct WebhookBenchmark {
         let first = arrivals.values.min() ?? Date(), last = arrivals.values.max() ?? Date()
         let deliveryRate = Double(arrivals.count) / max(0.001, last.timeIntervalSince(first))
         print("BENCH event commit->receiver rate=\(ratePerSecond)/s endpoints=1 committed=\(commits.count) emitted_in=\(emitted) delivered=\(latencies.count) deliveries_per_second=\(Int(deliveryRate)) p50_ms=\(Int(percentile(0.5) * 1000)) p99_ms=\(Int(percentile(0.99) * 1000)) max_ms=\(Int((latencies.last ?? .nan) * 1000))")
+        try await Self.printOutcomes(harness)
         await workers.stop()
         await server.shutdown(timeout: .seconds(1))
         await harness.close()

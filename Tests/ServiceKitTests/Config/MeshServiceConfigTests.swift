@@ -35,6 +35,24 @@ struct MeshServiceConfigTests {
         #expect(config.wire.port == 0)
     }
 
+    @Test("the metrics listener: loopback on the registry's port, METRICS_HOST/METRICS_PORT, `off`, distinct ports")
+    func metricsListener() throws {
+        let environment = Self.mesh.merging(["DATABASE_URL": "postgresql://db/app"]) { $1 }
+        for service in MeshService.allCases {
+            let config = try MeshServiceConfig(service, environment: environment)
+            #expect(config.metrics == MetricsListenerConfiguration(host: "127.0.0.1", port: service.defaultMetricsPort))
+        }
+        // The Router's 9464 and the services' ports never clash on one host.
+        #expect(Set(MeshService.allCases.map(\.defaultMetricsPort) + [9464]).count == MeshService.allCases.count + 1)
+        let set = try MeshServiceConfig(.comms, environment: environment.merging(["METRICS_HOST": "0.0.0.0", "METRICS_PORT": "0"]) { $1 })
+        #expect(set.metrics == MetricsListenerConfiguration(host: "0.0.0.0", port: 0))
+        #expect(try MeshServiceConfig(.comms, environment: environment.merging(["METRICS_PORT": "off"]) { $1 }).metrics == nil)
+        let error = try #require(throws: ConfigurationError.self) {
+            try MeshServiceConfig(.comms, environment: environment.merging(["METRICS_PORT": "70000"]) { $1 })
+        }
+        #expect(error.variables == ["METRICS_PORT"])
+    }
+
     @Test("every problem is named at once")
     func allProblems() throws {
         let error = try #require(throws: ConfigurationError.self) {

@@ -1,4 +1,5 @@
 import Foundation
+import Synchronization
 import Testing
 @testable import ServiceKit
 
@@ -50,6 +51,28 @@ struct PostgresTransactionTests {
             #expect(inserted == 2)
             let stored = try await self.count(pool, table)
             #expect(stored == 2)
+        }
+    }
+
+    @Test("afterCommit actions run once COMMIT succeeded, in order; never after a rollback; at once on the pool")
+    func afterCommit() async throws {
+        try await self.withTable { pool, table in
+            let ran = Mutex<[String]>([])
+            await #expect(throws: Boom.self) {
+                try await pool.withTransaction { tx in
+                    tx.afterCommit { ran.withLock { $0.append("rolled back") } }
+                    throw Boom()
+                }
+            }
+            try await pool.withTransaction { tx in
+                try await tx.execute("INSERT INTO \(table) (id) VALUES ($1)", [1])
+                tx.afterCommit { ran.withLock { $0.append("first") } }
+                tx.afterCommit { ran.withLock { $0.append("second") } }
+                #expect(ran.withLock { $0 }.isEmpty)
+            }
+            #expect(ran.withLock { $0 } == ["first", "second"])
+            pool.afterCommit { ran.withLock { $0.append("pool") } }
+            #expect(ran.withLock { $0 } == ["first", "second", "pool"])
         }
     }
 
