@@ -35,12 +35,12 @@ final class ServerConnection: ConnectionHandler, @unchecked Sendable {
     let loop: EventLoop
     let shared: Shared
     var state: ServerConnectionState
-    var decoder: FrameDecoder
-    var encoder = FrameEncoder()
-    var calls: [UInt32: ActiveCall] = [:]
+    @exclusivity(unchecked) var decoder: FrameDecoder
+    @exclusivity(unchecked) var encoder = FrameEncoder()
+    @exclusivity(unchecked) var calls: [UInt32: ActiveCall] = [:]
     /// The client's service name, from its certificate (set when the connection becomes active).
     var caller: String?
-    var liveness: LivenessMonitor
+    @exclusivity(unchecked) var liveness: LivenessMonitor
     var livenessTimer: EventLoop.Scheduled?
     var helloTimer: EventLoop.Scheduled?
     private var registered = false
