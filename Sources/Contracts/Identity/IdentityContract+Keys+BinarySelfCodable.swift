@@ -19,13 +19,9 @@ extension SigningKeySet: BinarySelfCodable {
         var issuer: String?
         var keys: [PublicSigningKey]?
         let read = reader.keyed { reader, name in
-            if name.matches("issuer"), issuer == nil {
-                issuer = reader.string()
-                return issuer != nil
-            }
-            if name.matches("keys"), keys == nil {
-                keys = reader.array { reader in PublicSigningKey.readWire(from: &reader) }
-                return keys != nil
+            if name.matches("issuer") { return reader.field(&issuer) { $0.string() } }
+            if name.matches("keys") {
+                return reader.field(&keys) { $0.array { reader in PublicSigningKey.readWire(from: &reader) } }
             }
             return false
         }
@@ -59,18 +55,9 @@ extension PublicSigningKey: BinarySelfCodable {
         var retiresAt: Date?
         var sawRetiresAt = false
         let read = reader.keyed { reader, name in
-            if name.matches("kid"), kid == nil {
-                kid = reader.string()
-                return kid != nil
-            }
-            if name.matches("algorithm"), algorithm == nil {
-                algorithm = reader.string()
-                return algorithm != nil
-            }
-            if name.matches("publicKey"), publicKey == nil {
-                publicKey = reader.bytes()
-                return publicKey != nil
-            }
+            if name.matches("kid") { return reader.field(&kid) { $0.string() } }
+            if name.matches("algorithm") { return reader.field(&algorithm) { $0.string() } }
+            if name.matches("publicKey") { return reader.field(&publicKey) { $0.bytes() } }
             if name.matches("retiresAt"), !sawRetiresAt {
                 sawRetiresAt = true
                 if reader.null() { return true }

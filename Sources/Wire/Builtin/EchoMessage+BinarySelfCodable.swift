@@ -15,14 +15,8 @@ extension EchoMessage: BinarySelfCodable {
         var text: String?
         var payload: [UInt8]?
         let read = reader.keyed { reader, name in
-            if name.matches("text"), text == nil {
-                text = reader.string()
-                return text != nil
-            }
-            if name.matches("payload"), payload == nil {
-                payload = reader.bytes()
-                return payload != nil
-            }
+            if name.matches("text") { return reader.field(&text) { $0.string() } }
+            if name.matches("payload") { return reader.field(&payload) { $0.bytes() } }
             return false
         }
         guard read, let text, let payload else { return nil }

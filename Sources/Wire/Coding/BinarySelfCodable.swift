@@ -21,8 +21,8 @@
 ///     static func readWire(from reader: inout BinaryWireReader) -> Point? {
 ///         var x: Int?, y: Int?
 ///         let read = reader.keyed { reader, name in
-///             if name.matches("x"), x == nil { x = reader.int(); return x != nil }
-///             if name.matches("y"), y == nil { y = reader.int(); return y != nil }
+///             if name.matches("x") { return reader.field(&x) { $0.int() } }
+///             if name.matches("y") { return reader.field(&y) { $0.int() } }
 ///             return false
 ///         }
 ///         guard read, let x, let y else { return nil }

@@ -57,6 +57,19 @@ public struct BinaryWireReader {
         return result
     }
 
+    /// Reads one field's value into `slot` with `read`: false (give up) if the field was already read (a
+    /// duplicate) or its value does not read.
+    ///
+    /// ```swift
+    /// if name.matches("text") { return reader.field(&text) { $0.string() } }
+    /// ```
+    @inline(__always)
+    public mutating func field<Value>(_ slot: inout Value?, _ read: (inout BinaryWireReader) -> Value?) -> Bool {
+        guard slot == nil, let value = read(&self) else { return false }
+        slot = value
+        return true
+    }
+
     /// An explicit nil: consumed and true if the next value is nil, else false and nothing read.
     @inline(__always)
     public mutating func null() -> Bool {

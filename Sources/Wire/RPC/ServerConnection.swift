@@ -74,8 +74,14 @@ final class ServerConnection: ConnectionHandler, @unchecked Sendable {
         self.liveness.received(at: Posix.monotonicNanoseconds())
         self.decoder.append(bytes)
         do {
+            let eagerFlushBytes = self.shared.configuration.eagerFlushBytes ?? Int.max
             while self.state.phase != .closed, let frame = try self.decoder.next() {
                 self.handle(frame)
+                if self.encoder.bytes.count >= eagerFlushBytes {
+                    // Send what is answered so far; the rest of the read's answers follow at the end of the tick.
+                    self.flushEncoder()
+                    self.connection.flush()
+                }
             }
         } catch {
             let code: WireError.Code = error.code == .frameTooLarge ? .resourceExhausted : .invalidArgument

@@ -44,6 +44,33 @@ struct RPCInlineHandlerTests {
         await group.shutdownGracefully()
     }
 
+    @Test func answersFlushedEarlyInARead() async throws {
+        let mesh = try RPCTestMesh()
+        let group = try EventLoopGroup(loopCount: 1)
+        var configuration = WireServer.Configuration()
+        configuration.eagerFlushBytes = 1  // every answer is sent as soon as it is written
+        let server = WireServer(host: "127.0.0.1", port: 0, tls: try mesh.server("echo"), group: group,
+                                configuration: configuration)
+        server.register(Self.immediate, immediate: { request, _ in request })
+        EchoContract.register(on: server)
+        try server.start()
+        let client = try RPCTestClient(mesh: mesh, ports: [server.port])
+        try await withThrowingTaskGroup(of: Void.self) { tasks in
+            for index in 0..<300 {
+                tasks.addTask {
+                    let message = EchoMessage(text: "m\(index)", payload: [UInt8](repeating: UInt8(index % 256), count: index))
+                    let method = index % 2 == 0 ? Self.immediate : EchoContract.echo
+                    let reply = try await client.client.call(method, message, rpcContext())
+                    #expect(reply == message)
+                }
+            }
+            try await tasks.waitForAll()
+        }
+        await client.stop()
+        await server.shutdownGracefully(timeout: .seconds(5))
+        await group.shutdownGracefully()
+    }
+
     @Test func aCacheHitAnswersInlineAndAMissRunsTheHandler() async throws {
         let mesh = try RPCTestMesh()
         let group = try EventLoopGroup(loopCount: 1)
