@@ -22,7 +22,7 @@ extension WireServer {
         /// Answers are sent as soon as this many bytes of them are buffered while a read's REQUESTs are being
         /// handled, rather than all at the end of the tick (nil: end of tick only). With many calls per read
         /// this lets the client work on the first answers while the server computes the rest, instead of
-        /// both taking turns a whole batch at a time (`docs/benchmarks.md`: +10–50 % calls/s at c=64, for
+        /// both taking turns a whole batch at a time (`docs/benchmarks.md`: +7–48 % calls/s at c=64, for
         /// ~0.3 µs more server CPU per call).
         public var eagerFlushBytes: Int?
         /// Called (on a connection's loop) when a handler throws something that is not a ``WireError``: the
