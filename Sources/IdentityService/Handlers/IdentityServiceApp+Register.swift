@@ -42,7 +42,9 @@ extension IdentityServiceApp {
             try await self.social.links.unlink(request, context)
         }
         server.register(IdentityContract.logout) { request, context in try await self.accounts.logout(request, context) }
-        server.register(encoded: IdentityContract.publicKeys) { _, _ in
+        server.register(encoded: IdentityContract.publicKeys, cached: { _, _ in
+            self.keys.cachedEncodedPublicKeys(issuer: self.issuer)
+        }) { _, _ in
             try await self.keys.encodedPublicKeys(issuer: self.issuer)
         }
         server.register(IdentityContract.revokedSessions) { request, _ in

@@ -138,14 +138,16 @@ final class SigningKeyRing: Sendable {
         try await publishedKeys(issuer: issuer).encoded
     }
 
+    /// ``encodedPublicKeys(issuer:)`` if the published set is in memory and fresh, else nil (no I/O: Wire asks
+    /// this on the connection's loop and answers at once).
+    func cachedEncodedPublicKeys(issuer: String) -> EncodedResponse<SigningKeySet>? {
+        freshPublishedKeys(issuer: issuer, now: clock.now())?.encoded
+    }
+
     /// The published set, from memory for up to ``publishedCacheInterval``.
     private func publishedKeys(issuer: String) async throws -> PublishedKeys {
         let now = clock.now()
-        if let cached = published.withLock({ $0 }), cached.keys.issuer == issuer, now >= cached.loadedAt,
-            now.timeIntervalSince(cached.loadedAt) < publishedCacheInterval
-        {
-            return cached
-        }
+        if let cached = freshPublishedKeys(issuer: issuer, now: now) { return cached }
         let rows = try await database.query("""
             SELECT kid, public_key, retired_at FROM \(schema).signing_keys
             WHERE retired_at IS NULL OR retired_at > $1
@@ -161,6 +163,14 @@ final class SigningKeyRing: Sendable {
         let fresh = PublishedKeys(keys: set, encoded: try EncodedResponse(set), loadedAt: now)
         published.withLock { $0 = fresh }
         return fresh
+    }
+
+    /// The published set if it is in memory and younger than ``publishedCacheInterval``.
+    private func freshPublishedKeys(issuer: String, now: Date) -> PublishedKeys? {
+        guard let cached = published.withLock({ $0 }), cached.keys.issuer == issuer, now >= cached.loadedAt,
+              now.timeIntervalSince(cached.loadedAt) < publishedCacheInterval
+        else { return nil }
+        return cached
     }
 
     /// Deletes keys retired longer than ``retention`` ago; returns how many.

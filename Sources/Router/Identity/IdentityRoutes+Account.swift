@@ -21,9 +21,10 @@ extension IdentityRoutes {
         return .noContent
     }
 
-    /// Asks Identity (not the Router's cache, which may lag a rotation by minutes) so clients see new keys at once.
+    /// Asks Identity (not the Router's cache, which may lag a rotation by minutes) so clients see new keys at once;
+    /// the JSON is rendered once per key set (``JWKSBodyCache``).
     @Sendable func jwks(_ context: RequestContext) async throws -> RouteResponse {
         let set = try await upstream { try await identity().publicKeys(context.callContext) }
-        return .json(IdentityJSON.jwks(set, now: Date()))
+        return .rawJSON(self.jwksBodies.body(for: set, now: Date()))
     }
 }

@@ -15,6 +15,8 @@ import Wire
 struct IdentityRoutes {
     /// IdentityService's client (503 `SERVICE_UNAVAILABLE` when it is not configured).
     let identity: @Sendable () throws -> IdentityContract.Client
+    /// The jwks body rendered once per key set.
+    let jwksBodies = JWKSBodyCache()
 
     /// `?grant_type=` of `POST /v1/auth/token`.
     static let grantTypes = ["password", "refresh_token", "pkce"]

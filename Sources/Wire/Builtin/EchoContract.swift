@@ -13,9 +13,9 @@ public enum EchoContract {
     /// `echo.Echo`: returns the request unchanged.
     public static let echo = MethodDescriptor<EchoMessage, EchoMessage>("echo.Echo", allowedCallers: .any)
 
-    /// Registers the standard echo handler on `server`.
+    /// Registers the standard echo handler on `server` (inline on the loop: it never suspends).
     public static func register(on server: WireServer) {
-        server.register(echo) { request, _ in request }
+        server.register(echo, immediate: { request, _ in request })
     }
 
     /// The typed client stub.

@@ -5,7 +5,8 @@
 /// Unknown fields are skipped, a missing optional field decodes as nil, a missing required field throws
 /// ``BinaryCodingError`` with code `keyNotFound` and the key path. Input is treated as hostile: every read
 /// is bounds-checked, every length and count is checked against the bytes that remain before anything is
-/// allocated for it, strings must be valid UTF-8, and nesting is limited by ``maxDepth``.
+/// allocated for it, strings must be valid UTF-8, and nesting is limited by ``maxDepth``. A top-level
+/// ``BinarySelfCodable`` type reads itself first and falls back to the generic path on anything unusual.
 public struct BinaryDecoder: Sendable {
     /// The deepest nesting of values accepted (default 64); deeper input throws `depthLimitExceeded`.
     public var maxDepth: Int
@@ -23,6 +24,9 @@ public struct BinaryDecoder: Sendable {
         guard let base = bytes.baseAddress, !bytes.isEmpty else {
             throw BinaryCodingError(.truncated, [], "the input is empty")
         }
+        if let selfCoded = T.self as? any BinarySelfCodable.Type, let value = Self.readSelfCoded(selfCoded, bytes, as: T.self) {
+            return value
+        }
         // An empty dictionary is passed as a literal: upcasting `userInfo` costs a runtime call per decode.
         var info: [CodingUserInfoKey: Any] = [:]
         if !userInfo.isEmpty { info = userInfo }
@@ -37,6 +41,14 @@ public struct BinaryDecoder: Sendable {
         } catch {
             throw BinaryCodingError.bridging(error)
         }
+    }
+
+    /// A ``BinarySelfCodable`` type's own read of `bytes` (`Coded` is `T`), or nil to decode generically.
+    @inline(__always)
+    private static func readSelfCoded<Coded: BinarySelfCodable, T>(
+        _ type: Coded.Type, _ bytes: UnsafeRawBufferPointer, as: T.Type
+    ) -> T? {
+        Coded.readSelfCoded(bytes).map { binaryIdentityCast($0, to: T.self) }
     }
 
     /// Decodes one top-level value that must fill `bytes` exactly (`[UInt8]`, `ArraySlice<UInt8>`, `Data`, …).

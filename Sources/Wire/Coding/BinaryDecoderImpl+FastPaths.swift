@@ -93,7 +93,7 @@ extension BinaryDecoderImpl {
         var position = start
         while position < end {
             let field = try field(at: position, end: end)
-            guard let name = makeString(field.name) else { throw .invalidUTF8 }
+            guard let name = Self.makeString(field.name) else { throw .invalidUTF8 }
             result[name] = try readString(at: field.value)
             position = field.next
         }

@@ -156,7 +156,7 @@ extension BinaryDecoderImpl {
     @inline(__always)
     func readString(at offset: Int) throws(BinaryReadFailure) -> String {
         let span = try readSpan(at: offset, expected: BinaryWireType.string)
-        guard let string = makeString(span) else { throw .invalidUTF8 }
+        guard let string = Self.makeString(span) else { throw .invalidUTF8 }
         return string
     }
 
@@ -167,7 +167,7 @@ extension BinaryDecoderImpl {
     /// exactly when they were valid. (The stdlib's `String(validating:as:)` is not specialized here and
     /// costs a generic metadata lookup per call.)
     @inline(__always)
-    func makeString(_ span: UnsafeRawBufferPointer) -> String? {
+    static func makeString(_ span: UnsafeRawBufferPointer) -> String? {
         if span.isEmpty { return "" }
         let utf8 = span.assumingMemoryBound(to: UInt8.self)
         let string = String(decoding: utf8, as: UTF8.self)

@@ -5,7 +5,8 @@
 ///
 /// Every value starts with a one-byte wire type so a reader can skip what it does not know; keyed
 /// containers carry field names and omit nil fields, so adding an optional field never breaks an older
-/// peer. `String`, `[UInt8]`, `Data`, `Date`, `UUID`, `URL` and arrays of common scalars take fast paths.
+/// peer. `String`, `[UInt8]`, `Data`, `Date`, `UUID`, `URL` and arrays of common scalars take fast paths, and a
+/// top-level ``BinarySelfCodable`` value writes itself (the same bytes, without the generic machinery).
 ///
 /// Values are streamed into one buffer: a nested container (`nestedContainer`, `superEncoder`) must be
 /// filled before its parent container is written to again. Using it afterwards throws
@@ -25,11 +26,16 @@ public struct BinaryEncoder: Sendable {
 
     /// Encodes `value` as one top-level value.
     public func encode<T: Encodable>(_ value: T) throws -> [UInt8] {
-        try run(value).makeArray()
+        if let selfCoded = value as? any BinarySelfCodable {
+            var bytes: [UInt8] = []
+            if selfCoded.appendSelfCoded(to: &bytes) { return bytes }
+        }
+        return try run(value).makeArray()
     }
 
     /// Encodes `value` and appends its bytes to `bytes` (lets frame writers build a frame without a second buffer).
     public func encode<T: Encodable>(_ value: T, appendingTo bytes: inout [UInt8]) throws {
+        if let selfCoded = value as? any BinarySelfCodable, selfCoded.appendSelfCoded(to: &bytes) { return }
         try run(value).append(to: &bytes)
     }
 

@@ -20,7 +20,7 @@ struct BinaryKeyedDecodingContainer<Key: CodingKey>: KeyedDecodingContainerProto
         var position = start
         while position < end {
             guard let field = try? impl.field(at: position, end: end) else { break }
-            if let name = impl.makeString(field.name), let key = Key(stringValue: name) { keys.append(key) }
+            if let name = BinaryDecoderImpl.makeString(field.name), let key = Key(stringValue: name) { keys.append(key) }
             position = field.next
         }
         return keys

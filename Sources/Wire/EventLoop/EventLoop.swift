@@ -26,7 +26,10 @@ import Synchronization
 ///
 /// `@unchecked Sendable`: the cross-thread state is `remote` (under a lock) and the atomics `exited` and
 /// `timerSequence`; `thread` is written once, before `init` returns; everything else is touched only on the
-/// loop's thread, which `inEventLoop` asserts in debug builds at each loop-only entry point.
+/// loop's thread, which `inEventLoop` asserts in debug builds at each loop-only entry point. The loop-only
+/// buffers mutated on every call (here, in `Connection`, `ClientConnection`, `ServerConnection`) are
+/// `@exclusivity(unchecked)`: the runtime access check cost ~8 % of a Wire call's CPU, and none of them is
+/// ever accessed re-entrantly.
 public final class EventLoop: @unchecked Sendable {
     /// Queued work: a closure or a Swift concurrency job.
     ///
@@ -59,14 +62,14 @@ public final class EventLoop: @unchecked Sendable {
     var thread: pthread_t = 0
     var stopRequested = false
 
-    var local: [Work] = []
-    var spare: [Work] = []
-    var timers = TimerHeap()
+    @exclusivity(unchecked) var local: [Work] = []
+    @exclusivity(unchecked) var spare: [Work] = []
+    @exclusivity(unchecked) var timers = TimerHeap()
     private let timerSequence = Atomic<UInt64>(0)
-    var registrations: [ObjectIdentifier: IORegistration] = [:]
+    @exclusivity(unchecked) var registrations: [ObjectIdentifier: IORegistration] = [:]
     var retiring: [IORegistration] = []
     /// Connections that wrote during this tick and flush at its end.
-    var pendingFlushes: [Connection] = []
+    @exclusivity(unchecked) var pendingFlushes: [Connection] = []
 
     static let eventCapacity: CInt = 256
     let events: UnsafeMutablePointer<epoll_event>

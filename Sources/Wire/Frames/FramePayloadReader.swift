@@ -36,7 +36,7 @@ struct FramePayloadReader {
     /// A UTF-8 string of `count` bytes; invalid UTF-8 is a malformed payload.
     mutating func readString(_ count: Int) throws(FrameError) -> String {
         let slice = try readSlice(count)
-        guard let string = slice.withContiguousStorageIfAvailable({ String(validating: $0, as: UTF8.self) }) ?? nil else {
+        guard let string = slice.withContiguousStorageIfAvailable({ BinaryDecoderImpl.makeString(UnsafeRawBufferPointer($0)) }) ?? nil else {
             throw malformed("a string is not valid UTF-8")
         }
         return string

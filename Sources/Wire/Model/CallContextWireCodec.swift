@@ -89,7 +89,7 @@ enum CallContextWireCodec {
                 guard let valueLength = readVarint(raw, &offset), valueLength <= UInt64(count - offset) else { return nil }
                 let span = UnsafeRawBufferPointer(rebasing: raw[offset..<offset + Int(valueLength)])
                 offset += Int(valueLength)
-                guard let string = String(validating: span.bindMemory(to: UInt8.self), as: UTF8.self) else { return nil }
+                guard let string = BinaryDecoderImpl.makeString(span) else { return nil }
                 value = string
             default:
                 return nil

@@ -18,12 +18,12 @@ final class ClientConnection: ConnectionHandler, @unchecked Sendable {
     let attempt: Int
     let settings: ClientConnectionSlot.Settings
     private(set) var phase: Phase = .awaitingHello
-    private var decoder: FrameDecoder
-    private var encoder = FrameEncoder()
+    @exclusivity(unchecked) private var decoder: FrameDecoder
+    @exclusivity(unchecked) private var encoder = FrameEncoder()
     private var nextCallID: UInt32 = 1
-    private var calls: [UInt32: ClientCall] = [:]
+    @exclusivity(unchecked) private var calls: [UInt32: ClientCall] = [:]
     private var peerMaxConcurrentCalls = 1
-    private var liveness: LivenessMonitor
+    @exclusivity(unchecked) private var liveness: LivenessMonitor
     private var livenessTimer: EventLoop.Scheduled?
     private var helloTimer: EventLoop.Scheduled?
     /// Why the connection is ending, when we know better than the transport (GOAWAY, dead peer).

@@ -27,7 +27,7 @@ final class ClientConnectionSlot: @unchecked Sendable {
     private(set) var state: State = .idle
     private var attempt = 0
     /// Calls waiting for the connection, oldest first (finished ones are skipped when taken).
-    private var pending: [ClientCall] = []
+    @exclusivity(unchecked) private var pending: [ClientCall] = []
     private var pendingHead = 0
     private var closed = false
 

@@ -37,7 +37,16 @@ extension ServerConnection {
         let deadline = context.deadline
         let invocation: ServerMethodTable.Invocation
         do {
-            invocation = try entry.prepare(request.body)
+            switch try entry.prepare(request.body, context) {
+            case .run(let run):
+                invocation = run
+            case .answered(let result):
+                // Answered on the loop (an inline handler, a cache hit): no task, no timer, no table entry.
+                self.state.callStarted()
+                self.answer(callID: callID, method: request.method, result)
+                if self.state.callEnded() { self.connection.close() }
+                return
+            }
         } catch {
             self.appendError(
                 callID: callID,
@@ -101,28 +110,33 @@ extension ServerConnection {
         guard let call = self.calls.removeValue(forKey: callID) else { return }
         call.deadlineTimer?.cancel()
         if !call.answered {
-            switch result {
-            case .success(.value(let response)):
-                self.appendResponse(callID: callID, method: method, response)
-            case .success(.encoded(let body)):
-                self.appendEncodedResponse(callID: callID, body: body)
-            case .failure(let error as WireError):
-                self.appendError(callID: callID, error)
-            case .failure(let error as any WireErrorConvertible):
-                let wire = error.wireError
-                // An error that is not the caller's fault (a database outage, a bug) still reaches the log.
-                if [.internal, .unavailable, .unknown, .dataLoss].contains(wire.code) {
-                    self.shared.configuration.onHandlerError?(method, error)
-                }
-                self.appendError(callID: callID, wire)
-            case .failure(let error):
-                self.shared.configuration.onHandlerError?(method, error)
-                self.appendError(callID: callID, WireError(.internal, "internal error"))
-            }
+            self.answer(callID: callID, method: method, result)
             self.flushEncoder()
         }
         if self.state.callEnded() {
             self.connection.close()
+        }
+    }
+
+    /// Appends the RESPONSE or ERROR for a handler's result (flushed by the caller, or at the end of the read).
+    private func answer(callID: UInt32, method: String, _ result: Result<ServerMethodTable.Reply, any Error>) {
+        switch result {
+        case .success(.value(let response)):
+            self.appendResponse(callID: callID, method: method, response)
+        case .success(.encoded(let body)):
+            self.appendEncodedResponse(callID: callID, body: body)
+        case .failure(let error as WireError):
+            self.appendError(callID: callID, error)
+        case .failure(let error as any WireErrorConvertible):
+            let wire = error.wireError
+            // An error that is not the caller's fault (a database outage, a bug) still reaches the log.
+            if [.internal, .unavailable, .unknown, .dataLoss].contains(wire.code) {
+                self.shared.configuration.onHandlerError?(method, error)
+            }
+            self.appendError(callID: callID, wire)
+        case .failure(let error):
+            self.shared.configuration.onHandlerError?(method, error)
+            self.appendError(callID: callID, WireError(.internal, "internal error"))
         }
     }
 

@@ -35,12 +35,12 @@ final class ServerConnection: ConnectionHandler, @unchecked Sendable {
     let loop: EventLoop
     let shared: Shared
     var state: ServerConnectionState
-    var decoder: FrameDecoder
-    var encoder = FrameEncoder()
-    var calls: [UInt32: ActiveCall] = [:]
+    @exclusivity(unchecked) var decoder: FrameDecoder
+    @exclusivity(unchecked) var encoder = FrameEncoder()
+    @exclusivity(unchecked) var calls: [UInt32: ActiveCall] = [:]
     /// The client's service name, from its certificate (set when the connection becomes active).
     var caller: String?
-    var liveness: LivenessMonitor
+    @exclusivity(unchecked) var liveness: LivenessMonitor
     var livenessTimer: EventLoop.Scheduled?
     var helloTimer: EventLoop.Scheduled?
     private var registered = false
@@ -74,8 +74,14 @@ final class ServerConnection: ConnectionHandler, @unchecked Sendable {
         self.liveness.received(at: Posix.monotonicNanoseconds())
         self.decoder.append(bytes)
         do {
+            let eagerFlushBytes = self.shared.configuration.eagerFlushBytes ?? Int.max
             while self.state.phase != .closed, let frame = try self.decoder.next() {
                 self.handle(frame)
+                if self.encoder.bytes.count >= eagerFlushBytes {
+                    // Send what is answered so far; the rest of the read's answers follow at the end of the tick.
+                    self.flushEncoder()
+                    self.connection.flush()
+                }
             }
         } catch {
             let code: WireError.Code = error.code == .frameTooLarge ? .resourceExhausted : .invalidArgument

@@ -19,6 +19,12 @@ extension WireServer {
         public var drainTimeout: Duration
         /// Transport settings of accepted connections.
         public var connectionOptions: ConnectionOptions
+        /// Answers are sent as soon as this many bytes of them are buffered while a read's REQUESTs are being
+        /// handled, rather than all at the end of the tick (nil: end of tick only). With many calls per read
+        /// this lets the client work on the first answers while the server computes the rest, instead of
+        /// both taking turns a whole batch at a time (`docs/benchmarks.md`: +7–48 % calls/s at c=64, for
+        /// ~0.3 µs more server CPU per call).
+        public var eagerFlushBytes: Int?
         /// Called (on a connection's loop) when a handler throws something that is not a ``WireError``: the
         /// caller only gets `internal`, so this is where the real error reaches the service's log.
         public var onHandlerError: (@Sendable (_ method: String, _ error: any Error) -> Void)?
@@ -34,6 +40,7 @@ extension WireServer {
             pingTimeout: Duration = .seconds(5),
             drainTimeout: Duration = .seconds(10),
             connectionOptions: ConnectionOptions = ConnectionOptions(),
+            eagerFlushBytes: Int? = 2048,
             onHandlerError: (@Sendable (_ method: String, _ error: any Error) -> Void)? = nil
         ) {
             self.serviceName = serviceName
@@ -45,6 +52,7 @@ extension WireServer {
             self.pingTimeout = pingTimeout
             self.drainTimeout = drainTimeout
             self.connectionOptions = connectionOptions
+            self.eagerFlushBytes = eagerFlushBytes.map { max($0, 1) }
             self.onHandlerError = onHandlerError
         }
     }

@@ -76,16 +76,33 @@ public final class WireServer: Sendable {
         }
     }
 
+    /// Registers a `handler` for `method` that never suspends (an echo, an answer from memory), replacing any
+    /// earlier handler of the same name. It runs on the connection's loop as the REQUEST is read, with no task,
+    /// deadline timer or thread hop, so it must be quick and must not block. Call before ``start()``.
+    public func register<Request, Response>(
+        _ method: MethodDescriptor<Request, Response>,
+        immediate handler: @escaping @Sendable (_ request: Request, _ context: CallContext) throws -> Response
+    ) {
+        self.state.withLock { state in
+            precondition(!state.started, "WireServer.register called after start()")
+            state.methods.register(method, immediate: handler)
+        }
+    }
+
     /// Registers `handler` for `method` answering with a cached, already encoded response
     /// (``EncodedResponse``), replacing any earlier handler of the same name. Call before ``start()``.
     /// (The `encoded:` label keeps a handler that only throws from being ambiguous between the two forms.)
+    ///
+    /// `cached`, if given, is asked first, on the connection's loop as the REQUEST is read (quick, never
+    /// blocking): an answer goes out at once with no task or timer; nil runs `handler` as usual.
     public func register<Request, Response>(
         encoded method: MethodDescriptor<Request, Response>,
+        cached: (@Sendable (_ request: Request, _ context: CallContext) -> EncodedResponse<Response>?)? = nil,
         handler: @escaping @Sendable (_ request: Request, _ context: CallContext) async throws -> EncodedResponse<Response>
     ) {
         self.state.withLock { state in
             precondition(!state.started, "WireServer.register called after start()")
-            state.methods.register(method, encodedHandler: handler)
+            state.methods.register(method, cached: cached, encodedHandler: handler)
         }
     }
 

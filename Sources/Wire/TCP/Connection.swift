@@ -43,10 +43,10 @@ public final class Connection: @unchecked Sendable {
     var registration: IORegistration?
 
     /// Bytes waiting for the socket (ciphertext with TLS); `outboundOffset` of them were already sent.
-    var outbound: [UInt8] = []
+    @exclusivity(unchecked) var outbound: [UInt8] = []
     var outboundOffset = 0
     /// With TLS: plaintext written this tick, encrypted in one go at the flush.
-    var plaintext: [UInt8] = []
+    @exclusivity(unchecked) var plaintext: [UInt8] = []
     var queuedForFlush = false
     /// `EPOLLOUT` is armed: the kernel buffer was full, the rest goes out when it drains.
     var waitingForWritable = false

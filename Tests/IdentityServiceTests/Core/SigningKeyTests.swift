@@ -28,6 +28,18 @@ struct SigningKeyTests {
         }
     }
 
+    @Test("the published keys answer Wire inline from memory while fresh, and not before a load or once stale")
+    func cachedPublishedKeys() async throws {
+        try await IdentityCoreHarness.with { h in
+            let ring = h.app.keys
+            let encoded = try await ring.encodedPublicKeys(issuer: h.app.issuer)
+            #expect(ring.cachedEncodedPublicKeys(issuer: h.app.issuer)?.bytes == encoded.bytes)
+            #expect(ring.cachedEncodedPublicKeys(issuer: "another-issuer") == nil)
+            h.advance(ring.publishedCacheInterval + 1)
+            #expect(ring.cachedEncodedPublicKeys(issuer: h.app.issuer) == nil)
+        }
+    }
+
     @Test("the access token lifetime is a per-project setting")
     func lifetime() async throws {
         try await IdentityCoreHarness.with { h in
