@@ -33,7 +33,7 @@ extension MessageDelivery {
         case let outcome? where !expired: return outcome
         case .delivered?, .permanentFailure?: return sent!  // the verdict arrived as the deadline passed
         default:
-            let seconds = Double(CommsStore.milliseconds(timeout)) / 1000
+            let seconds = Double(timeout.wholeMilliseconds) / 1000
             return .temporaryFailure(detail: "the relay did not finish within \(Self.format(seconds)) s")
         }
     }

@@ -68,7 +68,7 @@ struct MessageDelivery: Sendable {
             log(message, "failed")
         case .temporaryFailure(let detail):
             if let delay = schedule.delay(afterAttempt: message.attempts) {
-                let seconds = Double(CommsStore.milliseconds(delay)) / 1000
+                let seconds = Double(delay.wholeMilliseconds) / 1000
                 let text = "Attempt \(message.attempts) failed temporarily: \(detail) Next attempt in \(Self.format(seconds)) s."
                 try await store.retry(message, after: delay, detail: Self.clip(text))
                 log(message, "retry")

@@ -22,7 +22,7 @@ extension CommsStore {
                     dataJSON: WebhookEventPayload.data(["message_id": message.id, "status": status])))
         }
         let rows = try await pool.query(Self.outcomeSQL(schema: schema, setting: setting), [
-            message.id, message.attempts, status, Self.milliseconds(delay), detail,
+            message.id, message.attempts, status, delay.wholeMilliseconds, detail,
             Self.settlement(afterStatus: status), PostgresJSON(suppress.map { [$0.email, $0.reason] }),
             event?.id, event?.type.rawValue, event?.payload,
         ])

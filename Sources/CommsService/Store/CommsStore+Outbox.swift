@@ -74,7 +74,7 @@ extension CommsStore {
                 to_jsonb(ARRAY(SELECT x.email FROM \(table("suppressions")) x
                                WHERE x.project_id = m.project_id
                                  AND x.email = ANY(ARRAY(SELECT lower(r) FROM unnest(m.recipients) AS r))))
-            """, [limit, perProject, window, Self.milliseconds(lease), PostgresJSON(excluding)])
+            """, [limit, perProject, window, lease.wholeMilliseconds, PostgresJSON(excluding)])
         return try rows.map { row in
             let (id, projectID, recipients, mailFrom, body, attempts, suppressed) = try row.decode(
                 (String, String, PostgresJSON<[String]>, String, [UInt8], Int, PostgresJSON<[String]>).self)
@@ -93,7 +93,7 @@ extension CommsStore {
             SET status = 'queued', attempts = attempts - 1, lease_until = NULL, updated_at = clock_timestamp(),
                 next_attempt_at = clock_timestamp() + $3::bigint * interval '1 millisecond'
             WHERE id = $1 AND status = 'sending' AND attempts = $2
-            """, [message.id, message.attempts, Self.milliseconds(delay)]) == 1
+            """, [message.id, message.attempts, delay.wholeMilliseconds]) == 1
     }
 
     /// Records a temporary failure: queued again, due after `delay`, with the event.
@@ -134,10 +134,5 @@ extension CommsStore {
             INSERT INTO \(table("suppressions")) (project_id, email, reason) VALUES ($1, lower($2), $3)
             ON CONFLICT (project_id, email) DO NOTHING
             """, [projectID, email, reason])
-    }
-
-    static func milliseconds(_ duration: Duration) -> Int64 {
-        let (seconds, attoseconds) = duration.components
-        return seconds * 1000 + attoseconds / 1_000_000_000_000_000
     }
 }

@@ -100,7 +100,7 @@ extension CommsStore {
             RETURNING d.id, d.project_id, d.endpoint_id, d.event_id, d.attempts, e.payload, p.url,
                       p.status = 'enabled', p.secret_sealed,
                       CASE WHEN p.previous_secret_until > clock_timestamp() THEN p.previous_secret_sealed END
-            """, [limit, perEndpoint, limit * 4, Self.milliseconds(lease), PostgresJSON(full), PostgresJSON(partial)])
+            """, [limit, perEndpoint, limit * 4, lease.wholeMilliseconds, PostgresJSON(full), PostgresJSON(partial)])
         return try rows.map { row in
             let (id, projectID, endpointID, eventID, attempts, payload, url, enabled, secret, previous) =
                 try row.decode((String, String, String, String, Int, String, String, Bool, [UInt8], [UInt8]?).self)
@@ -151,13 +151,13 @@ extension CommsStore {
                     last_status_code = $3, last_error = $4, lease_until = NULL, updated_at = clock_timestamp(),
                     next_attempt_at = clock_timestamp() + $5::bigint * interval '1 millisecond'
                 WHERE id = $1 AND status = 'pending' AND attempts = $2
-                """, [delivery.id, delivery.attempts, statusCode, error, retryAfter.map(Self.milliseconds)])
+                """, [delivery.id, delivery.attempts, statusCode, error, retryAfter.map(\.wholeMilliseconds)])
             guard updated == 1 else { return nil }
             let rows = try await tx.query("""
                 SELECT status, failing_since <= clock_timestamp() - $2::bigint * interval '1 millisecond',
                        project_id, url, alert_email
                 FROM \(table("webhook_endpoints")) WHERE id = $1 FOR UPDATE
-                """, [delivery.endpointID, Self.milliseconds(disableAfter)])
+                """, [delivery.endpointID, disableAfter.wholeMilliseconds])
             guard let row = rows.first else { return nil }
             let (status, overdue, projectID, url, alertEmail) = try row.decode((String, Bool?, String, String, String?).self)
             guard status == "enabled", overdue == true else {
@@ -193,6 +193,6 @@ extension CommsStore {
             SET attempts = attempts - 1, lease_until = NULL, updated_at = clock_timestamp(),
                 next_attempt_at = clock_timestamp() + $3::bigint * interval '1 millisecond'
             WHERE id = $1 AND status = 'pending' AND attempts = $2
-            """, [delivery.id, delivery.attempts, Self.milliseconds(delay)])
+            """, [delivery.id, delivery.attempts, delay.wholeMilliseconds])
     }
 }

@@ -117,7 +117,7 @@ extension CommsStore {
                 updated_at = clock_timestamp()
             WHERE id = $1 AND project_id = $2
             RETURNING \(Self.endpointColumns)
-            """, [id, projectID, sealed, Self.milliseconds(overlap)]).first.map(Self.endpointView)
+            """, [id, projectID, sealed, overlap.wholeMilliseconds]).first.map(Self.endpointView)
     }
 
     private static let endpointColumns =

@@ -20,7 +20,7 @@ extension CommsStore {
                 DELETE FROM \(table("webhook_events")) e USING old WHERE e.id = old.id RETURNING 1
             )
             SELECT count(*)::bigint FROM events
-            """, [Self.milliseconds(olderThan), limit])
+            """, [olderThan.wholeMilliseconds, limit])
         return try rows[0].decode(Int.self, at: 0)
     }
 }

@@ -138,7 +138,7 @@ public struct EventOutbox: Service {
                 SET attempts = o.attempts + 1, lease_until = clock_timestamp() + $2::bigint * interval '1 millisecond'
                 FROM due WHERE o.id = due.id
                 RETURNING o.id, o.project_id, o.type, o.occurred_at, o.data, o.attempts
-                """, [settings.batchSize, Self.milliseconds(settings.lease)])
+                """, [settings.batchSize, settings.lease.wholeMilliseconds])
             claimed = try rows.map { row in
                 let (id, projectID, type, occurredAt, data, attempts) = try row.decode((String, String, String, Date, String, Int).self)
                 return (id, projectID, type, occurredAt, data, attempts)
@@ -163,7 +163,7 @@ public struct EventOutbox: Service {
                     UPDATE \(schema).event_outbox
                     SET lease_until = NULL, next_attempt_at = clock_timestamp() + $2::bigint * interval '1 millisecond'
                     WHERE id = $1
-                    """, [event.id, Self.milliseconds(backoff(afterAttempt: event.attempts))])
+                    """, [event.id, backoff(afterAttempt: event.attempts).wholeMilliseconds])
             }
         }
         return claimed.count
@@ -173,10 +173,5 @@ public struct EventOutbox: Service {
     func backoff(afterAttempt attempt: Int) -> Duration {
         let doubled = settings.initialBackoff * (1 << min(max(attempt - 1, 0), 20))
         return min(doubled, settings.maximumBackoff)
-    }
-
-    private static func milliseconds(_ duration: Duration) -> Int64 {
-        let (seconds, attoseconds) = duration.components
-        return seconds * 1000 + attoseconds / 1_000_000_000_000_000
     }
 }

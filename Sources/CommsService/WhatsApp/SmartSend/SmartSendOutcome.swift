@@ -92,7 +92,7 @@ struct SmartSendOutcome: Sendable {
 
     /// Queued again after `delay`, or failed when it has waited 24 h already.
     private func retry(_ message: WhatsAppQueuedMessage, detail: String, after delay: Duration, mayHaveLeft: Bool) async throws {
-        if Date().timeIntervalSince(message.createdAt) >= TimeInterval(WhatsAppStore.milliseconds(settings.maxAge)) / 1000 {
+        if Date().timeIntervalSince(message.createdAt) >= TimeInterval(settings.maxAge.wholeMilliseconds) / 1000 {
             try await store.markFailed(messageID: message.id, projectID: message.projectID, reason: "not sent within 24 hours: " + detail)
         } else {
             try await store.requeue(message, after: delay, detail: detail, mayHaveLeft: mayHaveLeft)

@@ -60,7 +60,7 @@ extension WhatsAppStore {
                     WHERE s.project_id = claimed.project_id AND s.number = claimed.to_number) AS suppressed,
                 \(WhatsAppInstanceRecord.qualifiedColumns("inst."))
             FROM input LEFT JOIN inst ON inst.n = input.n LEFT JOIN claimed ON claimed.n = input.n
-            """, [PostgresJSON(input), Self.milliseconds(lease)])
+            """, [PostgresJSON(input), lease.wholeMilliseconds])
         var claims = Array(repeating: SmartSendClaim(), count: instanceIDs.count)
         for row in rows {
             let (n, id, project, instance, to, text, attempts, created, textAt, suppressed) = try row.decode(

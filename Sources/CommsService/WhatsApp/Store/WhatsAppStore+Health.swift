@@ -52,7 +52,7 @@ extension WhatsAppStore {
             WHERE (health = 'THROTTLED' AND throttled_until <= clock_timestamp())
                OR (health = 'WARMUP' AND first_open_at <= clock_timestamp() - $1 * interval '1 millisecond')
             LIMIT 500
-            """, [Self.milliseconds(warmupLength)]).map { try $0.decode((String, String).self) }
+            """, [warmupLength.wholeMilliseconds]).map { try $0.decode((String, String).self) }
     }
 
     /// A status the gateway reported for a text it sent (`delivered`, `read`), kept (the gateway may report it

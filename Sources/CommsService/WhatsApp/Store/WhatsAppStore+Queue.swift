@@ -25,7 +25,7 @@ extension WhatsAppStore {
                   AND EXISTS (SELECT 1 FROM \(table("whatsapp_messages")) m WHERE m.instance_id = i.id AND \(due))
                 ORDER BY i.next_send_at LIMIT $1 FOR UPDATE SKIP LOCKED)
             RETURNING \(WhatsAppInstanceRecord.columns)
-            """, [limit, Self.milliseconds(lease), PostgresJSON(busy)]).map { try WhatsAppInstanceRecord(row: $0) }
+            """, [limit, lease.wholeMilliseconds, PostgresJSON(busy)]).map { try WhatsAppInstanceRecord(row: $0) }
     }
 
     /// Gives the instance's lease back; its next text is not due before `nextSendAt`.
@@ -70,7 +70,7 @@ extension WhatsAppStore {
                     next_attempt_at = clock_timestamp() + $3 * interval '1 millisecond',
                     instance_id = CASE WHEN $4 THEN NULL ELSE instance_id END, updated_at = clock_timestamp()
                 WHERE id = $1 AND attempts = $2 AND status = 'sending'
-                """, [message.id, message.attempts, Self.milliseconds(delay), unassign && !mayHaveLeft, mayHaveLeft])
+                """, [message.id, message.attempts, delay.wholeMilliseconds, unassign && !mayHaveLeft, mayHaveLeft])
             if updated == 1 {
                 try await appendEvent(tx, messageID: message.id, projectID: message.projectID, status: "queued", detail: detail)
             }
@@ -92,7 +92,7 @@ extension WhatsAppStore {
         let rows = try await pool.query("""
             SELECT id, project_id FROM \(table("whatsapp_messages"))
             WHERE status = 'queued' AND created_at < clock_timestamp() - $1 * interval '1 millisecond' LIMIT 500
-            """, [Self.milliseconds(maxAge)])
+            """, [maxAge.wholeMilliseconds])
         for row in rows {
             let (id, project) = try row.decode((String, String).self)
             try await markFailed(messageID: id, projectID: project, reason: "not sent within 24 hours")
@@ -137,10 +137,5 @@ extension WhatsAppStore {
             counts[id] = Int(count)
         }
         return counts
-    }
-
-    static func milliseconds(_ duration: Duration) -> Int64 {
-        let (seconds, attoseconds) = duration.components
-        return seconds * 1000 + attoseconds / 1_000_000_000_000_000
     }
 }
