@@ -3,11 +3,12 @@
 /// statements per batch, not per project — with the same answers as calling `reserve` / `capture` one by one in
 /// the batch's order.
 ///
-/// - `reserve_many`: one `SELECT … FOR UPDATE` locks the batch's subscriptions in project order, one locks the
-///   `active`, metered projects' wallets (project order), one their usage rows (creating the missing ones first);
+/// - `reserve_many`: one `SELECT … FOR UPDATE` locks the batch's subscriptions in project order, one reads the
+///   `active`, metered projects' available credit, one locks their usage rows (creating the missing ones first);
 ///   every call is then decided in memory in the batch's order (included units first, then overage against the
 ///   wallet's available credit less what earlier calls of the project took); the results are written with one
-///   multi-row wallet update (still conditional: `balance_cents - reserved_cents >= held`), one multi-row usage
+///   multi-row wallet update (wallets locked first in project order; still conditional: `balance_cents -
+///   reserved_cents >= held`), one multi-row usage
 ///   update and one multi-row insert of the reservations. Calls of any other project (trialing, locked, past
 ///   due, metering off, unknown) go one by one through `reserve`, under the subscription lock already held.
 /// - `settle_many('capture', …)`: one `SELECT … ORDER BY id FOR UPDATE` locks the batch's reservations in id
@@ -17,7 +18,7 @@
 ///   with their postings by another; the wallets' `reserved_cents` move by one multi-row update. Releases still
 ///   go one by one (`release`).
 ///
-/// Lock order: subscriptions (project order) → wallets (project order) → usage; a capture batch: reservations
+/// Lock order: subscriptions (project order) → usage → wallets (project order); a capture batch: reservations
 /// (id order) → accounts (project order, each project's `revenue` then `wallet`). No other path waits on a
 /// subscription while holding a wallet, so two batches, or a batch and a single call, never wait on each other
 /// in a cycle.
@@ -119,14 +120,12 @@ enum BillingCrossProjectBatchSQL {
             f_avail := array_fill(0::bigint, ARRAY[greatest(cardinality(f_project), 1)]);
             f_held := f_avail;
             IF true = ANY (f_fast) THEN
-                -- The fast projects' wallets, locked in project order.
-                WITH w AS (
-                    SELECT a.project_id, a.balance_cents - a.reserved_cents AS available
-                    FROM \(s).accounts a
-                    WHERE a.kind = 'wallet' AND a.project_id IN (
-                        SELECT x.p FROM unnest(f_project, f_fast) AS x (p, fast) WHERE x.fast)
-                    ORDER BY a.project_id FOR UPDATE OF a)
-                SELECT array_agg(w.project_id), array_agg(w.available) INTO w_project, w_avail FROM w;
+                -- The fast projects' available credit: read without a lock (only a capture changes a wallet
+                -- without the subscription lock, and it moves balance and reserved alike); locked at the end.
+                SELECT array_agg(a.project_id), array_agg(a.balance_cents - a.reserved_cents) INTO w_project, w_avail
+                FROM \(s).accounts a
+                WHERE a.kind = 'wallet' AND a.project_id IN (
+                    SELECT x.p FROM unnest(f_project, f_fast) AS x (p, fast) WHERE x.fast);
                 FOR wi IN 1 .. coalesce(cardinality(w_project), 0) LOOP
                     f_avail[array_position(f_project, w_project[wi])] := w_avail[wi];
                 END LOOP;
@@ -222,6 +221,11 @@ enum BillingCrossProjectBatchSQL {
             END IF;
             SELECT count(*) INTO v_wallets FROM unnest(f_held) AS x WHERE x > 0;
             IF v_wallets > 0 THEN
+                -- Locked in project order, as capture batches lock them (no cycle), and only now (short holds).
+                PERFORM 1 FROM \(s).accounts a
+                WHERE a.kind = 'wallet' AND a.project_id IN (
+                    SELECT x.p FROM unnest(f_project, f_held) AS x (p, held) WHERE x.held > 0)
+                ORDER BY a.project_id FOR UPDATE OF a;
                 UPDATE \(s).accounts a SET reserved_cents = a.reserved_cents + x.held
                 FROM unnest(f_project, f_held) AS x (p, held)
                 WHERE x.held > 0 AND a.project_id = x.p AND a.kind = 'wallet'
