@@ -332,6 +332,13 @@ enum BillingCrossProjectBatchSQL {
         END
         $fn$;
 
+        -- Plans are cached per session, often first made while the tables are empty: a generic plan that hashes a
+        -- sequential scan of reservations (or accounts, subscriptions) would then scan the whole growing table per
+        -- batch. Every lookup here is by primary key, so these functions never plan a sequential scan.
+        ALTER FUNCTION \(s).reserve_many(text[], text[], bigint[], text[], timestamptz) SET enable_seqscan = off;
+        ALTER FUNCTION \(s).settle_many(text, text[], timestamptz) SET enable_seqscan = off;
+        ALTER FUNCTION \(s).postings_apply() SET enable_seqscan = off;
+
         """
     }
 }
