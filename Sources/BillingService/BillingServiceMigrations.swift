@@ -4,7 +4,8 @@ import ServiceKit
 /// The ordered schema steps of the `billing` schema, applied at start under an advisory lock: the plan
 /// catalog, accounts and the immutable double-entry ledger (``BillingLedgerSQL``), subscriptions, usage,
 /// reservations, periods, provider events and the alert outbox, then the functions the hot paths run
-/// (``BillingMeteringSQL``), batched (``BillingBatchSQL``, then set-based: ``BillingGroupedBatchSQL``).
+/// (``BillingMeteringSQL``), batched (``BillingBatchSQL``, then set-based: ``BillingGroupedBatchSQL``, then across projects:
+/// ``BillingCrossProjectBatchSQL``).
 ///
 /// Append only: a step that has shipped is never edited or reordered (the migrator checks names of
 /// applied steps on every start). The schema name is a parameter so tests can each use their own.
@@ -22,6 +23,7 @@ enum BillingServiceMigrations {
             Migration(version: 2, name: "metering functions", sql: BillingMeteringSQL.sql(schema)),
             Migration(version: 3, name: "batched metering", sql: BillingBatchSQL.sql(schema)),
             Migration(version: 4, name: "set-based batches", sql: BillingGroupedBatchSQL.sql(schema)),
+            Migration(version: 5, name: "cross-project batches", sql: BillingCrossProjectBatchSQL.sql(schema)),
         ]
     }
 }

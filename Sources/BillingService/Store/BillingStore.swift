@@ -26,8 +26,11 @@ struct BillingStore: Sendable {
     init(pool: PostgresPool, schema: String = BillingServiceMigrations.schema) {
         self.pool = pool
         self.schema = schema
-        self.reservations = GroupCommit { batch in try await Self.reserveMany(batch, pool: pool, schema: schema) }
-        self.captures = GroupCommit { batch in try await Self.settleMany("capture", batch.map(\.item), pool: pool, schema: schema) }
+        // One batch in flight for reservations and captures: while it runs, the next one gathers every call that
+        // arrives, so batches are bigger and a batch's fixed cost (its statements and commit) is shared by more calls
+        // (64 projects: 2,583 → 4,872 pairs/s, docs/benchmarks.md). Releases are rare and keep two.
+        self.reservations = GroupCommit(maximumInFlight: 1) { batch in try await Self.reserveMany(batch, pool: pool, schema: schema) }
+        self.captures = GroupCommit(maximumInFlight: 1) { batch in try await Self.settleMany("capture", batch.map(\.item), pool: pool, schema: schema) }
         self.releases = GroupCommit { batch in try await Self.settleMany("release", batch.map(\.item), pool: pool, schema: schema) }
     }
 
