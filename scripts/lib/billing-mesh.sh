@@ -3,7 +3,8 @@
 # postgres.sh and mesh.sh, then:
 #   billing_mesh_start DIR — builds BillingBench (release), starts the mesh in DIR (release, mesh_start) and sets
 #                            bench (BillingBench's binary), certs (the mesh's dev certificates) and port
-#                            (billing-service's Wire port: the one TCP port its process listens on).
+#                            (billing-service's Wire port: of the TCP ports its process listens on, the one that
+#                            is not its `/metrics` listener).
 billing_mesh_start() {
     local dir=$1 billing_pid
     swift build -c release --product BillingBench >&2
@@ -11,5 +12,10 @@ billing_mesh_start() {
     mesh_start "$dir" release
     certs="$dir/purrpurr/certs"
     billing_pid=$(head -n 1 "$dir/purrpurr/run/billing.pid")
-    port=$(ss -Hltnp | awk -v pid="pid=$billing_pid," 'index($0, pid) {n = split($4, a, ":"); print a[n]; exit}')
+    port=
+    local candidate
+    for candidate in $(ss -Hltnp | awk -v pid="pid=$billing_pid," 'index($0, pid) {n = split($4, a, ":"); print a[n]}'); do
+        curl -fsm 2 "http://127.0.0.1:$candidate/metrics" >/dev/null 2>&1 || { port=$candidate; break; }
+    done
+    [ -n "$port" ] || { echo "billing-mesh: no Wire port found for billing-service (pid $billing_pid)" >&2; return 1; }
 }
