@@ -5,7 +5,8 @@ import ServiceKit
 /// catalog, accounts and the immutable double-entry ledger (``BillingLedgerSQL``), subscriptions, usage,
 /// reservations, periods, provider events and the alert outbox, then the functions the hot paths run
 /// (``BillingMeteringSQL``), batched (``BillingBatchSQL``, then set-based: ``BillingGroupedBatchSQL``, then across projects:
-/// ``BillingCrossProjectBatchSQL``).
+/// ``BillingCrossProjectBatchSQL``), then the ledger's checks per transaction (``BillingLedgerChecksSQL``) and captured
+/// usage posted per project (``BillingUsagePostingSQL``).
 ///
 /// Append only: a step that has shipped is never edited or reordered (the migrator checks names of
 /// applied steps on every start). The schema name is a parameter so tests can each use their own.
@@ -24,6 +25,8 @@ enum BillingServiceMigrations {
             Migration(version: 3, name: "batched metering", sql: BillingBatchSQL.sql(schema)),
             Migration(version: 4, name: "set-based batches", sql: BillingGroupedBatchSQL.sql(schema)),
             Migration(version: 5, name: "cross-project batches", sql: BillingCrossProjectBatchSQL.sql(schema)),
+            Migration(version: 6, name: "ledger checks per transaction, captured usage posted per project", sql:
+                BillingLedgerChecksSQL.sql(schema) + BillingUsagePostingSQL.sql(schema)),
         ]
     }
 }

@@ -3,12 +3,14 @@ import Foundation
 import ServiceKit
 
 extension BillingStore {
-    /// Runs everything due at Billing's now, until nothing is: expired reservations are released, trials past
+    /// Runs everything due at Billing's now, until nothing is: captured usage is posted to the ledger
+    /// (``postUsage(_:projectID:)``), expired reservations are released, trials past
     /// their days are locked (`billing.trial.ended`) and those 3 days from their end warned
     /// (`billing.trial.ending`), and each subscription whose period ended is renewed (``renewOne(afterCharge:)``).
     /// Safe to run on every replica at once. Returns how many periods it renewed.
     @discardableResult
     func runDue(afterCharge: (@Sendable (String) async throws -> Void)? = nil) async throws -> Int {
+        while try await postUsage(pool, projectID: nil) == 1000 {}   // a full chunk: there may be more
         let expired = try await pool.query("""
             SELECT id FROM \(table("reservations")) WHERE status = 'open' AND expires_at <= \(schema).billing_now()
             ORDER BY expires_at LIMIT 1000
@@ -55,6 +57,8 @@ extension BillingStore {
                 """)
             guard let row = rows.first else { return false }
             let sub = try SubscriptionRow(row)
+            // The ended period's captured usage goes to the ledger first (and counts in its spend below).
+            try await postUsage(tx, projectID: sub.projectID)
             let planID = sub.pendingPlan ?? sub.plan
             let price = try await plan(tx, id: planID)?.priceCents ?? 0
             let next = sub.periodIndex + 1

@@ -3,14 +3,28 @@ import Foundation
 import ServiceKit
 
 extension BillingStore {
-    /// The wallet.
+    /// The wallet, with the project's captured usage posted first (``postUsage(_:projectID:)``), in one transaction:
+    /// `balance_cents` is the sum of its entries and `reserved_cents` what its open reservations hold.
     func wallet(projectID: String) async throws -> WalletView {
-        try await ensureAccount(pool, projectID: projectID)
-        let (balance, reserved, currency) = try await pool.query("""
-            SELECT balance_cents, reserved_cents, currency FROM \(table("accounts"))
-            WHERE project_id = $1 AND kind = 'wallet'
-            """, [projectID]).first!.decode((Int64, Int64, String).self)
-        return WalletView(balanceCents: balance, currency: currency, reservedCents: reserved)
+        try await pool.withTransaction { tx in
+            try await ensureAccount(tx, projectID: projectID)
+            try await postUsage(tx, projectID: projectID)
+            let (balance, reserved, currency) = try await tx.query("""
+                SELECT balance_cents, reserved_cents, currency FROM \(table("accounts"))
+                WHERE project_id = $1 AND kind = 'wallet'
+                """, [projectID]).first!.decode((Int64, Int64, String).self)
+            return WalletView(balanceCents: balance, currency: currency, reservedCents: reserved)
+        }
+    }
+
+    /// Writes the project's captured, not yet posted usage to the ledger (`post_usage`; every project when
+    /// `projectID` is nil). Answers how many `usage` entries it wrote.
+    @discardableResult
+    func postUsage(_ client: some PostgresClient, projectID: String?) async throws -> Int {
+        if let projectID {
+            return try await client.query("SELECT \(schema).post_usage(ARRAY[$1::text])", [projectID]).first!.decode(Int.self, at: 0)
+        }
+        return try await client.query("SELECT \(schema).post_usage(NULL)").first!.decode(Int.self, at: 0)
     }
 
     /// The columns ``entry(_:)`` reads (postings `p` joined with transactions `t`).
@@ -23,8 +37,10 @@ extension BillingStore {
     }
 
     /// The wallet's entries, newest first (by the order they were written); the cursor is a posting seq.
+    /// The project's captured usage is posted first.
     func ledger(projectID: String, page: PageQuery) async throws -> Page<LedgerEntryView> {
         let before = page.cursor.flatMap(Int64.init) ?? Int64.max
+        try await postUsage(pool, projectID: projectID)
         let rows = try await pool.query("""
             SELECT \(Self.entryColumns) FROM \(table("postings")) p
             JOIN \(table("transactions")) t ON t.seq = p.transaction_seq

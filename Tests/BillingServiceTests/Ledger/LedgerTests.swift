@@ -38,6 +38,52 @@ struct LedgerTests {
         }
     }
 
+    @Test("a transaction with no postings is refused at commit")
+    func neverEmpty() async throws {
+        try await BillingHarness.with { h in
+            let project = try await h.project(credit: 200)
+            await #expect(throws: PostgresError.self) {
+                try await h.pool.execute("SELECT \(h.schema).begin_entry($1, 'adjustment', 'empty', NULL, now())", [project])
+            }
+            #expect(try await h.transactionCount() == 1)
+            #expect(try await h.wallet(project).balanceCents == 200)
+        }
+    }
+
+    @Test("postings can only join a transaction made by the same database transaction: a committed one is closed")
+    func committedTransactionsAreClosed() async throws {
+        try await BillingHarness.with { h in
+            let project = try await h.project(credit: 300)
+            let seq = try await h.pool.query(
+                "SELECT transaction_seq FROM \(h.schema).postings WHERE project_id = $1 ORDER BY seq DESC LIMIT 1", [project]
+            ).first!.decode(Int64.self, at: 0)
+            // A balanced pair added to the committed top-up, and a posting naming no transaction at all.
+            for target in [seq, seq + 1_000_000] {
+                let error = await #expect(throws: PostgresError.self) {
+                    try await h.pool.withTransaction { tx in
+                        try await tx.execute("SELECT \(h.schema).post($1, $2, 'wallet', 'adjustment', 5)", [target, project])
+                        try await tx.execute("SELECT \(h.schema).post($1, $2, 'promotions', 'adjustment', -5)", [target, project])
+                    }
+                }
+                #expect(error?.sqlState == "23503")
+            }
+            #expect(try await h.wallet(project).balanceCents == 300)
+        }
+    }
+
+    @Test("an account with postings is never deleted; accounts are never truncated")
+    func accountsKept() async throws {
+        try await BillingHarness.with { h in
+            let project = try await h.project(credit: 100)
+            for statement in [
+                "DELETE FROM \(h.schema).accounts WHERE project_id = '\(project)'", "TRUNCATE \(h.schema).accounts CASCADE",
+            ] {
+                await #expect(throws: PostgresError.self) { try await h.pool.execute(statement) }
+            }
+            #expect(try await h.wallet(project).balanceCents == 100)
+        }
+    }
+
     @Test("adjustments: positive, negative down to zero, bad amounts refused with the field and nothing written")
     func adjustments() async throws {
         try await BillingHarness.with { h in

@@ -45,6 +45,9 @@ struct BatchTests {
             let batch = ids + [ids[0], "rsv_nope", elsewhere]
             let statuses = try await BillingStore.settleMany("capture", batch, pool: h.pool, schema: h.schema)
             #expect(statuses == ["captured", "captured", "captured", "released", "captured", "unknown", "captured"])
+            // Captured usage waits in pending_usage (still held) until it is posted: one entry per project and meter.
+            #expect(try await h.transactionCount() == before)
+            #expect(try await h.store.postUsage(h.pool, projectID: nil) == 2)
             #expect(try await h.transactionCount() == before + 2)
             let entries = try await h.entries(project, type: "usage")
             #expect(entries.map(\.amountCents) == [-6])
@@ -72,15 +75,7 @@ struct BatchTests {
             let batch = try await h.pool.withTransaction { tx in
                 try await tx.execute("SELECT 1 FROM \(h.schema).reservations WHERE id = $1 FOR UPDATE", [blocked])
                 let batch = Task { try await BillingStore.settleMany("capture", ids, pool: h.pool, schema: h.schema) }
-                var killed = 0
-                for _ in 0..<800 where killed == 0 {
-                    try await Task.sleep(for: .milliseconds(25))
-                    killed = try await h.pool.query("""
-                        SELECT pg_terminate_backend(pid) FROM pg_stat_activity
-                        WHERE datname = current_database() AND wait_event_type = 'Lock' AND query LIKE '%settle_many%'
-                        """).count
-                }
-                #expect(killed == 1, "the batch was never seen waiting")
+                #expect(try await h.terminateWhenWaiting("settle_many") == 1, "the batch was never seen waiting")
                 return batch
             }
             await #expect(throws: (any Error).self) { try await batch.value }
@@ -91,6 +86,37 @@ struct BatchTests {
             #expect(try await BillingStore.settleMany("capture", ids, pool: h.pool, schema: h.schema) == Array(repeating: "captured", count: 10))
             #expect(try await h.entries(project, type: "usage").map(\.amountCents) == [-20])
             #expect(try await h.wallet(project) == WalletView(balanceCents: 80, currency: "USD", reservedCents: 0))
+        }
+    }
+
+    @Test("captured usage stays held until posted (available credit never moves); a posting killed midway writes nothing; concurrent postings write it once")
+    func postingOnce() async throws {
+        try await BillingHarness.with { h in
+            try await h.paygPlan(cents: 2)
+            let project = try await h.project(plan: "payg", credit: 100)
+            var ids: [String] = []
+            for _ in 0..<6 { ids.append(try #require(try await h.store.reserve(projectID: project, meter: "email", units: 1).id)) }
+            let available = { try await h.pool.query("SELECT \(h.schema).available($1)", [project]).first!.decode(Int64.self, at: 0) }
+            #expect(try await available() == 88)
+            _ = try await BillingStore.settleMany("capture", Array(ids[0..<3]), pool: h.pool, schema: h.schema)
+            _ = try await BillingStore.settleMany("capture", Array(ids[3...]), pool: h.pool, schema: h.schema)
+            #expect(try await available() == 88)
+            let before = try await h.transactionCount()
+            // Another session holds the project's wallet: a posting takes the pending row, waits there and is killed.
+            try await h.pool.withTransaction { tx in
+                try await tx.execute("SELECT 1 FROM \(h.schema).accounts WHERE project_id = $1 AND kind = 'wallet' FOR UPDATE", [project])
+                let posting = Task { try await h.store.postUsage(h.pool, projectID: project) }
+                #expect(try await h.terminateWhenWaiting("post_usage") == 1, "the posting was never seen waiting")
+                await #expect(throws: (any Error).self) { try await posting.value }
+            }
+            #expect(try await h.transactionCount() == before)
+            #expect(try await available() == 88)
+            async let first = h.store.postUsage(h.pool, projectID: project)
+            async let second = h.store.postUsage(h.pool, projectID: nil)
+            #expect(try await first + second == 1)
+            #expect(try await h.entries(project, type: "usage").map(\.amountCents) == [-12])
+            #expect(try await h.entries(project, type: "usage").first?.reference == "6 email (6 reservations)")
+            #expect(try await h.wallet(project) == WalletView(balanceCents: 88, currency: "USD", reservedCents: 0))
         }
     }
 }

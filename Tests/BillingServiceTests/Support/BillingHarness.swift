@@ -37,9 +37,15 @@ final class BillingHarness: Sendable {
     }
 
     /// The ledger's invariant: every transaction's postings sum to zero; every account's cached balance is
-    /// the sum of its postings; a wallet's reserved amount is what its open reservations hold, and never
-    /// more than its balance.
+    /// the sum of its postings; a wallet's reserved amount is what its open reservations and its captured,
+    /// not yet posted usage hold (then, once posted, its open reservations alone), and never more than its balance.
     func checkInvariant() async throws {
+        try await checkInvariant(posted: false)
+        try await store.postUsage(pool, projectID: nil)
+        try await checkInvariant(posted: true)
+    }
+
+    private func checkInvariant(posted: Bool) async throws {
         let unbalanced = try await pool.query("""
             SELECT transaction_seq FROM \(schema).postings GROUP BY transaction_seq HAVING sum(amount_cents) <> 0
             """)
@@ -56,13 +62,19 @@ final class BillingHarness: Sendable {
             WHERE a.balance_cents <> COALESCE(p.total, 0)
             """)
         #expect(drift.isEmpty, "cached balances differ from the sums of postings")
-        let held = try await pool.query("""
-            SELECT a.project_id FROM \(schema).accounts a
-            LEFT JOIN (SELECT project_id, sum(amount_cents) AS total FROM \(schema).reservations
-                       WHERE status = 'open' GROUP BY project_id) r ON r.project_id = a.project_id
-            WHERE a.kind = 'wallet' AND (a.reserved_cents <> COALESCE(r.total, 0) OR a.balance_cents < a.reserved_cents)
-            """)
-        #expect(held.isEmpty, "reserved amounts differ from open reservations, or a wallet is overdrawn")
+        // Captured usage not yet posted stays held; once posted, only open reservations are.
+        do {
+            let held = try await pool.query("""
+                SELECT a.project_id FROM \(schema).accounts a
+                LEFT JOIN (SELECT project_id, sum(amount_cents) AS total FROM \(schema).reservations
+                           WHERE status = 'open' GROUP BY project_id) r ON r.project_id = a.project_id
+                LEFT JOIN (SELECT project_id, sum(amount_cents) AS total FROM \(schema).pending_usage
+                           GROUP BY project_id) u ON u.project_id = a.project_id
+                WHERE a.kind = 'wallet' AND (a.reserved_cents <> COALESCE(r.total, 0) + COALESCE(u.total, 0)
+                                             OR a.balance_cents < a.reserved_cents)
+                """)
+            #expect(held.isEmpty, "reserved amounts differ from open reservations and pending usage, or a wallet is overdrawn (posted: \(posted))")
+        }
     }
 
     /// A project on `plan` from now (first period free), or a trial; with `credit` cents in its wallet.
@@ -101,6 +113,20 @@ final class BillingHarness: Sendable {
     func entries(_ project: String, type: String? = nil) async throws -> [LedgerEntryView] {
         try await store.ledger(projectID: project, page: PageQuery(limit: 200)).data.filter { type == nil || $0.type == type }
             .reversed()
+    }
+
+    /// Waits (up to 20 s) until a session running a statement containing `fragment` waits on a lock, then
+    /// terminates it (what a `kill -9` of its process looks like to PostgreSQL). Answers how many it terminated.
+    func terminateWhenWaiting(_ fragment: String) async throws -> Int {
+        for _ in 0..<800 {
+            try await Task.sleep(for: .milliseconds(25))
+            let killed = try await pool.query("""
+                SELECT pg_terminate_backend(pid) FROM pg_stat_activity
+                WHERE datname = current_database() AND wait_event_type = 'Lock' AND query LIKE '%' || $1 || '%'
+                """, [fragment]).count
+            if killed > 0 { return killed }
+        }
+        return 0
     }
 
     func drop() async throws {
