@@ -7,4 +7,5 @@ let status = await CommandLineTool.run(
     output: { FileHandle.standardOutput.write(Data(($0 + "\n").utf8)) },
     errorOutput: ServiceMain.writeLineToStandardError
 )
-exit(status)
+fflush(nil)
+_exit(status)   // no at-exit handlers: see ServiceMain.run

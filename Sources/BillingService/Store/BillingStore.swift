@@ -48,12 +48,15 @@ struct BillingStore: Sendable {
             "SELECT \(schema).ensure_account($1, \(schema).billing_now())", [projectID])
     }
 
-    /// The subscription row of `projectID`, locked for the rest of the transaction (made first if absent).
+    /// The subscription row of `projectID`, locked for the rest of the transaction (made first if absent), with the
+    /// project's captured usage then posted (``postUsage(_:projectID:)``), so that whatever the caller writes to the
+    /// ledger follows the usage before it. Lock order: subscription, pending usage, accounts.
     func lockSubscription(_ tx: PostgresTransaction, projectID: String) async throws -> SubscriptionRow {
         try await ensureAccount(tx, projectID: projectID)
         let rows = try await tx.query(
             "SELECT \(SubscriptionRow.columns) FROM \(table("subscriptions")) WHERE project_id = $1 FOR UPDATE",
             [projectID])
+        try await postUsage(tx, projectID: projectID)
         return try SubscriptionRow(rows.first!)
     }
 

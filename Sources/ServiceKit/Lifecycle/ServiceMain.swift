@@ -17,7 +17,8 @@ import Foundation
 /// `<name>: invalid configuration: <problem>` line per problem on stderr and exits 78); makes the JSON
 /// logger and the metrics registry; traps `SIGTERM`/`SIGINT`; calls `build` for the ordered list of
 /// services; logs `started`; runs them in a ``ServiceGroup`` with the configured drain timeout; logs
-/// `stopped`; exits 0 after a graceful shutdown and 1 if a service failed or could not start.
+/// `stopped`; exits 0 after a graceful shutdown and 1 if a service failed or could not start (with `_exit`, skipping
+/// at-exit handlers that would race threads still winding down).
 public enum ServiceMain {
     /// Exit status after a graceful stop.
     public static let successStatus: Int32 = 0
@@ -32,7 +33,11 @@ public enum ServiceMain {
         build: (_ config: Config, _ context: ServiceContext) async throws -> [any Service]
     ) async -> Never {
         let status = await execute(name: name, environment: environment, configuration: configuration, build: build)
-        exit(status)
+        // `_exit`, not `exit`: every service has stopped and `stopped` is logged, so only at-exit handlers are left,
+        // and OpenSSL's (which frees its global locks) races threads still winding down — a TLS connection torn down
+        // on a Wire loop took a NULL lock and the router died with SIGSEGV while stopping, once in CI.
+        fflush(nil)
+        _exit(status)
     }
 
     /// Does everything ``run(name:environment:configuration:build:)`` does but returns the exit status
